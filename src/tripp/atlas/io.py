@@ -1,0 +1,202 @@
+"""Read an atlas folder: parse every CSV against the column registry, then check it whole.
+
+Nothing partial comes out: either every table is valid and an :class:`Atlas` is returned,
+or one :class:`~tripp.errors.InputError` lists every problem with file, row, column and fix.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from tripp.atlas import model
+from tripp.atlas.schema import TABLES, Column, Table
+from tripp.countries import country_hint, is_country
+from tripp.errors import InputError, Problem
+from tripp.names import did_you_mean
+
+ROW_TYPES: dict[str, type] = {
+    "sources": model.Source,
+    "nodes": model.Node,
+    "links": model.Link,
+    "crossings": model.Crossing,
+    "transfers": model.Transfer,
+    "tariffs": model.Tariff,
+    "energy": model.EnergyRow,
+    "demand": model.DemandRow,
+}
+_BOOLS = {"true": True, "false": False}
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedRow:
+    """One parsed CSV row: its line number and typed values (None where the cell is empty)."""
+
+    line: int
+    values: dict[str, Any]
+
+
+def default_atlas_folder() -> Path:
+    """The atlas shipped inside the package."""
+    return Path(str(resources.files("tripp") / "data" / "atlas"))
+
+
+def load_atlas(folder: str | Path | None = None) -> model.Atlas:
+    """Read and validate the atlas in ``folder`` (default: the embedded atlas).
+
+    Raises :class:`~tripp.errors.InputError` listing every problem found.
+
+    >>> atlas = load_atlas()
+    >>> "kars" in atlas.node_by_id
+    True
+    """
+    from tripp.atlas.validate import check_tables
+
+    path = default_atlas_folder() if folder is None else Path(folder)
+    if not path.is_dir():
+        raise InputError(
+            Problem(str(path), "atlas folder not found", "give a folder holding nodes.csv etc.")
+        )
+    problems: list[Problem] = []
+    parsed: dict[str, list[ParsedRow]] = {}
+    for table in TABLES.values():
+        file = path / table.filename
+        if not file.exists():
+            if table.required:
+                problems.append(Problem(str(file), "required table is missing",
+                                        f"create {table.filename} (see docs/data-dictionary.md)"))
+            parsed[table.name] = []
+            continue
+        parsed[table.name] = list(_read_table(file, table, problems))
+    if problems:
+        raise InputError(problems)
+    check_tables(path, parsed, problems)
+    if problems:
+        raise InputError(problems)
+    rows = {
+        name: tuple(ROW_TYPES[name](**row.values) for row in parsed[name]) for name in TABLES
+    }
+    return model.Atlas(folder=path, **rows)
+
+
+def _read_table(file: Path, table: Table, problems: list[Problem]) -> Iterator[ParsedRow]:
+    """Yield the parsed rows of ``file``; append problems for anything that does not parse."""
+    where = file.name
+    try:
+        handle = file.open(newline="", encoding="utf-8-sig")
+    except OSError as error:
+        problems.append(Problem(str(file), f"cannot be read ({error.strerror})",
+                                "check the file's permissions"))
+        return
+    with handle:
+        try:
+            reader = csv.DictReader(handle)
+            header = reader.fieldnames or []
+            if not _check_header(where, header, table, problems):
+                return
+            known = {c.name for c in table.columns}
+            for raw in reader:
+                line = reader.line_num
+                if None in raw:
+                    problems.append(Problem(where, "more cells than header columns",
+                                            "remove the extra cells or quote commas", line))
+                    continue
+                if all(not (v or "").strip() for v in raw.values()):
+                    continue
+                values: dict[str, Any] = {}
+                for column in table.columns:
+                    text = (raw.get(column.name) or "").strip() if column.name in known else ""
+                    values[column.name] = _parse_cell(where, line, column, text, problems)
+                yield ParsedRow(line, {k: v for k, v in values.items() if v is not None})
+        except (csv.Error, UnicodeDecodeError) as error:
+            problems.append(Problem(where, f"is not valid UTF-8 CSV ({error})",
+                                    "save the file as UTF-8 CSV with comma separators"))
+
+
+def _check_header(where: str, header: list[str], table: Table, problems: list[Problem]) -> bool:
+    names = [c.name for c in table.columns]
+    ok = True
+    for name in header:
+        if name not in names:
+            guess = did_you_mean(name, names, limit=1)
+            fix = f"rename it to '{guess[0]}'" if guess else f"remove it; known: {', '.join(names)}"
+            problems.append(Problem(where, f"unknown column '{name}'", fix, 1))
+            ok = False
+    for column in table.columns:
+        if column.required and column.name not in header:
+            problems.append(Problem(where, f"required column '{column.name}' is missing",
+                                    f"add a '{column.name}' column ({column.description})", 1))
+            ok = False
+    return ok
+
+
+def _parse_cell(
+    where: str, line: int, column: Column, text: str, problems: list[Problem]
+) -> Any:
+    """Parse one cell; append a problem and return None when it is invalid or empty."""
+
+    def fail(problem: str, fix: str) -> None:
+        problems.append(Problem(where, problem, fix, line, column.name))
+
+    if not text:
+        if column.required:
+            fail("is empty", f"give the {column.description}")
+        return None
+    if column.type == "list":
+        return tuple(item.strip() for item in text.split(";") if item.strip())
+    if column.type == "bool":
+        if text.lower() not in _BOOLS:
+            fail(f"'{text}' is not a boolean", "write true or false")
+            return None
+        return _BOOLS[text.lower()]
+    if column.type == "country":
+        if not is_country(text):
+            fail(f"unknown country code '{text}'", country_hint(text))
+            return None
+        return text
+    if column.type in ("int", "float"):
+        number = _parse_number(text, column.type)
+        if number is None:
+            kind = "a whole number" if column.type == "int" else "a number"
+            fail(f"'{text}' is not {kind}", f"write {kind} in {column.unit or 'the column unit'}")
+            return None
+        if column.choices and str(number) not in column.choices:
+            fail(f"{text} is not one of {', '.join(column.choices)}",
+                 f"use one of {', '.join(column.choices)}")
+            return None
+        low, high = column.minimum, column.maximum
+        if (low is not None and number < low) or (high is not None and number > high):
+            fail(f"{text} is out of range [{_fmt(low)}, {_fmt(high)}] {column.unit}".rstrip(),
+                 f"give a value between {_fmt(low)} and {_fmt(high)}")
+            return None
+        return number
+    if column.choices and text not in column.choices:
+        guess = did_you_mean(text, column.choices, limit=1)
+        fix = f"did you mean '{guess[0]}'?" if guess else f"use one of {', '.join(column.choices)}"
+        fail(f"'{text}' is not one of {', '.join(column.choices)}", fix)
+        return None
+    if column.pattern and not re.match(column.pattern, text):
+        fail(f"'{text}' does not match the expected form {column.pattern}",
+             "use letters, digits, '_', '-' or '.' (ids) or a full http(s) address (urls)")
+        return None
+    return text
+
+
+def _parse_number(text: str, kind: str) -> int | float | None:
+    try:
+        if kind == "int":
+            return int(text)
+        value = float(text.replace("_", ""))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _fmt(value: float | None) -> str:
+    return "…" if value is None else f"{value:g}"

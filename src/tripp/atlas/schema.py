@@ -1,0 +1,297 @@
+"""The column registry: one table of every atlas column drives parsing, checks and docs.
+
+Each :class:`Column` states its type, unit, range, whether it is required and what it means.
+:func:`data_dictionary` renders the registry as the Markdown data dictionary in
+``docs/data-dictionary.md`` (a test keeps that file in step with this module).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from tripp.units import ALL_MODES, CAPACITY_UNITS, FREIGHT_MODES, GAUGES_MM
+
+ColumnType = Literal["str", "int", "float", "bool", "list", "country"]
+
+STATUSES: Final = ("operating", "under_construction", "planned", "closed", "suspended")
+NODE_KINDS: Final = (
+    "city",
+    "port",
+    "rail_station",
+    "border_crossing",
+    "junction",
+    "dry_port",
+    "terminal",
+    "gas_hub",
+    "power_hub",
+    "field",
+    "waypoint",
+)
+CONFIDENCES: Final = ("high", "med", "low")
+DIRECTIONS: Final = ("both", "forward")
+CARRIERS: Final = ("gas", "power", "oil")
+ENERGY_ROLES: Final = ("supply", "demand", "swap", "storage")
+ENERGY_UNITS: Final = ("mcm_per_year", "mw", "gwh_per_year", "mb_per_day")
+CAPACITY_UNIT_NAMES: Final = tuple(CAPACITY_UNITS)
+GAUGE_CHOICES: Final = tuple(str(g) for g in GAUGES_MM)
+ID_PATTERN: Final = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of an atlas table."""
+
+    name: str
+    type: ColumnType
+    description: str
+    unit: str = ""
+    required: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
+    pattern: str = ""
+    references: str = ""  # "table.column" that every value (or list item) must exist in
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """One atlas table: its file, its key and its columns."""
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    required: bool = True
+
+    @property
+    def filename(self) -> str:
+        """The CSV file that holds the table."""
+        return f"{self.name}.csv"
+
+    def column(self, name: str) -> Column:
+        """The column called ``name``."""
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(name)
+
+
+def _provenance() -> tuple[Column, ...]:
+    """The columns every table with figures carries: sources, estimate flag and method."""
+    return (
+        Column(
+            "source_ids",
+            "list",
+            "sources of the row's figures, ';'-separated ids of sources.csv",
+            required=True,
+            references="sources.source_id",
+        ),
+        Column(
+            "estimated",
+            "bool",
+            "true when a figure of the row was derived by tripp rather than published",
+        ),
+        Column("method", "str", "how an estimated figure was derived (required when estimated)"),
+        Column("note", "str", "free text: conflicts between sources, caveats"),
+    )
+
+
+SOURCES = Table(
+    "sources",
+    "Every figure's provenance.",
+    (
+        Column(
+            "source_id", "str", "unique id cited by source_ids", required=True, pattern=ID_PATTERN
+        ),
+        Column("title", "str", "title of the document or page", required=True),
+        Column("publisher", "str", "organisation or outlet that published it", required=True),
+        Column("url", "str", "address of the document", required=True, pattern=r"^https?://"),
+        Column("year", "int", "year the figure refers to or was published", "year", True, 1850, 2100),
+        Column("confidence", "str", "how far the figure can be trusted", required=True,
+               choices=CONFIDENCES),
+        Column("note", "str", "what the source says, in our words"),
+    ),
+    key=("source_id",),
+)
+
+NODES = Table(
+    "nodes",
+    "Places: cities, ports, stations, border crossings, junctions, terminals, energy hubs.",
+    (
+        Column("node_id", "str", "unique id", required=True, pattern=ID_PATTERN),
+        Column("name", "str", "English name", required=True),
+        Column("alt_names", "list", "other spellings and names, ';'-separated"),
+        Column("kind", "str", "what the place is", required=True, choices=NODE_KINDS),
+        Column("country", "country", "ISO 3166-1 alpha-2 code (XZ: international waters)",
+               required=True),
+        Column("region", "str", "sub-national region, e.g. Nakhchivan, Syunik"),
+        Column("lon", "float", "longitude, WGS 84", "degree", True, -180, 180),
+        Column("lat", "float", "latitude, WGS 84", "degree", True, -90, 90),
+        *_provenance(),
+    ),
+    key=("node_id",),
+)
+
+LINKS = Table(
+    "links",
+    "Connections between nodes, by mode; a function of the year through status and open_year.",
+    (
+        Column("link_id", "str", "unique id", required=True, pattern=ID_PATTERN),
+        Column("from_node", "str", "start node", required=True, references="nodes.node_id"),
+        Column("to_node", "str", "end node", required=True, references="nodes.node_id"),
+        Column("direction", "str", "'both' (default) or 'forward' (from_node to to_node only)",
+               choices=DIRECTIONS),
+        Column("mode", "str", "transport or energy mode", required=True, choices=ALL_MODES),
+        Column("country", "country",
+               "country the link lies in (required when its ends are in different countries; "
+               "XZ for international waters)"),
+        Column("length_km", "float", "length along the alignment", "km", True, 0.01, 40000),
+        Column("speed_kmh", "float", "average commercial speed of freight", "km/h", False, 1, 200),
+        Column("time_h", "float", "running time end to end (overrides speed_kmh)", "h", False,
+               0.01, 2000),
+        Column("capacity", "float", "capacity in capacity_unit", "capacity_unit", False, 0),
+        Column("capacity_unit", "str", "unit of capacity", choices=CAPACITY_UNIT_NAMES),
+        Column("gauge_mm", "int", "track gauge (rail only, required there)", "mm",
+               choices=GAUGE_CHOICES),
+        Column("status", "str", "operating, under_construction, planned, closed or suspended",
+               required=True, choices=STATUSES),
+        Column("open_year", "int", "year the link opened or is due to open", "year", False,
+               1850, 2100),
+        Column("corridors", "list", "corridor tags, ';'-separated (TRIPP, BTK, TITR, INSTC, …)"),
+        *_provenance(),
+    ),
+    key=("link_id",),
+)
+
+CROSSINGS = Table(
+    "crossings",
+    "Border-crossing processes at a node, per direction and mode. The mode is that of the leg "
+    "entering to_country.",
+    (
+        Column("node_id", "str", "node where the border is crossed", required=True,
+               references="nodes.node_id"),
+        Column("from_country", "country", "country left", required=True),
+        Column("to_country", "country", "country entered", required=True),
+        Column("mode", "str", "mode of the leg entering to_country", required=True,
+               choices=FREIGHT_MODES),
+        Column("dwell_h", "float", "time to clear the crossing", "h", True, 0, 2000),
+        Column("cost_usd_per_teu", "float", "fees and charges per TEU (or 20-t load)", "USD",
+               True, 0, 100000),
+        Column("status", "str", "operating (default) or another status", choices=STATUSES),
+        Column("open_year", "int", "year the crossing opened or is due to open", "year", False,
+               1850, 2100),
+        *_provenance(),
+    ),
+    key=("node_id", "from_country", "to_country", "mode"),
+)
+
+TRANSFERS = Table(
+    "transfers",
+    "Mode changes, transshipment and gauge changes allowed at a node.",
+    (
+        Column("node_id", "str", "node where the transfer happens", required=True,
+               references="nodes.node_id"),
+        Column("from_mode", "str", "mode arrived by", required=True, choices=FREIGHT_MODES),
+        Column("from_gauge_mm", "int", "gauge arrived on (rail; empty: any)", "mm",
+               choices=GAUGE_CHOICES),
+        Column("to_mode", "str", "mode left by", required=True, choices=FREIGHT_MODES),
+        Column("to_gauge_mm", "int", "gauge left on (rail; empty: any)", "mm",
+               choices=GAUGE_CHOICES),
+        Column("time_h", "float", "time the transfer takes", "h", True, 0, 2000),
+        Column("cost_usd_per_teu", "float", "handling cost per TEU", "USD", True, 0, 100000),
+        Column("capacity", "float", "capacity in capacity_unit", "capacity_unit", False, 0),
+        Column("capacity_unit", "str", "unit of capacity", choices=CAPACITY_UNIT_NAMES),
+        Column("bidirectional", "bool", "true (default): also allowed from to_mode to from_mode"),
+        *_provenance(),
+    ),
+    key=("node_id", "from_mode", "from_gauge_mm", "to_mode", "to_gauge_mm"),
+)
+
+TARIFFS = Table(
+    "tariffs",
+    "Line-haul cost parameters by mode and country ('*' applies where no country row exists).",
+    (
+        Column("mode", "str", "freight mode", required=True, choices=FREIGHT_MODES),
+        Column("country", "str", "ISO alpha-2 code, XZ, or '*' for any country", required=True),
+        Column("cost_usd_per_teu_km", "float", "line-haul cost per TEU-km", "USD/(TEU km)", True,
+               0, 100),
+        Column("cost_usd_per_t_km", "float", "line-haul cost per tonne-km", "USD/(t km)", False,
+               0, 10),
+        Column("price_year", "int", "price year of the USD figures", "year", True, 1990, 2100),
+        *_provenance(),
+    ),
+    key=("mode", "country"),
+)
+
+ENERGY = Table(
+    "energy",
+    "Supply, demand, swaps and storage of gas, oil and power at nodes.",
+    (
+        Column("node_id", "str", "node", required=True, references="nodes.node_id"),
+        Column("carrier", "str", "gas, power or oil", required=True, choices=CARRIERS),
+        Column("role", "str", "supply, demand, swap or storage", required=True,
+               choices=ENERGY_ROLES),
+        Column("value", "float", "quantity in unit", "unit", True, 0),
+        Column("unit", "str", "unit of value", required=True, choices=ENERGY_UNITS),
+        Column("year", "int", "year the figure refers to", "year", True, 1990, 2100),
+        *_provenance(),
+    ),
+    key=("node_id", "carrier", "role", "year"),
+    required=False,
+)
+
+DEMAND = Table(
+    "demand",
+    "Freight flows between places.",
+    (
+        Column("origin", "str", "origin node", required=True, references="nodes.node_id"),
+        Column("destination", "str", "destination node", required=True,
+               references="nodes.node_id"),
+        Column("commodity", "str", "commodity class", required=True),
+        Column("year", "int", "year of the flow", "year", True, 1990, 2100),
+        Column("t_per_year", "float", "tonnes per year", "t/year", False, 0),
+        Column("teu_per_year", "float", "TEU per year", "TEU/year", False, 0),
+        *_provenance(),
+    ),
+    key=("origin", "destination", "commodity", "year"),
+    required=False,
+)
+
+TABLES: Final[dict[str, Table]] = {
+    table.name: table
+    for table in (SOURCES, NODES, LINKS, CROSSINGS, TRANSFERS, TARIFFS, ENERGY, DEMAND)
+}
+
+
+def data_dictionary() -> str:
+    """Render the registry as Markdown: one section per table, one row per column."""
+    lines = [
+        "# Atlas data dictionary",
+        "",
+        "Generated from `src/tripp/atlas/schema.py` by `tripp atlas dictionary`; do not edit.",
+        "Lists are ';'-separated. Booleans are `true`/`false`. Empty cells mean 'not given'.",
+        "",
+    ]
+    for table in TABLES.values():
+        need = "required" if table.required else "optional"
+        lines += [f"## {table.filename} ({need})", "", table.description, ""]
+        lines += [f"Key: {', '.join(table.key)}.", ""]
+        lines += ["| column | type | unit | required | range / choices | description |"]
+        lines += ["|---|---|---|---|---|---|"]
+        for c in table.columns:
+            bounds = ""
+            if c.choices:
+                bounds = ", ".join(c.choices)
+            elif c.minimum is not None or c.maximum is not None:
+                low = "" if c.minimum is None else f"{c.minimum:g}"
+                high = "" if c.maximum is None else f"{c.maximum:g}"
+                bounds = f"{low} … {high}"
+            if c.references:
+                bounds = (bounds + " " if bounds else "") + f"→ {c.references}"
+            required = "yes" if c.required else ""
+            lines.append(
+                f"| `{c.name}` | {c.type} | {c.unit} | {required} | {bounds} | {c.description} |"
+            )
+        lines.append("")
+    return "\n".join(lines)

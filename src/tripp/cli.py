@@ -1,0 +1,225 @@
+"""The ``tripp`` command line: thin wrappers that parse options, call the API and print.
+
+Every command has ``--format table|json`` (and ``geojson`` where there is geometry).
+Errors print one line per problem on stderr and exit non-zero without a traceback:
+2 bad input, 3 no route, 4 not converged.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from tripp.errors import InputError, Problem, TrippError
+
+app = typer.Typer(
+    name="tripp",
+    help="Routes, scenarios and flows on the TRIPP corridor and the routes around it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+atlas_app = typer.Typer(help="Inspect the atlas: check, map, describe, dictionary.",
+                        no_args_is_help=True)
+app.add_typer(atlas_app, name="atlas")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Format(StrEnum):
+    """Output formats."""
+
+    TABLE = "table"
+    JSON = "json"
+    GEOJSON = "geojson"
+
+
+AtlasOption = Annotated[
+    Path | None, typer.Option("--atlas", help="Atlas folder (default: the embedded atlas).")
+]
+FormatOption = Annotated[Format, typer.Option("--format", help="table, json or geojson.")]
+
+
+def handle_errors(function: F) -> F:
+    """Turn tripp errors into a message on stderr and the error's exit code."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except TrippError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(error.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def split_list(values: list[str] | None) -> tuple[str, ...]:
+    """Options given as repeated flags and/or comma-separated lists, flattened."""
+    return tuple(item.strip() for value in values or [] for item in value.split(",")
+                 if item.strip())
+
+
+def emit_json(data: object) -> None:
+    """Write JSON to stdout."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def _load(atlas: Path | None) -> Any:
+    from tripp.atlas.io import load_atlas
+
+    return load_atlas(atlas)
+
+
+@app.command()
+@handle_errors
+def route(
+    origin: Annotated[str, typer.Argument(help="Start: node id or place name.")],
+    destination: Annotated[str, typer.Argument(help="End: node id or place name.")],
+    via: Annotated[list[str] | None, typer.Option(help="Pass through this place "
+                                                  "(repeatable).")] = None,
+    avoid_country: Annotated[list[str] | None, typer.Option(
+        help="ISO codes of countries not to cross, comma-separated.")] = None,
+    avoid_node: Annotated[list[str] | None, typer.Option(
+        help="Places not to pass, comma-separated.")] = None,
+    modes: Annotated[str | None, typer.Option(
+        help="Modes allowed, comma-separated: rail,road,ferry,sea (default all).")] = None,
+    year: Annotated[int | None, typer.Option(help="Network as in this year.")] = None,
+    objective: Annotated[str, typer.Option(
+        help="time, cost, distance or generalized.")] = "time",
+    alternatives: Annotated[int, typer.Option(help="Number of distinct routes.")] = 1,
+    vot_usd_per_teu_h: Annotated[float, typer.Option(
+        help="Value of time for the generalized objective, USD per TEU-hour.")] = 1.0,
+    atlas: AtlasOption = None,
+    format: FormatOption = Format.TABLE,
+) -> None:
+    """Best route(s) from ORIGIN to DESTINATION with days, dollars, borders and gauge changes."""
+    from tripp.graph import compile_graph
+    from tripp.routing import RouteSettings
+    from tripp.routing import route as find_route
+
+    if vot_usd_per_teu_h < 0:
+        raise InputError(Problem("--vot-usd-per-teu-h", "is negative", "give a value ≥ 0"))
+    graph = compile_graph(_load(atlas))
+    result = find_route(
+        graph, origin, destination, via=split_list(via),
+        avoid_countries=split_list(avoid_country), avoid_nodes=split_list(avoid_node),
+        modes=split_list([modes]) if modes else None, year=year, objective=objective,
+        alternatives=alternatives, settings=RouteSettings(vot_usd_per_teu_h=vot_usd_per_teu_h),
+    )
+    if format is Format.JSON:
+        emit_json(result.to_dict())
+    elif format is Format.GEOJSON:
+        emit_json(result.to_geojson())
+    else:
+        from tripp.display import print_routes
+
+        print_routes(result)
+
+
+@app.command()
+@handle_errors
+def nodes(
+    country: Annotated[str | None, typer.Option(help="Only this country (ISO code).")] = None,
+    kind: Annotated[str | None, typer.Option(help="Only this kind, e.g. port.")] = None,
+    atlas: AtlasOption = None,
+    format: FormatOption = Format.TABLE,
+) -> None:
+    """List the atlas's places, optionally filtered by country and kind."""
+    from tripp.listing import filter_nodes, nodes_geojson, print_rows
+
+    rows = filter_nodes(_load(atlas), country=country, kind=kind)
+    if format is Format.JSON:
+        emit_json([_as_dict(r) for r in rows])
+    elif format is Format.GEOJSON:
+        emit_json(nodes_geojson(rows))
+    else:
+        print_rows("nodes", rows)
+
+
+@app.command()
+@handle_errors
+def links(
+    country: Annotated[str | None, typer.Option(help="Only links in this country.")] = None,
+    mode: Annotated[str | None, typer.Option(help="Only this mode.")] = None,
+    status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
+    corridor: Annotated[str | None, typer.Option(help="Only links tagged with this "
+                                                 "corridor, e.g. TRIPP.")] = None,
+    atlas: AtlasOption = None,
+    format: FormatOption = Format.TABLE,
+) -> None:
+    """List the atlas's links, optionally filtered by country, mode, status and corridor."""
+    from tripp.listing import filter_links, links_geojson, print_rows
+
+    loaded = _load(atlas)
+    rows = filter_links(loaded, country=country, mode=mode, status=status, corridor=corridor)
+    if format is Format.JSON:
+        emit_json([_as_dict(r) for r in rows])
+    elif format is Format.GEOJSON:
+        emit_json(links_geojson(loaded, rows))
+    else:
+        print_rows("links", rows)
+
+
+def _as_dict(row: Any) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(row).items()}
+
+
+@app.command()
+@handle_errors
+def validate(
+    folder: Annotated[Path | None, typer.Argument(help="Atlas folder (default: embedded).")]
+    = None,
+    format: FormatOption = Format.TABLE,
+) -> None:
+    """Check every table of an atlas folder; list every problem (exit 2) or say it is valid."""
+    try:
+        loaded = _load(folder)
+    except InputError as error:
+        if format is Format.JSON:
+            emit_json({"valid": False, "problems": [p.to_dict() for p in error.problems]})
+        else:
+            for problem in error.problems:
+                typer.echo(str(problem), err=True)
+            typer.echo(f"{len(error.problems)} problem(s) found", err=True)
+        raise typer.Exit(error.exit_code) from None
+    counts = {name: len(getattr(loaded, name)) for name in
+              ("nodes", "links", "crossings", "transfers", "tariffs", "sources", "energy",
+               "demand")}
+    if format is Format.JSON:
+        emit_json({"valid": True, "folder": str(loaded.folder), "counts": counts})
+    else:
+        shown = ", ".join(f"{n} {k}" for k, n in counts.items())
+        typer.echo(f"valid: {loaded.folder} ({shown})")
+
+
+@atlas_app.command("dictionary")
+@handle_errors
+def atlas_dictionary() -> None:
+    """Print the data dictionary generated from the column registry (Markdown)."""
+    from tripp.atlas.schema import data_dictionary
+
+    typer.echo(data_dictionary())
+
+
+@app.command()
+@handle_errors
+def demo(atlas: AtlasOption = None) -> None:
+    """The main job on the embedded atlas: representative corridor routes, printed."""
+    from tripp.demo import run_demo
+
+    run_demo(atlas)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,296 @@
+"""Compile an :class:`~tripp.atlas.Atlas` once into arrays that routing reuses.
+
+Each place expands into *layers*, one per (mode, gauge, country) of the freight links that
+meet it. Arcs are:
+
+* link arcs between the layers of a link's ends (two arcs for a ``both`` link);
+* transition arcs between two layers of one node, allowed only where the atlas allows the
+  change: a transfers row for a change of mode or gauge (so a 1435 mm train never runs onto
+  1520 mm track), a crossings row for a change of country (dwell and cost charged once per
+  crossing, per direction and mode of the leg entering the new country), both where both
+  change;
+* hub arcs: every node has a *start* state with free arcs to its layers and an *end* state
+  with free arcs from them, so any query is single-source, single-target.
+
+Arcs are stored in CSR order (sorted by tail) with per-arc time, cost, distance, the year
+from which they exist, and a crosswalk back to atlas rows. Parallel arcs between the same
+two states are split by a midpoint state so no arc is lost when SciPy builds the matrix.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from tripp.atlas.model import Atlas, Transfer, is_available
+from tripp.units import FREIGHT_MODES
+
+if TYPE_CHECKING:
+    from tripp.atlas.model import Link
+
+NEVER = 9999  # available_from_year of things that never exist without a scenario
+ARC_LINK, ARC_TRANSITION, ARC_HUB = 0, 1, 2
+Layer = tuple[str, int, str]  # (mode, gauge_mm or 0, country)
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, eq=False)
+class Graph:
+    """The compiled multimodal graph of an atlas (read-only arrays)."""
+
+    atlas: Atlas
+    node_ids: tuple[str, ...]
+    state_node: IntArray  # physical node index of each state
+    state_layer: tuple[Layer | None, ...]  # None for hub and midpoint states
+    start_state: IntArray  # per node: state to start a route from
+    end_state: IntArray  # per node: state a route ends in
+    indptr: IntArray
+    head: IntArray
+    tail: IntArray
+    kind: IntArray  # ARC_LINK, ARC_TRANSITION or ARC_HUB
+    link: IntArray  # atlas link index, -1 if none
+    forward: npt.NDArray[np.bool_]  # link arc runs from_node→to_node
+    transfer: IntArray  # atlas transfer index, -1 if none
+    crossing: IntArray  # atlas crossing index, -1 if none
+    mode: IntArray  # index into FREIGHT_MODES of the arc's link, -1 otherwise
+    time_h: FloatArray
+    cost_usd_per_teu: FloatArray
+    distance_km: FloatArray
+    available_from_year: IntArray
+
+    @property
+    def n_states(self) -> int:
+        """Number of states (vertices of the expanded graph)."""
+        return len(self.state_node)
+
+    @property
+    def n_arcs(self) -> int:
+        """Number of arcs."""
+        return len(self.head)
+
+    def node_index(self, node_id: str) -> int:
+        """Index of ``node_id`` in :attr:`node_ids`."""
+        return self._node_index[node_id]
+
+    @property
+    def _node_index(self) -> dict[str, int]:
+        cache = self.__dict__.get("_node_index_cache")
+        if cache is None:
+            cache = {node_id: i for i, node_id in enumerate(self.node_ids)}
+            object.__setattr__(self, "_node_index_cache", cache)
+        return cache
+
+
+def _available_from(status: str, open_year: int | None) -> int:
+    for year in (0, open_year or NEVER):
+        if is_available(status, open_year, year):
+            return year
+    return NEVER
+
+
+class _ArcBuilder:
+    """Collects arcs as parallel lists before they are sorted into CSR order."""
+
+    def __init__(self) -> None:
+        self.columns: dict[str, list[float]] = defaultdict(list)
+
+    def add(self, tail: int, head: int, **values: float) -> None:
+        defaults = {"kind": ARC_HUB, "link": -1, "forward": 1, "transfer": -1, "crossing": -1,
+                    "mode": -1, "time_h": 0.0, "cost_usd_per_teu": 0.0, "distance_km": 0.0,
+                    "available_from_year": 0}
+        defaults.update(values)
+        self.columns["tail"].append(tail)
+        self.columns["head"].append(head)
+        for name, value in defaults.items():
+            self.columns[name].append(value)
+
+
+def compile_graph(atlas: Atlas) -> Graph:
+    """Compile ``atlas`` into a :class:`Graph` (freight modes only, all years).
+
+    >>> from tripp.atlas import load_atlas
+    >>> graph = compile_graph(load_atlas())
+    >>> graph.n_arcs > graph.n_states > len(graph.node_ids)
+    True
+    """
+    node_ids = tuple(node.node_id for node in atlas.nodes)
+    node_index = {node_id: i for i, node_id in enumerate(node_ids)}
+    freight = [(i, link) for i, link in enumerate(atlas.links) if link.mode in FREIGHT_MODES]
+    layers_at: dict[int, dict[Layer, int]] = defaultdict(dict)
+    state_node: list[int] = []
+    state_layer: list[Layer | None] = []
+
+    def new_state(node: int, layer: Layer | None) -> int:
+        state_node.append(node)
+        state_layer.append(layer)
+        return len(state_node) - 1
+
+    def layer_state(node: int, layer: Layer) -> int:
+        if layer not in layers_at[node]:
+            layers_at[node][layer] = new_state(node, layer)
+        return layers_at[node][layer]
+
+    arcs = _ArcBuilder()
+    seen_pairs: set[tuple[int, int]] = set()
+    for index, link in freight:
+        layer = (link.mode, link.gauge_mm or 0, link.country)
+        ends = (node_index[link.from_node], node_index[link.to_node])
+        directions = [(ends, True)] + ([(ends[::-1], False)] if link.direction == "both" else [])
+        for (a, b), forward in directions:
+            tail, head = layer_state(a, layer), layer_state(b, layer)
+            values = _link_values(atlas, link, index, forward)
+            if (tail, head) in seen_pairs:  # parallel link: route it through a midpoint
+                mid = new_state(a, None)
+                arcs.add(tail, mid, **values)
+                arcs.add(mid, head, kind=ARC_HUB, available_from_year=values["available_from_year"])
+            else:
+                seen_pairs.add((tail, head))
+                arcs.add(tail, head, **values)
+    _add_transitions(atlas, node_index, layers_at, arcs)
+    start = np.array([new_state(i, None) for i in range(len(node_ids))], dtype=np.int64)
+    end = np.array([new_state(i, None) for i in range(len(node_ids))], dtype=np.int64)
+    _add_hubs(atlas, node_ids, layers_at, start, end, arcs)
+    return _to_csr(atlas, node_ids, state_node, state_layer, start, end, arcs)
+
+
+def _link_values(atlas: Atlas, link: Link, index: int, forward: bool) -> dict[str, float]:
+    tariff = atlas.tariff(link.mode, link.country)
+    assert tariff is not None, "validated atlas has a tariff for every freight link"
+    return {
+        "kind": ARC_LINK,
+        "link": index,
+        "forward": int(forward),
+        "mode": FREIGHT_MODES.index(link.mode),
+        "time_h": link.running_time_h,
+        "cost_usd_per_teu": link.length_km * tariff.cost_usd_per_teu_km,
+        "distance_km": link.length_km,
+        "available_from_year": _available_from(link.status, link.open_year),
+    }
+
+
+def _matching_transfer(rows: list[tuple[int, Transfer]], a: Layer, b: Layer) -> int:
+    """Index of the quickest transfer row that allows layer ``a`` → ``b`` (-1 if none)."""
+    best, best_key = -1, (float("inf"), float("inf"))
+    for index, row in rows:
+        for src, dst, ok in ((a, b, True), (b, a, row.bidirectional)):
+            fits = (
+                ok
+                and row.from_mode == src[0]
+                and row.to_mode == dst[0]
+                and (row.from_gauge_mm is None or row.from_gauge_mm == src[1])
+                and (row.to_gauge_mm is None or row.to_gauge_mm == dst[1])
+            )
+            key = (row.time_h, row.cost_usd_per_teu)
+            if fits and key < best_key:
+                best, best_key = index, key
+    return best
+
+
+def _add_transitions(atlas: Atlas, node_index: dict[str, int],
+                     layers_at: dict[int, dict[Layer, int]], arcs: _ArcBuilder) -> None:
+    transfers: dict[int, list[tuple[int, Transfer]]] = defaultdict(list)
+    for i, transfer in enumerate(atlas.transfers):
+        transfers[node_index[transfer.node_id]].append((i, transfer))
+    crossings = _crossing_index(atlas)
+    node_ids = list(node_index)
+    for node, layers in layers_at.items():
+        for a, tail in layers.items():
+            for b, head in layers.items():
+                if a == b:
+                    continue
+                values: dict[str, float] = {"kind": ARC_TRANSITION}
+                if a[:2] != b[:2]:
+                    t = _matching_transfer(transfers[node], a, b)
+                    if t < 0:
+                        continue
+                    row = atlas.transfers[t]
+                    values.update(transfer=t, time_h=row.time_h,
+                                  cost_usd_per_teu=row.cost_usd_per_teu)
+                if a[2] != b[2]:
+                    c = crossings.get((node_ids[node], a[2], b[2], b[0]))
+                    if c is None:
+                        continue
+                    border = _crossing_values(atlas, c)
+                    values.update(
+                        crossing=c,
+                        time_h=values.get("time_h", 0.0) + border["time_h"],
+                        cost_usd_per_teu=values.get("cost_usd_per_teu", 0.0)
+                        + border["cost_usd_per_teu"],
+                        available_from_year=border["available_from_year"],
+                    )
+                arcs.add(tail, head, **values)
+
+
+def _crossing_index(atlas: Atlas) -> dict[tuple[str, str, str, str], int]:
+    return {(c.node_id, c.from_country, c.to_country, c.mode): i
+            for i, c in enumerate(atlas.crossings)}
+
+
+def _crossing_values(atlas: Atlas, index: int) -> dict[str, float]:
+    crossing = atlas.crossings[index]
+    return {"kind": ARC_TRANSITION, "crossing": index, "time_h": crossing.dwell_h,
+            "cost_usd_per_teu": crossing.cost_usd_per_teu,
+            "available_from_year": _available_from(crossing.status, crossing.open_year)}
+
+
+def _add_hubs(atlas: Atlas, node_ids: tuple[str, ...], layers_at: dict[int, dict[Layer, int]],
+              start: IntArray, end: IntArray, arcs: _ArcBuilder) -> None:
+    """Free arcs from each node's start state and to its end state; a layer of another
+    country than the node's is entered or left through the crossing that joins them."""
+    crossings = _crossing_index(atlas)
+    for node, layers in layers_at.items():
+        node_id = node_ids[node]
+        home = atlas.node_by_id[node_id].country
+        for (mode, _gauge, country), state in layers.items():
+            if country == home:
+                arcs.add(int(start[node]), state)
+                arcs.add(state, int(end[node]))
+                continue
+            leaving = crossings.get((node_id, home, country, mode))
+            if leaving is not None:
+                arcs.add(int(start[node]), state, **_crossing_values(atlas, leaving))
+            arriving = crossings.get((node_id, country, home, mode))
+            if arriving is not None:
+                arcs.add(state, int(end[node]), **_crossing_values(atlas, arriving))
+
+
+def _to_csr(atlas: Atlas, node_ids: tuple[str, ...], state_node: list[int],
+            state_layer: list[Layer | None], start: IntArray, end: IntArray,
+            arcs: _ArcBuilder) -> Graph:
+    columns = arcs.columns
+    tail = np.asarray(columns["tail"], dtype=np.int64)
+    order = np.argsort(tail, kind="stable")
+    n_states = len(state_node)
+    indptr = np.zeros(n_states + 1, dtype=np.int64)
+    np.cumsum(np.bincount(tail, minlength=n_states), out=indptr[1:])
+
+    def col(name: str, dtype: type) -> npt.NDArray:  # type: ignore[type-arg]
+        return np.asarray(columns[name], dtype=dtype)[order]
+
+    return Graph(
+        atlas=atlas,
+        node_ids=node_ids,
+        state_node=np.asarray(state_node, dtype=np.int64),
+        state_layer=tuple(state_layer),
+        start_state=start,
+        end_state=end,
+        indptr=indptr,
+        head=col("head", np.int64),
+        tail=tail[order],
+        kind=col("kind", np.int64),
+        link=col("link", np.int64),
+        forward=col("forward", np.bool_),
+        transfer=col("transfer", np.int64),
+        crossing=col("crossing", np.int64),
+        mode=col("mode", np.int64),
+        time_h=col("time_h", np.float64),
+        cost_usd_per_teu=col("cost_usd_per_teu", np.float64),
+        distance_km=col("distance_km", np.float64),
+        available_from_year=col("available_from_year", np.int64),
+    )

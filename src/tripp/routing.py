@@ -1,0 +1,379 @@
+"""Routes on a compiled graph: best path, ranked distinct alternatives, constraints.
+
+``route(graph, origin, destination, *, ...)`` returns a :class:`~tripp.results.RouteResult`.
+Constraints (year, modes, countries and nodes to avoid) mask arcs; via points are handled
+exactly by chaining copies of the graph. Alternatives come from Yen's k-shortest-paths
+algorithm run over physical links (a deviation must leave by another link, not merely
+another transfer), filtered so that each accepted route differs from every better one in
+at least ``min_difference`` of its length.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from tripp.atlas.lookup import find_node
+from tripp.countries import country_hint, is_country
+from tripp.errors import InputError, NoRouteError, Problem
+from tripp.graph import ARC_LINK, NEVER, Graph, IntArray
+from tripp.names import hint
+from tripp.results import RouteResult
+from tripp.route_legs import build_route
+from tripp.units import FREIGHT_MODES
+
+
+class Objective(StrEnum):
+    """What a route minimises."""
+
+    TIME = "time"
+    COST = "cost"
+    DISTANCE = "distance"
+    GENERALIZED = "generalized"
+
+
+@dataclass(frozen=True, slots=True)
+class RouteSettings:
+    """Parameters of the generalised cost, per TEU.
+
+    ``vot_usd_per_teu_h``: value of time of a loaded container. Default 1.0 USD per TEU-hour:
+    a cargo value of about USD 50,000 per TEU at 15 %/year inventory and obsolescence cost,
+    divided by 8,760 h (≈ 0.86), rounded. An assumption; set your own for your cargo.
+    """
+
+    vot_usd_per_teu_h: float = 1.0
+
+
+@dataclass(frozen=True)
+class _Search:
+    """The graph one query searches: CSR arrays, arc weights and the source and target."""
+
+    indptr: IntArray
+    head: IntArray
+    arc_ref: IntArray  # index of the graph arc, -1 for a via connector
+    weight: np.ndarray
+    source: int
+    target: int
+    n_base: int  # states per copy
+
+    def shortest(self, weight: np.ndarray, source: int) -> tuple[float, list[int]] | None:
+        """Cheapest arc sequence from ``source`` to the target under ``weight`` (or None)."""
+        n = len(self.indptr) - 1
+        matrix = csr_matrix((weight, self.head, self.indptr), shape=(n, n))
+        dist, pred = dijkstra(matrix, indices=source, return_predecessors=True)
+        if not np.isfinite(dist[self.target]):
+            return None
+        states = [self.target]
+        while states[-1] != source:
+            states.append(int(pred[states[-1]]))
+        states.reverse()
+        arcs = []
+        for u, v in zip(states, states[1:], strict=False):
+            lo, hi = self.indptr[u], self.indptr[u + 1]
+            candidates = np.flatnonzero(self.head[lo:hi] == v) + lo
+            arcs.append(int(candidates[np.argmin(weight[candidates])]))
+        return float(dist[self.target]), arcs
+
+
+def route(
+    graph: Graph,
+    origin: str,
+    destination: str,
+    *,
+    via: tuple[str, ...] | list[str] = (),
+    avoid_countries: tuple[str, ...] | list[str] = (),
+    avoid_nodes: tuple[str, ...] | list[str] = (),
+    modes: tuple[str, ...] | list[str] | None = None,
+    year: int | None = None,
+    objective: Objective | str = Objective.TIME,
+    alternatives: int = 1,
+    min_difference: float = 0.1,
+    settings: RouteSettings | None = None,
+) -> RouteResult:
+    """Best route (and up to ``alternatives`` distinct ones) from ``origin`` to ``destination``.
+
+    Places are given by id, name or alternative name. ``year`` defaults to the atlas year.
+    Raises :class:`InputError` for bad options and :class:`NoRouteError` (naming the
+    constraint that cut the route) when nothing satisfies the request.
+
+    >>> from tripp import compile, load_atlas
+    >>> result = route(compile(load_atlas()), "Baku", "Kars", modes=["rail"], year=2026)
+    >>> result.routes[0].countries
+    ('AZ', 'GE', 'TR')
+    """
+    settings = settings or RouteSettings()
+    atlas = graph.atlas
+    request = _Request.check(graph, origin, destination, via, avoid_countries, avoid_nodes,
+                             modes, year if year is not None else atlas.as_of_year, objective,
+                             alternatives, min_difference)
+    mask = _mask(graph, request)
+    weight = _objective_weight(graph, request.objective, settings)
+    search = _search_graph(graph, request, np.where(mask, weight, np.inf))
+    found = _k_shortest(graph, search, request.alternatives, request.min_difference)
+    if not found:
+        raise NoRouteError(_explain_no_route(graph, request))
+    routes = tuple(
+        build_route(graph, rank, [int(search.arc_ref[a]) for a in arcs if search.arc_ref[a] >= 0],
+                    settings.vot_usd_per_teu_h)
+        for rank, arcs in enumerate(found, start=1)
+    )
+    return RouteResult(origin=request.origin, destination=request.destination,
+                       objective=request.objective.value, year=request.year, routes=routes,
+                       via=request.via, avoid_countries=request.avoid_countries,
+                       avoid_nodes=request.avoid_nodes, modes=request.modes, atlas=atlas)
+
+
+@dataclass(frozen=True)
+class _Request:
+    origin: str
+    destination: str
+    via: tuple[str, ...]
+    avoid_countries: tuple[str, ...]
+    avoid_nodes: tuple[str, ...]
+    modes: tuple[str, ...]
+    year: int
+    objective: Objective
+    alternatives: int
+    min_difference: float
+
+    @classmethod
+    def check(cls, graph: Graph, origin: str, destination: str, via: object,
+              avoid_countries: object, avoid_nodes: object, modes: object, year: int,
+              objective: object, alternatives: int, min_difference: float) -> _Request:
+        atlas = graph.atlas
+        problems: list[Problem] = []
+
+        def node(text: str, option: str) -> str:
+            try:
+                return find_node(atlas, text, option=option).node_id
+            except InputError as error:
+                problems.extend(error.problems)
+                return text
+
+        o, d = node(origin, "origin"), node(destination, "destination")
+        vias = tuple(node(v, "--via") for v in via)  # type: ignore[attr-defined]
+        avoid_n = tuple(node(v, "--avoid-node") for v in avoid_nodes)  # type: ignore[attr-defined]
+        avoid_c = tuple(c.strip().upper() for c in avoid_countries if c.strip())  # type: ignore[attr-defined]
+        for raw, code in zip(avoid_countries, avoid_c, strict=False):  # type: ignore[call-overload]
+            if not is_country(code):
+                problems.append(Problem("--avoid-country", f"unknown country code '{raw}'",
+                                        country_hint(raw)))
+        chosen = tuple(FREIGHT_MODES) if modes is None else tuple(modes)  # type: ignore[arg-type]
+        for mode in chosen:
+            if mode not in FREIGHT_MODES:
+                problems.append(Problem("--modes", f"unknown mode '{mode}'",
+                                        hint(mode, FREIGHT_MODES).replace(
+                                            "use an id or name listed by `tripp nodes`",
+                                            "use rail, road, ferry or sea")))
+        try:
+            goal = Objective(objective)
+        except ValueError:
+            problems.append(Problem("--objective", f"unknown objective '{objective}'",
+                                    "use time, cost, distance or generalized"))
+            goal = Objective.TIME
+        if alternatives < 1 or alternatives > 20:
+            problems.append(Problem("--alternatives", f"{alternatives} is out of range",
+                                    "ask for 1 to 20 routes"))
+        if not 0 <= min_difference < 1:
+            problems.append(Problem("min_difference", f"{min_difference} is out of range",
+                                    "give a share in [0, 1)"))
+        if not 1850 <= year <= 2100:
+            problems.append(Problem("--year", f"{year} is out of range", "give 1850 to 2100"))
+        if not problems:
+            _check_contradictions(graph, o, d, vias, avoid_n, avoid_c, problems)
+        if problems:
+            raise InputError(problems)
+        return cls(o, d, vias, avoid_c, avoid_n, chosen, year, goal, alternatives,
+                   min_difference)
+
+
+def _check_contradictions(graph: Graph, origin: str, destination: str, via: tuple[str, ...],
+                          avoid_nodes: tuple[str, ...], avoid_countries: tuple[str, ...],
+                          problems: list[Problem]) -> None:
+    nodes = graph.atlas.node_by_id
+    for option, place in [("origin", origin), ("destination", destination)] + [
+            ("--via", v) for v in via]:
+        if place in avoid_nodes:
+            problems.append(Problem(option, f"{place} is also in --avoid-node",
+                                    "remove it from --avoid-node"))
+        if nodes[place].country in avoid_countries:
+            problems.append(Problem(option, f"{place} is in {nodes[place].country}, which "
+                                    "--avoid-country excludes",
+                                    f"remove {nodes[place].country} from --avoid-country"))
+    if origin == destination and not via:
+        problems.append(Problem("destination", "origin and destination are the same place",
+                                "give two different places"))
+
+
+def _mask(graph: Graph, request: _Request) -> np.ndarray:
+    """Arcs usable under the request's year, modes and avoided countries and nodes."""
+    mask = graph.available_from_year <= request.year
+    allowed_modes = [FREIGHT_MODES.index(m) for m in request.modes]
+    mask &= (graph.kind != ARC_LINK) | np.isin(graph.mode, allowed_modes)
+    blocked_nodes = np.zeros(len(graph.node_ids), dtype=bool)
+    if request.avoid_nodes:
+        blocked_nodes[[graph.node_index(n) for n in request.avoid_nodes]] = True
+    if request.avoid_countries:
+        node_country = np.array([graph.atlas.node_by_id[n].country for n in graph.node_ids])
+        blocked_nodes |= np.isin(node_country, request.avoid_countries)
+        state_country = np.array([layer[2] if layer else "" for layer in graph.state_layer])
+        blocked_state = np.isin(state_country, request.avoid_countries)
+        mask &= ~blocked_state[graph.tail] & ~blocked_state[graph.head]
+    blocked_state_node = blocked_nodes[graph.state_node]
+    mask &= ~blocked_state_node[graph.tail] & ~blocked_state_node[graph.head]
+    return mask
+
+
+def _objective_weight(graph: Graph, objective: Objective, settings: RouteSettings) -> np.ndarray:
+    if objective is Objective.TIME:
+        return graph.time_h
+    if objective is Objective.COST:
+        return graph.cost_usd_per_teu
+    if objective is Objective.DISTANCE:
+        return graph.distance_km
+    return graph.cost_usd_per_teu + settings.vot_usd_per_teu_h * graph.time_h
+
+
+def _search_graph(graph: Graph, request: _Request, weight: np.ndarray) -> _Search:
+    """The graph to search: the compiled one, or chained copies joined at the via points."""
+    n = graph.n_states
+    source = int(graph.start_state[graph.node_index(request.origin)])
+    target_base = int(graph.end_state[graph.node_index(request.destination)])
+    if not request.via:
+        return _Search(graph.indptr, graph.head, np.arange(graph.n_arcs), weight, source,
+                       target_base, n)
+    copies = len(request.via) + 1
+    tails = [graph.tail + k * n for k in range(copies)]
+    heads = [graph.head + k * n for k in range(copies)]
+    refs = [np.arange(graph.n_arcs)] * copies
+    weights = [weight] * copies
+    for k, place in enumerate(request.via):
+        layers = np.flatnonzero((graph.state_node == graph.node_index(place))
+                                & np.array([layer is not None for layer in graph.state_layer]))
+        tails.append(layers + k * n)
+        heads.append(layers + (k + 1) * n)
+        refs.append(np.full(len(layers), -1))
+        weights.append(np.zeros(len(layers)))
+    tail, head = np.concatenate(tails), np.concatenate(heads)
+    order = np.argsort(tail, kind="stable")
+    indptr = np.zeros(copies * n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(tail, minlength=copies * n), out=indptr[1:])
+    return _Search(indptr, head[order], np.concatenate(refs)[order],
+                   np.concatenate(weights)[order], source, target_base + (copies - 1) * n, n)
+
+
+def _k_shortest(graph: Graph, search: _Search, k: int, min_difference: float) -> list[list[int]]:
+    """Yen's algorithm over physical links, keeping routes that differ enough."""
+    first = search.shortest(search.weight, search.source)
+    if first is None:
+        return []
+    link_of = np.where(search.arc_ref >= 0, graph.link[np.maximum(search.arc_ref, 0)], -1)
+    link_of = np.where((search.arc_ref >= 0) & (graph.kind[np.maximum(search.arc_ref, 0)]
+                                                == ARC_LINK), link_of, -1)
+    tails = np.repeat(np.arange(len(search.indptr) - 1), np.diff(search.indptr))
+    state_place = graph.state_node[tails % search.n_base] + (tails // search.n_base) * len(
+        graph.node_ids)
+    head_place = graph.state_node[search.head % search.n_base] + (
+        search.head // search.n_base) * len(graph.node_ids)
+    yen: list[list[int]] = [first[1]]
+    accepted: list[list[int]] = [first[1]]
+    candidates: list[tuple[float, int, list[int]]] = []
+    seen = {tuple(link_of[first[1]][link_of[first[1]] >= 0])}
+    counter = 0
+    while len(accepted) < k and len(yen) <= 10 * k:
+        last = yen[-1]
+        # deviate at the start and on arrival at each place: before the transitions there
+        links_at = [i for i, a in enumerate(last) if link_of[a] >= 0]
+        for i in [0] + [j + 1 for j in links_at[:-1]]:
+            root = last[:i]
+            root_links = tuple(link_of[root][link_of[root] >= 0])
+            weight = search.weight.copy()
+            spur_place = state_place[last[i]]
+            for path in yen:
+                prefix = path[:i]
+                if tuple(link_of[prefix][link_of[prefix] >= 0]) == root_links:
+                    following = [link_of[a] for a in path[i:] if link_of[a] >= 0]
+                    if following:
+                        weight[(link_of == following[0]) & (state_place == spur_place)] = np.inf
+            root_places = set(state_place[root].tolist()) - {spur_place}
+            if root_places:
+                weight[np.isin(head_place, list(root_places))] = np.inf
+            spur = search.shortest(weight, int(tails[last[i]]))
+            if spur is None:
+                continue
+            path = root + spur[1]
+            key = tuple(link_of[path][link_of[path] >= 0])
+            if key in seen or _has_loop(state_place[path]):
+                continue
+            seen.add(key)
+            counter += 1
+            heapq.heappush(candidates, (float(search.weight[path].sum()), counter, path))
+        if not candidates:
+            break
+        _, _, best = heapq.heappop(candidates)
+        yen.append(best)
+        if all(_difference(graph, search, best, other) >= min_difference for other in accepted):
+            accepted.append(best)
+    return accepted
+
+
+def _has_loop(places: np.ndarray) -> bool:
+    """True when a route leaves a place and comes back to it later."""
+    runs = places[np.concatenate(([True], places[1:] != places[:-1]))]
+    return len(np.unique(runs)) < len(runs)
+
+
+def _difference(graph: Graph, search: _Search, path: list[int], other: list[int]) -> float:
+    """Share of ``path``'s length on links that ``other`` does not use."""
+    refs = search.arc_ref[path]
+    refs = refs[refs >= 0]
+    other_refs = search.arc_ref[other]
+    other_links = set(graph.link[other_refs[other_refs >= 0]].tolist()) - {-1}
+    lengths = graph.distance_km[refs]
+    total = lengths.sum()
+    if total <= 0:
+        return 0.0
+    unshared = sum(length for ref, length in zip(refs, lengths, strict=True)
+                   if graph.link[ref] >= 0 and int(graph.link[ref]) not in other_links)
+    return float(unshared / total)
+
+
+def _explain_no_route(graph: Graph, request: _Request) -> str:
+    """Name the constraint that cut every route, by relaxing each in turn."""
+    base = f"no route from {request.origin} to {request.destination}"
+    relaxations: list[tuple[str, dict[str, object]]] = []
+    if request.avoid_countries:
+        relaxations.append((f"--avoid-country {','.join(request.avoid_countries)}",
+                            {"avoid_countries": ()}))
+    if request.avoid_nodes:
+        relaxations.append((f"--avoid-node {','.join(request.avoid_nodes)}",
+                            {"avoid_nodes": ()}))
+    if set(request.modes) != set(FREIGHT_MODES):
+        relaxations.append((f"--modes {','.join(request.modes)}", {"modes": FREIGHT_MODES}))
+    if request.via:
+        relaxations.append((f"--via {','.join(request.via)}", {"via": ()}))
+    reasons = [
+        f"{label} cuts every route (one exists without it)"
+        for label, change in relaxations
+        if _reachable(graph, _Request(**{**request.__dict__, **change}))  # type: ignore[arg-type]
+    ]
+    years = np.unique(graph.available_from_year)
+    for later in years[(years > request.year) & (years < NEVER)].tolist():
+        if _reachable(graph, _Request(**{**request.__dict__, "year": later})):
+            reasons.append(f"the links it needs open in {later} (try --year {later})")
+            break
+    if reasons:
+        return f"{base} in {request.year}: " + "; ".join(reasons)
+    return (f"{base} in {request.year}: the network does not connect them by "
+            f"{', '.join(request.modes)} under these constraints")
+
+
+def _reachable(graph: Graph, request: _Request) -> bool:
+    mask = _mask(graph, request)
+    search = _search_graph(graph, request, np.where(mask, graph.time_h, np.inf))
+    return search.shortest(search.weight, search.source) is not None
