@@ -32,14 +32,28 @@ _EXPORTS = {
     "ConvergenceError": "tripp.errors",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "Atlas",
+    "ConvergenceError",
+    "Graph",
+    "InputError",
+    "NoRouteError",
+    "Objective",
+    "Route",
+    "RouteResult",
+    "RouteSettings",
+    "TrippError",
+    "compile",
+    "load_atlas",
+    "route",
+]
 
 if TYPE_CHECKING:
     from tripp.atlas.io import load_atlas
     from tripp.atlas.model import Atlas
     from tripp.errors import ConvergenceError, InputError, NoRouteError, TrippError
     from tripp.graph import Graph
-    from tripp.graph import compile_graph as compile  # noqa: A004
+    from tripp.graph import compile_graph as compile
     from tripp.results import Route, RouteResult
     from tripp.routing import Objective, RouteSettings, route
 

@@ -26,8 +26,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-atlas_app = typer.Typer(help="Inspect the atlas: check, map, describe, dictionary.",
-                        no_args_is_help=True)
+atlas_app = typer.Typer(
+    help="Inspect the atlas: check, map, describe, dictionary.", no_args_is_help=True
+)
 app.add_typer(atlas_app, name="atlas")
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -63,8 +64,9 @@ def handle_errors(function: F) -> F:
 
 def split_list(values: list[str] | None) -> tuple[str, ...]:
     """Options given as repeated flags and/or comma-separated lists, flattened."""
-    return tuple(item.strip() for value in values or [] for item in value.split(",")
-                 if item.strip())
+    return tuple(
+        item.strip() for value in values or [] for item in value.split(",") if item.strip()
+    )
 
 
 def emit_json(data: object) -> None:
@@ -83,20 +85,25 @@ def _load(atlas: Path | None) -> Any:
 def route(
     origin: Annotated[str, typer.Argument(help="Start: node id or place name.")],
     destination: Annotated[str, typer.Argument(help="End: node id or place name.")],
-    via: Annotated[list[str] | None, typer.Option(help="Pass through this place "
-                                                  "(repeatable).")] = None,
-    avoid_country: Annotated[list[str] | None, typer.Option(
-        help="ISO codes of countries not to cross, comma-separated.")] = None,
-    avoid_node: Annotated[list[str] | None, typer.Option(
-        help="Places not to pass, comma-separated.")] = None,
-    modes: Annotated[str | None, typer.Option(
-        help="Modes allowed, comma-separated: rail,road,ferry,sea (default all).")] = None,
+    via: Annotated[
+        list[str] | None, typer.Option(help="Pass through this place (repeatable).")
+    ] = None,
+    avoid_country: Annotated[
+        list[str] | None, typer.Option(help="ISO codes of countries not to cross, comma-separated.")
+    ] = None,
+    avoid_node: Annotated[
+        list[str] | None, typer.Option(help="Places not to pass, comma-separated.")
+    ] = None,
+    modes: Annotated[
+        str | None,
+        typer.Option(help="Modes allowed, comma-separated: rail,road,ferry,sea (default all)."),
+    ] = None,
     year: Annotated[int | None, typer.Option(help="Network as in this year.")] = None,
-    objective: Annotated[str, typer.Option(
-        help="time, cost, distance or generalized.")] = "time",
+    objective: Annotated[str, typer.Option(help="time, cost, distance or generalized.")] = "time",
     alternatives: Annotated[int, typer.Option(help="Number of distinct routes.")] = 1,
-    vot_usd_per_teu_h: Annotated[float, typer.Option(
-        help="Value of time for the generalized objective, USD per TEU-hour.")] = 1.0,
+    vot_usd_per_teu_h: Annotated[
+        float, typer.Option(help="Value of time for the generalized objective, USD per TEU-hour.")
+    ] = 1.0,
     atlas: AtlasOption = None,
     format: FormatOption = Format.TABLE,
 ) -> None:
@@ -109,10 +116,17 @@ def route(
         raise InputError(Problem("--vot-usd-per-teu-h", "is negative", "give a value ≥ 0"))
     graph = compile_graph(_load(atlas))
     result = find_route(
-        graph, origin, destination, via=split_list(via),
-        avoid_countries=split_list(avoid_country), avoid_nodes=split_list(avoid_node),
-        modes=split_list([modes]) if modes else None, year=year, objective=objective,
-        alternatives=alternatives, settings=RouteSettings(vot_usd_per_teu_h=vot_usd_per_teu_h),
+        graph,
+        origin,
+        destination,
+        via=split_list(via),
+        avoid_countries=split_list(avoid_country),
+        avoid_nodes=split_list(avoid_node),
+        modes=split_list([modes]) if modes else None,
+        year=year,
+        objective=objective,
+        alternatives=alternatives,
+        settings=RouteSettings(vot_usd_per_teu_h=vot_usd_per_teu_h),
     )
     if format is Format.JSON:
         emit_json(result.to_dict())
@@ -150,8 +164,9 @@ def links(
     country: Annotated[str | None, typer.Option(help="Only links in this country.")] = None,
     mode: Annotated[str | None, typer.Option(help="Only this mode.")] = None,
     status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
-    corridor: Annotated[str | None, typer.Option(help="Only links tagged with this "
-                                                 "corridor, e.g. TRIPP.")] = None,
+    corridor: Annotated[
+        str | None, typer.Option(help="Only links tagged with this corridor, e.g. TRIPP.")
+    ] = None,
     atlas: AtlasOption = None,
     format: FormatOption = Format.TABLE,
 ) -> None:
@@ -177,8 +192,7 @@ def _as_dict(row: Any) -> dict[str, Any]:
 @app.command()
 @handle_errors
 def validate(
-    folder: Annotated[Path | None, typer.Argument(help="Atlas folder (default: embedded).")]
-    = None,
+    folder: Annotated[Path | None, typer.Argument(help="Atlas folder (default: embedded).")] = None,
     format: FormatOption = Format.TABLE,
 ) -> None:
     """Check every table of an atlas folder; list every problem (exit 2) or say it is valid."""
@@ -192,9 +206,19 @@ def validate(
                 typer.echo(str(problem), err=True)
             typer.echo(f"{len(error.problems)} problem(s) found", err=True)
         raise typer.Exit(error.exit_code) from None
-    counts = {name: len(getattr(loaded, name)) for name in
-              ("nodes", "links", "crossings", "transfers", "tariffs", "sources", "energy",
-               "demand")}
+    counts = {
+        name: len(getattr(loaded, name))
+        for name in (
+            "nodes",
+            "links",
+            "crossings",
+            "transfers",
+            "tariffs",
+            "sources",
+            "energy",
+            "demand",
+        )
+    }
     if format is Format.JSON:
         emit_json({"valid": True, "folder": str(loaded.folder), "counts": counts})
     else:

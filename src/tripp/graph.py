@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -40,7 +40,7 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Graph:
     """The compiled multimodal graph of an atlas (read-only arrays)."""
 
@@ -63,6 +63,12 @@ class Graph:
     cost_usd_per_teu: FloatArray
     distance_km: FloatArray
     available_from_year: IntArray
+
+    def __repr__(self) -> str:
+        return (
+            f"Graph({len(self.node_ids)} nodes, {self.n_states} states, "
+            f"{self.n_arcs} arcs, atlas {self.atlas.folder})"
+        )
 
     @property
     def n_states(self) -> int:
@@ -101,9 +107,18 @@ class _ArcBuilder:
         self.columns: dict[str, list[float]] = defaultdict(list)
 
     def add(self, tail: int, head: int, **values: float) -> None:
-        defaults = {"kind": ARC_HUB, "link": -1, "forward": 1, "transfer": -1, "crossing": -1,
-                    "mode": -1, "time_h": 0.0, "cost_usd_per_teu": 0.0, "distance_km": 0.0,
-                    "available_from_year": 0}
+        defaults = {
+            "kind": ARC_HUB,
+            "link": -1,
+            "forward": 1,
+            "transfer": -1,
+            "crossing": -1,
+            "mode": -1,
+            "time_h": 0.0,
+            "cost_usd_per_teu": 0.0,
+            "distance_km": 0.0,
+            "available_from_year": 0,
+        }
         defaults.update(values)
         self.columns["tail"].append(tail)
         self.columns["head"].append(head)
@@ -192,8 +207,12 @@ def _matching_transfer(rows: list[tuple[int, Transfer]], a: Layer, b: Layer) -> 
     return best
 
 
-def _add_transitions(atlas: Atlas, node_index: dict[str, int],
-                     layers_at: dict[int, dict[Layer, int]], arcs: _ArcBuilder) -> None:
+def _add_transitions(
+    atlas: Atlas,
+    node_index: dict[str, int],
+    layers_at: dict[int, dict[Layer, int]],
+    arcs: _ArcBuilder,
+) -> None:
     transfers: dict[int, list[tuple[int, Transfer]]] = defaultdict(list)
     for i, transfer in enumerate(atlas.transfers):
         transfers[node_index[transfer.node_id]].append((i, transfer))
@@ -210,8 +229,9 @@ def _add_transitions(atlas: Atlas, node_index: dict[str, int],
                     if t < 0:
                         continue
                     row = atlas.transfers[t]
-                    values.update(transfer=t, time_h=row.time_h,
-                                  cost_usd_per_teu=row.cost_usd_per_teu)
+                    values.update(
+                        transfer=t, time_h=row.time_h, cost_usd_per_teu=row.cost_usd_per_teu
+                    )
                 if a[2] != b[2]:
                     c = crossings.get((node_ids[node], a[2], b[2], b[0]))
                     if c is None:
@@ -228,19 +248,30 @@ def _add_transitions(atlas: Atlas, node_index: dict[str, int],
 
 
 def _crossing_index(atlas: Atlas) -> dict[tuple[str, str, str, str], int]:
-    return {(c.node_id, c.from_country, c.to_country, c.mode): i
-            for i, c in enumerate(atlas.crossings)}
+    return {
+        (c.node_id, c.from_country, c.to_country, c.mode): i for i, c in enumerate(atlas.crossings)
+    }
 
 
 def _crossing_values(atlas: Atlas, index: int) -> dict[str, float]:
     crossing = atlas.crossings[index]
-    return {"kind": ARC_TRANSITION, "crossing": index, "time_h": crossing.dwell_h,
-            "cost_usd_per_teu": crossing.cost_usd_per_teu,
-            "available_from_year": _available_from(crossing.status, crossing.open_year)}
+    return {
+        "kind": ARC_TRANSITION,
+        "crossing": index,
+        "time_h": crossing.dwell_h,
+        "cost_usd_per_teu": crossing.cost_usd_per_teu,
+        "available_from_year": _available_from(crossing.status, crossing.open_year),
+    }
 
 
-def _add_hubs(atlas: Atlas, node_ids: tuple[str, ...], layers_at: dict[int, dict[Layer, int]],
-              start: IntArray, end: IntArray, arcs: _ArcBuilder) -> None:
+def _add_hubs(
+    atlas: Atlas,
+    node_ids: tuple[str, ...],
+    layers_at: dict[int, dict[Layer, int]],
+    start: IntArray,
+    end: IntArray,
+    arcs: _ArcBuilder,
+) -> None:
     """Free arcs from each node's start state and to its end state; a layer of another
     country than the node's is entered or left through the crossing that joins them."""
     crossings = _crossing_index(atlas)
@@ -260,9 +291,15 @@ def _add_hubs(atlas: Atlas, node_ids: tuple[str, ...], layers_at: dict[int, dict
                 arcs.add(state, int(end[node]), **_crossing_values(atlas, arriving))
 
 
-def _to_csr(atlas: Atlas, node_ids: tuple[str, ...], state_node: list[int],
-            state_layer: list[Layer | None], start: IntArray, end: IntArray,
-            arcs: _ArcBuilder) -> Graph:
+def _to_csr(
+    atlas: Atlas,
+    node_ids: tuple[str, ...],
+    state_node: list[int],
+    state_layer: list[Layer | None],
+    start: IntArray,
+    end: IntArray,
+    arcs: _ArcBuilder,
+) -> Graph:
     columns = arcs.columns
     tail = np.asarray(columns["tail"], dtype=np.int64)
     order = np.argsort(tail, kind="stable")
@@ -270,7 +307,7 @@ def _to_csr(atlas: Atlas, node_ids: tuple[str, ...], state_node: list[int],
     indptr = np.zeros(n_states + 1, dtype=np.int64)
     np.cumsum(np.bincount(tail, minlength=n_states), out=indptr[1:])
 
-    def col(name: str, dtype: type) -> npt.NDArray:  # type: ignore[type-arg]
+    def col(name: str, dtype: type) -> npt.NDArray[Any]:
         return np.asarray(columns[name], dtype=dtype)[order]
 
     return Graph(

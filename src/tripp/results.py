@@ -83,7 +83,9 @@ class Route:
     def nodes(self) -> tuple[str, ...]:
         """Node ids visited in order."""
         visited = [self.legs[0].from_node] if self.legs else []
-        visited += [leg.to_node for leg in self.legs if leg.to_node != visited[-1]]
+        for leg in self.legs:
+            if leg.to_node != visited[-1]:
+                visited.append(leg.to_node)
         return tuple(visited)
 
     @property
@@ -103,13 +105,23 @@ class Route:
             "countries": list(self.countries),
             "border_crossings": [asdict(b) for b in self.border_crossings],
             "gauge_changes": [
-                {"node": g.node, "from_gauge_mm": g.from_gauge_mm, "to_gauge_mm": g.to_gauge_mm,
-                 "time_h": g.time_h, "cost_usd": g.cost_usd}
+                {
+                    "node": g.node,
+                    "from_gauge_mm": g.from_gauge_mm,
+                    "to_gauge_mm": g.to_gauge_mm,
+                    "time_h": g.time_h,
+                    "cost_usd": g.cost_usd,
+                }
                 for g in self.gauge_changes
             ],
             "transfers": [
-                {"node": t.node, "from_mode": t.from_mode, "to_mode": t.to_mode,
-                 "time_h": t.time_h, "cost_usd": t.cost_usd}
+                {
+                    "node": t.node,
+                    "from_mode": t.from_mode,
+                    "to_mode": t.to_mode,
+                    "time_h": t.time_h,
+                    "cost_usd": t.cost_usd,
+                }
                 for t in self.transfers
             ],
             "legs": [leg.to_dict() for leg in self.legs],
@@ -132,17 +144,17 @@ class RouteResult:
     atlas: Atlas | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The stable JSON shape: ``origin``, ``destination``, ``objective``, ``year``, ``routes``."""
+        """The stable JSON shape: origin, destination, objective, year, routes, constraints."""
         return {
             "origin": self.origin,
             "destination": self.destination,
             "objective": self.objective,
             "year": self.year,
+            "routes": [route.to_dict() for route in self.routes],
             "via": list(self.via),
             "avoid_countries": list(self.avoid_countries),
             "avoid_nodes": list(self.avoid_nodes),
             "modes": list(self.modes),
-            "routes": [route.to_dict() for route in self.routes],
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:
@@ -158,20 +170,25 @@ class RouteResult:
         for route in self.routes:
             for index, leg in enumerate(route.legs):
                 a, b = nodes[leg.from_node], nodes[leg.to_node]
+                geometry: dict[str, Any]
                 if leg.kind == "link":
-                    geometry = {"type": "LineString", "coordinates": [[a.lon, a.lat],
-                                                                      [b.lon, b.lat]]}
+                    geometry = {
+                        "type": "LineString",
+                        "coordinates": [[a.lon, a.lat], [b.lon, b.lat]],
+                    }
                 else:
                     geometry = {"type": "Point", "coordinates": [a.lon, a.lat]}
                 properties = {"route": route.rank, "leg": index, **leg.to_dict()}
-                features.append({"type": "Feature", "geometry": geometry,
-                                 "properties": properties})
+                features.append({"type": "Feature", "geometry": geometry, "properties": properties})
         return {"type": "FeatureCollection", "features": features}
 
     def to_frame(self) -> pd.DataFrame:
         """One row per leg, with the route's rank."""
         import pandas as pd
 
-        rows = [{"route": r.rank, "leg": i, **leg.to_dict()}
-                for r in self.routes for i, leg in enumerate(r.legs)]
+        rows = [
+            {"route": r.rank, "leg": i, **leg.to_dict()}
+            for r in self.routes
+            for i, leg in enumerate(r.legs)
+        ]
         return pd.DataFrame(rows)

@@ -21,9 +21,20 @@ def build_route(graph: Graph, rank: int, arcs: list[int], vot_usd_per_teu_h: flo
             ends = (link.from_node, link.to_node)
             start, finish = ends if graph.forward[arc] else ends[::-1]
             gauge = f"{link.gauge_mm} mm" if link.gauge_mm else ""
-            legs.append(Leg("link", start, finish, link.mode, float(graph.distance_km[arc]),
-                            float(graph.time_h[arc]), float(graph.cost_usd_per_teu[arc]),
-                            link.country, gauge, link.link_id))
+            legs.append(
+                Leg(
+                    "link",
+                    start,
+                    finish,
+                    link.mode,
+                    float(graph.distance_km[arc]),
+                    float(graph.time_h[arc]),
+                    float(graph.cost_usd_per_teu[arc]),
+                    link.country,
+                    gauge,
+                    link.link_id,
+                )
+            )
         elif kind == ARC_TRANSITION:
             tail_layer = graph.state_layer[int(graph.tail[arc])]
             head_layer = graph.state_layer[int(graph.head[arc])]
@@ -34,17 +45,44 @@ def build_route(graph: Graph, rank: int, arcs: list[int], vot_usd_per_teu_h: flo
                 change = _transfer(node, tail_layer, head_layer, row.time_h, row.cost_usd_per_teu)
                 is_gauge = tail_layer[0] == head_layer[0] == "rail"
                 (gauge_changes if is_gauge else transfers).append(change)
-                detail = (f"gauge {tail_layer[1]} → {head_layer[1]} mm" if is_gauge
-                          else f"{tail_layer[0]} → {head_layer[0]}")
-                legs.append(Leg("transfer", node, node, "transfer", 0.0, row.time_h,
-                                row.cost_usd_per_teu, tail_layer[2], detail))
+                detail = (
+                    f"gauge {tail_layer[1]} → {head_layer[1]} mm"
+                    if is_gauge
+                    else f"{tail_layer[0]} → {head_layer[0]}"
+                )
+                legs.append(
+                    Leg(
+                        "transfer",
+                        node,
+                        node,
+                        "transfer",
+                        0.0,
+                        row.time_h,
+                        row.cost_usd_per_teu,
+                        tail_layer[2],
+                        detail,
+                    )
+                )
             if graph.crossing[arc] >= 0:
                 c = atlas.crossings[int(graph.crossing[arc])]
-                crossings.append(BorderCrossing(node, c.from_country, c.to_country, c.mode,
-                                                c.dwell_h, c.cost_usd_per_teu))
-                legs.append(Leg("border", node, node, "border", 0.0, c.dwell_h,
-                                c.cost_usd_per_teu, c.to_country,
-                                f"{c.from_country} → {c.to_country}"))
+                crossings.append(
+                    BorderCrossing(
+                        node, c.from_country, c.to_country, c.mode, c.dwell_h, c.cost_usd_per_teu
+                    )
+                )
+                legs.append(
+                    Leg(
+                        "border",
+                        node,
+                        node,
+                        "border",
+                        0.0,
+                        c.dwell_h,
+                        c.cost_usd_per_teu,
+                        c.to_country,
+                        f"{c.from_country} → {c.to_country}",
+                    )
+                )
     time_h = sum(leg.time_h for leg in legs)
     cost_usd = sum(leg.cost_usd for leg in legs)
     countries: list[str] = []
@@ -70,6 +108,7 @@ def build_route(graph: Graph, rank: int, arcs: list[int], vot_usd_per_teu_h: flo
     )
 
 
-def _transfer(node: str, a: tuple[str, int, str], b: tuple[str, int, str], time_h: float,
-              cost_usd: float) -> Transfer:
+def _transfer(
+    node: str, a: tuple[str, int, str], b: tuple[str, int, str], time_h: float, cost_usd: float
+) -> Transfer:
     return Transfer(node, a[0], b[0], time_h, cost_usd, a[1] or None, b[1] or None)

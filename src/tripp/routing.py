@@ -11,6 +11,7 @@ at least ``min_difference`` of its length.
 from __future__ import annotations
 
 import heapq
+import itertools
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -73,7 +74,7 @@ class _Search:
             states.append(int(pred[states[-1]]))
         states.reverse()
         arcs = []
-        for u, v in zip(states, states[1:], strict=False):
+        for u, v in itertools.pairwise(states):
             lo, hi = self.indptr[u], self.indptr[u + 1]
             candidates = np.flatnonzero(self.head[lo:hi] == v) + lo
             arcs.append(int(candidates[np.argmin(weight[candidates])]))
@@ -108,9 +109,19 @@ def route(
     """
     settings = settings or RouteSettings()
     atlas = graph.atlas
-    request = _Request.check(graph, origin, destination, via, avoid_countries, avoid_nodes,
-                             modes, year if year is not None else atlas.as_of_year, objective,
-                             alternatives, min_difference)
+    request = _Request.check(
+        graph,
+        origin,
+        destination,
+        via,
+        avoid_countries,
+        avoid_nodes,
+        modes,
+        year if year is not None else atlas.as_of_year,
+        objective,
+        alternatives,
+        min_difference,
+    )
     mask = _mask(graph, request)
     weight = _objective_weight(graph, request.objective, settings)
     search = _search_graph(graph, request, np.where(mask, weight, np.inf))
@@ -118,14 +129,26 @@ def route(
     if not found:
         raise NoRouteError(_explain_no_route(graph, request))
     routes = tuple(
-        build_route(graph, rank, [int(search.arc_ref[a]) for a in arcs if search.arc_ref[a] >= 0],
-                    settings.vot_usd_per_teu_h)
+        build_route(
+            graph,
+            rank,
+            [int(search.arc_ref[a]) for a in arcs if search.arc_ref[a] >= 0],
+            settings.vot_usd_per_teu_h,
+        )
         for rank, arcs in enumerate(found, start=1)
     )
-    return RouteResult(origin=request.origin, destination=request.destination,
-                       objective=request.objective.value, year=request.year, routes=routes,
-                       via=request.via, avoid_countries=request.avoid_countries,
-                       avoid_nodes=request.avoid_nodes, modes=request.modes, atlas=atlas)
+    return RouteResult(
+        origin=request.origin,
+        destination=request.destination,
+        objective=request.objective.value,
+        year=request.year,
+        routes=routes,
+        via=request.via,
+        avoid_countries=request.avoid_countries,
+        avoid_nodes=request.avoid_nodes,
+        modes=request.modes,
+        atlas=atlas,
+    )
 
 
 @dataclass(frozen=True)
@@ -142,9 +165,20 @@ class _Request:
     min_difference: float
 
     @classmethod
-    def check(cls, graph: Graph, origin: str, destination: str, via: object,
-              avoid_countries: object, avoid_nodes: object, modes: object, year: int,
-              objective: object, alternatives: int, min_difference: float) -> _Request:
+    def check(
+        cls,
+        graph: Graph,
+        origin: str,
+        destination: str,
+        via: object,
+        avoid_countries: object,
+        avoid_nodes: object,
+        modes: object,
+        year: int,
+        objective: object,
+        alternatives: int,
+        min_difference: float,
+    ) -> _Request:
         atlas = graph.atlas
         problems: list[Problem] = []
 
@@ -161,53 +195,87 @@ class _Request:
         avoid_c = tuple(c.strip().upper() for c in avoid_countries if c.strip())  # type: ignore[attr-defined]
         for raw, code in zip(avoid_countries, avoid_c, strict=False):  # type: ignore[call-overload]
             if not is_country(code):
-                problems.append(Problem("--avoid-country", f"unknown country code '{raw}'",
-                                        country_hint(raw)))
+                problems.append(
+                    Problem("--avoid-country", f"unknown country code '{raw}'", country_hint(raw))
+                )
         chosen = tuple(FREIGHT_MODES) if modes is None else tuple(modes)  # type: ignore[arg-type]
         for mode in chosen:
             if mode not in FREIGHT_MODES:
-                problems.append(Problem("--modes", f"unknown mode '{mode}'",
-                                        hint(mode, FREIGHT_MODES).replace(
-                                            "use an id or name listed by `tripp nodes`",
-                                            "use rail, road, ferry or sea")))
+                problems.append(
+                    Problem(
+                        "--modes",
+                        f"unknown mode '{mode}'",
+                        hint(mode, FREIGHT_MODES).replace(
+                            "use an id or name listed by `tripp nodes`",
+                            "use rail, road, ferry or sea",
+                        ),
+                    )
+                )
         try:
-            goal = Objective(objective)
+            goal = Objective(str(objective))
         except ValueError:
-            problems.append(Problem("--objective", f"unknown objective '{objective}'",
-                                    "use time, cost, distance or generalized"))
+            problems.append(
+                Problem(
+                    "--objective",
+                    f"unknown objective '{objective}'",
+                    "use time, cost, distance or generalized",
+                )
+            )
             goal = Objective.TIME
         if alternatives < 1 or alternatives > 20:
-            problems.append(Problem("--alternatives", f"{alternatives} is out of range",
-                                    "ask for 1 to 20 routes"))
+            problems.append(
+                Problem(
+                    "--alternatives", f"{alternatives} is out of range", "ask for 1 to 20 routes"
+                )
+            )
         if not 0 <= min_difference < 1:
-            problems.append(Problem("min_difference", f"{min_difference} is out of range",
-                                    "give a share in [0, 1)"))
+            problems.append(
+                Problem(
+                    "min_difference", f"{min_difference} is out of range", "give a share in [0, 1)"
+                )
+            )
         if not 1850 <= year <= 2100:
             problems.append(Problem("--year", f"{year} is out of range", "give 1850 to 2100"))
         if not problems:
             _check_contradictions(graph, o, d, vias, avoid_n, avoid_c, problems)
         if problems:
             raise InputError(problems)
-        return cls(o, d, vias, avoid_c, avoid_n, chosen, year, goal, alternatives,
-                   min_difference)
+        return cls(o, d, vias, avoid_c, avoid_n, chosen, year, goal, alternatives, min_difference)
 
 
-def _check_contradictions(graph: Graph, origin: str, destination: str, via: tuple[str, ...],
-                          avoid_nodes: tuple[str, ...], avoid_countries: tuple[str, ...],
-                          problems: list[Problem]) -> None:
+def _check_contradictions(
+    graph: Graph,
+    origin: str,
+    destination: str,
+    via: tuple[str, ...],
+    avoid_nodes: tuple[str, ...],
+    avoid_countries: tuple[str, ...],
+    problems: list[Problem],
+) -> None:
     nodes = graph.atlas.node_by_id
     for option, place in [("origin", origin), ("destination", destination)] + [
-            ("--via", v) for v in via]:
+        ("--via", v) for v in via
+    ]:
         if place in avoid_nodes:
-            problems.append(Problem(option, f"{place} is also in --avoid-node",
-                                    "remove it from --avoid-node"))
+            problems.append(
+                Problem(option, f"{place} is also in --avoid-node", "remove it from --avoid-node")
+            )
         if nodes[place].country in avoid_countries:
-            problems.append(Problem(option, f"{place} is in {nodes[place].country}, which "
-                                    "--avoid-country excludes",
-                                    f"remove {nodes[place].country} from --avoid-country"))
+            problems.append(
+                Problem(
+                    option,
+                    f"{place} is in {nodes[place].country}, which --avoid-country excludes",
+                    f"remove {nodes[place].country} from --avoid-country",
+                )
+            )
     if origin == destination and not via:
-        problems.append(Problem("destination", "origin and destination are the same place",
-                                "give two different places"))
+        problems.append(
+            Problem(
+                "destination",
+                "origin and destination are the same place",
+                "give two different places",
+            )
+        )
 
 
 def _mask(graph: Graph, request: _Request) -> np.ndarray:
@@ -245,16 +313,19 @@ def _search_graph(graph: Graph, request: _Request, weight: np.ndarray) -> _Searc
     source = int(graph.start_state[graph.node_index(request.origin)])
     target_base = int(graph.end_state[graph.node_index(request.destination)])
     if not request.via:
-        return _Search(graph.indptr, graph.head, np.arange(graph.n_arcs), weight, source,
-                       target_base, n)
+        return _Search(
+            graph.indptr, graph.head, np.arange(graph.n_arcs), weight, source, target_base, n
+        )
     copies = len(request.via) + 1
     tails = [graph.tail + k * n for k in range(copies)]
     heads = [graph.head + k * n for k in range(copies)]
     refs = [np.arange(graph.n_arcs)] * copies
     weights = [weight] * copies
     for k, place in enumerate(request.via):
-        layers = np.flatnonzero((graph.state_node == graph.node_index(place))
-                                & np.array([layer is not None for layer in graph.state_layer]))
+        layers = np.flatnonzero(
+            (graph.state_node == graph.node_index(place))
+            & np.array([layer is not None for layer in graph.state_layer])
+        )
         tails.append(layers + k * n)
         heads.append(layers + (k + 1) * n)
         refs.append(np.full(len(layers), -1))
@@ -263,8 +334,15 @@ def _search_graph(graph: Graph, request: _Request, weight: np.ndarray) -> _Searc
     order = np.argsort(tail, kind="stable")
     indptr = np.zeros(copies * n + 1, dtype=np.int64)
     np.cumsum(np.bincount(tail, minlength=copies * n), out=indptr[1:])
-    return _Search(indptr, head[order], np.concatenate(refs)[order],
-                   np.concatenate(weights)[order], source, target_base + (copies - 1) * n, n)
+    return _Search(
+        indptr,
+        head[order],
+        np.concatenate(refs)[order],
+        np.concatenate(weights)[order],
+        source,
+        target_base + (copies - 1) * n,
+        n,
+    )
 
 
 def _k_shortest(graph: Graph, search: _Search, k: int, min_difference: float) -> list[list[int]]:
@@ -273,13 +351,16 @@ def _k_shortest(graph: Graph, search: _Search, k: int, min_difference: float) ->
     if first is None:
         return []
     link_of = np.where(search.arc_ref >= 0, graph.link[np.maximum(search.arc_ref, 0)], -1)
-    link_of = np.where((search.arc_ref >= 0) & (graph.kind[np.maximum(search.arc_ref, 0)]
-                                                == ARC_LINK), link_of, -1)
+    link_of = np.where(
+        (search.arc_ref >= 0) & (graph.kind[np.maximum(search.arc_ref, 0)] == ARC_LINK), link_of, -1
+    )
     tails = np.repeat(np.arange(len(search.indptr) - 1), np.diff(search.indptr))
     state_place = graph.state_node[tails % search.n_base] + (tails // search.n_base) * len(
-        graph.node_ids)
+        graph.node_ids
+    )
     head_place = graph.state_node[search.head % search.n_base] + (
-        search.head // search.n_base) * len(graph.node_ids)
+        search.head // search.n_base
+    ) * len(graph.node_ids)
     yen: list[list[int]] = [first[1]]
     accepted: list[list[int]] = [first[1]]
     candidates: list[tuple[float, int, list[int]]] = []
@@ -338,8 +419,11 @@ def _difference(graph: Graph, search: _Search, path: list[int], other: list[int]
     total = lengths.sum()
     if total <= 0:
         return 0.0
-    unshared = sum(length for ref, length in zip(refs, lengths, strict=True)
-                   if graph.link[ref] >= 0 and int(graph.link[ref]) not in other_links)
+    unshared = sum(
+        length
+        for ref, length in zip(refs, lengths, strict=True)
+        if graph.link[ref] >= 0 and int(graph.link[ref]) not in other_links
+    )
     return float(unshared / total)
 
 
@@ -348,11 +432,11 @@ def _explain_no_route(graph: Graph, request: _Request) -> str:
     base = f"no route from {request.origin} to {request.destination}"
     relaxations: list[tuple[str, dict[str, object]]] = []
     if request.avoid_countries:
-        relaxations.append((f"--avoid-country {','.join(request.avoid_countries)}",
-                            {"avoid_countries": ()}))
+        relaxations.append(
+            (f"--avoid-country {','.join(request.avoid_countries)}", {"avoid_countries": ()})
+        )
     if request.avoid_nodes:
-        relaxations.append((f"--avoid-node {','.join(request.avoid_nodes)}",
-                            {"avoid_nodes": ()}))
+        relaxations.append((f"--avoid-node {','.join(request.avoid_nodes)}", {"avoid_nodes": ()}))
     if set(request.modes) != set(FREIGHT_MODES):
         relaxations.append((f"--modes {','.join(request.modes)}", {"modes": FREIGHT_MODES}))
     if request.via:
@@ -360,7 +444,7 @@ def _explain_no_route(graph: Graph, request: _Request) -> str:
     reasons = [
         f"{label} cuts every route (one exists without it)"
         for label, change in relaxations
-        if _reachable(graph, _Request(**{**request.__dict__, **change}))  # type: ignore[arg-type]
+        if _reachable(graph, _Request(**{**request.__dict__, **change}))
     ]
     years = np.unique(graph.available_from_year)
     for later in years[(years > request.year) & (years < NEVER)].tolist():
@@ -369,8 +453,10 @@ def _explain_no_route(graph: Graph, request: _Request) -> str:
             break
     if reasons:
         return f"{base} in {request.year}: " + "; ".join(reasons)
-    return (f"{base} in {request.year}: the network does not connect them by "
-            f"{', '.join(request.modes)} under these constraints")
+    return (
+        f"{base} in {request.year}: the network does not connect them by "
+        f"{', '.join(request.modes)} under these constraints"
+    )
 
 
 def _reachable(graph: Graph, request: _Request) -> bool:

@@ -69,8 +69,13 @@ def load_atlas(folder: str | Path | None = None) -> model.Atlas:
         file = path / table.filename
         if not file.exists():
             if table.required:
-                problems.append(Problem(str(file), "required table is missing",
-                                        f"create {table.filename} (see docs/data-dictionary.md)"))
+                problems.append(
+                    Problem(
+                        str(file),
+                        "required table is missing",
+                        f"create {table.filename} (see docs/data-dictionary.md)",
+                    )
+                )
             parsed[table.name] = []
             continue
         parsed[table.name] = list(_read_table(file, table, problems))
@@ -79,10 +84,8 @@ def load_atlas(folder: str | Path | None = None) -> model.Atlas:
     check_tables(path, parsed, problems)
     if problems:
         raise InputError(problems)
-    rows = {
-        name: tuple(ROW_TYPES[name](**row.values) for row in parsed[name]) for name in TABLES
-    }
-    return model.Atlas(folder=path, **rows)
+    rows = {name: tuple(ROW_TYPES[name](**row.values) for row in parsed[name]) for name in TABLES}
+    return model.Atlas(folder=path, **rows)  # type: ignore[arg-type]
 
 
 def _read_table(file: Path, table: Table, problems: list[Problem]) -> Iterator[ParsedRow]:
@@ -91,21 +94,28 @@ def _read_table(file: Path, table: Table, problems: list[Problem]) -> Iterator[P
     try:
         handle = file.open(newline="", encoding="utf-8-sig")
     except OSError as error:
-        problems.append(Problem(str(file), f"cannot be read ({error.strerror})",
-                                "check the file's permissions"))
+        problems.append(
+            Problem(str(file), f"cannot be read ({error.strerror})", "check the file's permissions")
+        )
         return
     with handle:
         try:
             reader = csv.DictReader(handle)
-            header = reader.fieldnames or []
+            header = list(reader.fieldnames or [])
             if not _check_header(where, header, table, problems):
                 return
             known = {c.name for c in table.columns}
             for raw in reader:
                 line = reader.line_num
                 if None in raw:
-                    problems.append(Problem(where, "more cells than header columns",
-                                            "remove the extra cells or quote commas", line))
+                    problems.append(
+                        Problem(
+                            where,
+                            "more cells than header columns",
+                            "remove the extra cells or quote commas",
+                            line,
+                        )
+                    )
                     continue
                 if all(not (v or "").strip() for v in raw.values()):
                     continue
@@ -115,8 +125,13 @@ def _read_table(file: Path, table: Table, problems: list[Problem]) -> Iterator[P
                     values[column.name] = _parse_cell(where, line, column, text, problems)
                 yield ParsedRow(line, {k: v for k, v in values.items() if v is not None})
         except (csv.Error, UnicodeDecodeError) as error:
-            problems.append(Problem(where, f"is not valid UTF-8 CSV ({error})",
-                                    "save the file as UTF-8 CSV with comma separators"))
+            problems.append(
+                Problem(
+                    where,
+                    f"is not valid UTF-8 CSV ({error})",
+                    "save the file as UTF-8 CSV with comma separators",
+                )
+            )
 
 
 def _check_header(where: str, header: list[str], table: Table, problems: list[Problem]) -> bool:
@@ -130,15 +145,19 @@ def _check_header(where: str, header: list[str], table: Table, problems: list[Pr
             ok = False
     for column in table.columns:
         if column.required and column.name not in header:
-            problems.append(Problem(where, f"required column '{column.name}' is missing",
-                                    f"add a '{column.name}' column ({column.description})", 1))
+            problems.append(
+                Problem(
+                    where,
+                    f"required column '{column.name}' is missing",
+                    f"add a '{column.name}' column ({column.description})",
+                    1,
+                )
+            )
             ok = False
     return ok
 
 
-def _parse_cell(
-    where: str, line: int, column: Column, text: str, problems: list[Problem]
-) -> Any:
+def _parse_cell(where: str, line: int, column: Column, text: str, problems: list[Problem]) -> Any:
     """Parse one cell; append a problem and return None when it is invalid or empty."""
 
     def fail(problem: str, fix: str) -> None:
@@ -167,13 +186,17 @@ def _parse_cell(
             fail(f"'{text}' is not {kind}", f"write {kind} in {column.unit or 'the column unit'}")
             return None
         if column.choices and str(number) not in column.choices:
-            fail(f"{text} is not one of {', '.join(column.choices)}",
-                 f"use one of {', '.join(column.choices)}")
+            fail(
+                f"{text} is not one of {', '.join(column.choices)}",
+                f"use one of {', '.join(column.choices)}",
+            )
             return None
         low, high = column.minimum, column.maximum
         if (low is not None and number < low) or (high is not None and number > high):
-            fail(f"{text} is out of range [{_fmt(low)}, {_fmt(high)}] {column.unit}".rstrip(),
-                 f"give a value between {_fmt(low)} and {_fmt(high)}")
+            fail(
+                f"{text} is out of range [{_fmt(low)}, {_fmt(high)}] {column.unit}".rstrip(),
+                f"give a value between {_fmt(low)} and {_fmt(high)}",
+            )
             return None
         return number
     if column.choices and text not in column.choices:
@@ -182,8 +205,10 @@ def _parse_cell(
         fail(f"'{text}' is not one of {', '.join(column.choices)}", fix)
         return None
     if column.pattern and not re.match(column.pattern, text):
-        fail(f"'{text}' does not match the expected form {column.pattern}",
-             "use letters, digits, '_', '-' or '.' (ids) or a full http(s) address (urls)")
+        fail(
+            f"'{text}' does not match the expected form {column.pattern}",
+            "use letters, digits, '_', '-' or '.' (ids) or a full http(s) address (urls)",
+        )
         return None
     return text
 

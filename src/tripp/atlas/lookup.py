@@ -36,7 +36,8 @@ def find_node(atlas: Atlas, text: str, *, option: str = "node") -> Node:
         return matches[0]
     if matches:
         shown = ", ".join(f"'{n.node_id}' ({n.name}, {n.country})" for n in matches)
-        raise InputError(Problem(option, f"'{text}' names several places: {shown}",
-                                 "give the node id"))
+        raise InputError(
+            Problem(option, f"'{text}' names several places: {shown}", "give the node id")
+        )
     candidates = [n.node_id for n in atlas.nodes] + [n.name for n in atlas.nodes]
     raise InputError(Problem(option, f"unknown place '{text}'", hint(text, candidates)))

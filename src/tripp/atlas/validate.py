@@ -38,22 +38,34 @@ def check_tables(folder: Path, rows: Rows, problems: list[Problem]) -> None:
     _check_tariffs(rows["tariffs"], rows["links"], problems)
     for row in rows["demand"]:
         if "t_per_year" not in row.values and "teu_per_year" not in row.values:
-            problems.append(Problem("demand.csv", "has neither t_per_year nor teu_per_year",
-                                    "give the flow in tonnes, TEU or both", row.line,
-                                    "t_per_year"))
+            problems.append(
+                Problem(
+                    "demand.csv",
+                    "has neither t_per_year nor teu_per_year",
+                    "give the flow in tonnes, TEU or both",
+                    row.line,
+                    "t_per_year",
+                )
+            )
 
 
-def _check_keys(name: str, key: tuple[str, ...], rows: list[ParsedRow],
-                problems: list[Problem]) -> None:
+def _check_keys(
+    name: str, key: tuple[str, ...], rows: list[ParsedRow], problems: list[Problem]
+) -> None:
     seen: dict[tuple[Any, ...], int] = {}
     for row in rows:
         value = tuple(row.values.get(k) for k in key)
         if value in seen:
             shown = ", ".join(str(v) for v in value if v is not None)
-            problems.append(Problem(f"{name}.csv", f"duplicate {'/'.join(key)} '{shown}' "
-                                    f"(first on line {seen[value]})",
-                                    "give each row a unique key or merge the rows", row.line,
-                                    key[0]))
+            problems.append(
+                Problem(
+                    f"{name}.csv",
+                    f"duplicate {'/'.join(key)} '{shown}' (first on line {seen[value]})",
+                    "give each row a unique key or merge the rows",
+                    row.line,
+                    key[0],
+                )
+            )
         else:
             seen[value] = row.line
 
@@ -70,9 +82,15 @@ def _check_references(name: str, rows: Rows, problems: list[Problem]) -> None:
             for item in items:
                 if item not in valid:
                     what = "source" if target_table == "sources" else "node"
-                    problems.append(Problem(f"{name}.csv", f"unknown {what} '{item}'",
-                                            _ref_fix(item, valid, target_table), row.line,
-                                            column.name))
+                    problems.append(
+                        Problem(
+                            f"{name}.csv",
+                            f"unknown {what} '{item}'",
+                            _ref_fix(item, valid, target_table),
+                            row.line,
+                            column.name,
+                        )
+                    )
 
 
 def _ref_fix(item: str, valid: set[Any], table: str) -> str:
@@ -87,9 +105,16 @@ def _check_provenance(name: str, rows: list[ParsedRow], problems: list[Problem])
         return
     for row in rows:
         if row.values.get("estimated") and not row.values.get("method"):
-            problems.append(Problem(f"{name}.csv", "estimated row has no method",
-                                    "say how the figure was derived, e.g. 'great-circle "
-                                    "93 km × 1.25 rail circuity'", row.line, "method"))
+            problems.append(
+                Problem(
+                    f"{name}.csv",
+                    "estimated row has no method",
+                    "say how the figure was derived, e.g. 'great-circle "
+                    "93 km × 1.25 rail circuity'",
+                    row.line,
+                    "method",
+                )
+            )
 
 
 def _check_year(where: str, row: ParsedRow, problems: list[Problem]) -> None:
@@ -98,17 +123,30 @@ def _check_year(where: str, row: ParsedRow, problems: list[Problem]) -> None:
     if year is None:
         return
     if status in ("operating", "closed", "suspended") and year > ATLAS_AS_OF_YEAR:
-        problems.append(Problem(where, f"status {status} with open_year {year} after the atlas "
-                                f"year {ATLAS_AS_OF_YEAR}", "set status under_construction or "
-                                "planned, or correct open_year", row.line, "status"))
+        problems.append(
+            Problem(
+                where,
+                f"status {status} with open_year {year} after the atlas year {ATLAS_AS_OF_YEAR}",
+                "set status under_construction or planned, or correct open_year",
+                row.line,
+                "status",
+            )
+        )
     if status in ("under_construction", "planned") and year < ATLAS_AS_OF_YEAR:
-        problems.append(Problem(where, f"status {status} with open_year {year} before the atlas "
-                                f"year {ATLAS_AS_OF_YEAR}", "set status operating, or give the "
-                                "year it is now due to open", row.line, "open_year"))
+        problems.append(
+            Problem(
+                where,
+                f"status {status} with open_year {year} before the atlas year {ATLAS_AS_OF_YEAR}",
+                "set status operating, or give the year it is now due to open",
+                row.line,
+                "open_year",
+            )
+        )
 
 
-def _check_links(rows: list[ParsedRow], nodes: dict[str, dict[str, Any]],
-                 problems: list[Problem]) -> None:
+def _check_links(
+    rows: list[ParsedRow], nodes: dict[str, dict[str, Any]], problems: list[Problem]
+) -> None:
     for row in rows:
         v, line = row.values, row.line
 
@@ -123,11 +161,17 @@ def _check_links(rows: list[ParsedRow], nodes: dict[str, dict[str, Any]],
         if mode != "rail" and "gauge_mm" in v:
             fail("gauge_mm", f"{mode} link with a gauge", "leave gauge_mm empty for non-rail links")
         if mode in FREIGHT_MODES and "speed_kmh" not in v and "time_h" not in v:
-            fail("speed_kmh", f"{mode} link has neither speed_kmh nor time_h",
-                 "give an average freight speed or an end-to-end time")
+            fail(
+                "speed_kmh",
+                f"{mode} link has neither speed_kmh nor time_h",
+                "give an average freight speed or an end-to-end time",
+            )
         if ("capacity" in v) != ("capacity_unit" in v):
-            fail("capacity_unit", "capacity and capacity_unit must be given together",
-                 "give both or neither")
+            fail(
+                "capacity_unit",
+                "capacity and capacity_unit must be given together",
+                "give both or neither",
+            )
         _check_year("links.csv", row, problems)
         ends = [nodes[v[k]]["country"] for k in ("from_node", "to_node") if v[k] in nodes]
         if len(ends) < 2:
@@ -135,20 +179,33 @@ def _check_links(rows: list[ParsedRow], nodes: dict[str, dict[str, Any]],
         country = v.get("country")
         if country is None:
             if ends[0] != ends[1]:
-                fail("country", f"link joins {ends[0]} and {ends[1]} but names no country",
-                     f"set country to {ends[0]} or {ends[1]} (where the link lies)")
+                fail(
+                    "country",
+                    f"link joins {ends[0]} and {ends[1]} but names no country",
+                    f"set country to {ends[0]} or {ends[1]} (where the link lies)",
+                )
             else:
                 v["country"] = ends[0]
         elif country not in ends and country != INTERNATIONAL_WATERS:
-            fail("country", f"country {country} is neither end's country ({ends[0]}, {ends[1]})",
-                 f"use {ends[0]} or {ends[1]}, or split the link at the border")
+            fail(
+                "country",
+                f"country {country} is neither end's country ({ends[0]}, {ends[1]})",
+                f"use {ends[0]} or {ends[1]}, or split the link at the border",
+            )
         elif country == INTERNATIONAL_WATERS and mode not in ("sea", "ferry", *ENERGY_MODES):
-            fail("country", f"{mode} link in international waters",
-                 "only sea, ferry and energy links may lie in XZ")
+            fail(
+                "country",
+                f"{mode} link in international waters",
+                "only sea, ferry and energy links may lie in XZ",
+            )
 
 
-def _check_crossings(rows: list[ParsedRow], links: list[ParsedRow],
-                     nodes: dict[str, dict[str, Any]], problems: list[Problem]) -> None:
+def _check_crossings(
+    rows: list[ParsedRow],
+    links: list[ParsedRow],
+    nodes: dict[str, dict[str, Any]],
+    problems: list[Problem],
+) -> None:
     link_countries: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for link in links:
         if "country" in link.values:
@@ -157,37 +214,63 @@ def _check_crossings(rows: list[ParsedRow], links: list[ParsedRow],
     for row in rows:
         v, line = row.values, row.line
         if v["from_country"] == v["to_country"]:
-            problems.append(Problem("crossings.csv", "from_country equals to_country",
-                                    "a crossing joins two different countries", line,
-                                    "to_country"))
+            problems.append(
+                Problem(
+                    "crossings.csv",
+                    "from_country equals to_country",
+                    "a crossing joins two different countries",
+                    line,
+                    "to_country",
+                )
+            )
             continue
         node = nodes.get(v["node_id"])
         if node is None:
             continue
         sides = {v["from_country"], v["to_country"]}
         if node["country"] not in sides:
-            problems.append(Problem("crossings.csv", f"node {v['node_id']} is in "
-                                    f"{node['country']}, not in {v['from_country']} or "
-                                    f"{v['to_country']}", "move the crossing to a node on that "
-                                    "border or correct the countries", line, "node_id"))
+            problems.append(
+                Problem(
+                    "crossings.csv",
+                    f"node {v['node_id']} is in "
+                    f"{node['country']}, not in {v['from_country']} or "
+                    f"{v['to_country']}",
+                    "move the crossing to a node on that border or correct the countries",
+                    line,
+                    "node_id",
+                )
+            )
         present = link_countries[v["node_id"]]
         ends_here = v["to_country"] == node["country"]  # a route may end at the node
         if (v["mode"], v["to_country"]) not in present and not ends_here:
-            problems.append(Problem("crossings.csv", f"no {v['mode']} link of country "
-                                    f"{v['to_country']} meets {v['node_id']}",
-                                    "add the link or correct mode/to_country", line, "mode"))
+            problems.append(
+                Problem(
+                    "crossings.csv",
+                    f"no {v['mode']} link of country {v['to_country']} meets {v['node_id']}",
+                    "add the link or correct mode/to_country",
+                    line,
+                    "mode",
+                )
+            )
         starts_here = v["from_country"] == node["country"]  # a route may start at the node
-        if not starts_here and not any(c == v["from_country"] for m, c in present
-                                       if m in FREIGHT_MODES):
-            problems.append(Problem("crossings.csv", f"no freight link of country "
-                                    f"{v['from_country']} meets {v['node_id']}",
-                                    "add the link or correct from_country", line,
-                                    "from_country"))
+        if not starts_here and not any(
+            c == v["from_country"] for m, c in present if m in FREIGHT_MODES
+        ):
+            problems.append(
+                Problem(
+                    "crossings.csv",
+                    f"no freight link of country {v['from_country']} meets {v['node_id']}",
+                    "add the link or correct from_country",
+                    line,
+                    "from_country",
+                )
+            )
         _check_year("crossings.csv", row, problems)
 
 
-def _check_transfers(rows: list[ParsedRow], links: list[ParsedRow],
-                     problems: list[Problem]) -> None:
+def _check_transfers(
+    rows: list[ParsedRow], links: list[ParsedRow], problems: list[Problem]
+) -> None:
     layers: dict[str, set[tuple[str, int | None]]] = defaultdict(set)
     for link in links:
         for end in ("from_node", "to_node"):
@@ -197,43 +280,89 @@ def _check_transfers(rows: list[ParsedRow], links: list[ParsedRow],
         for side in ("from", "to"):
             mode, gauge = v[f"{side}_mode"], v.get(f"{side}_gauge_mm")
             if gauge is not None and mode != "rail":
-                problems.append(Problem("transfers.csv", f"{side}_gauge_mm given for {mode}",
-                                        "gauges apply to rail only", line, f"{side}_gauge_mm"))
-            elif not any(m == mode and (gauge is None or g == gauge)
-                         for m, g in layers[v["node_id"]]):
+                problems.append(
+                    Problem(
+                        "transfers.csv",
+                        f"{side}_gauge_mm given for {mode}",
+                        "gauges apply to rail only",
+                        line,
+                        f"{side}_gauge_mm",
+                    )
+                )
+            elif not any(
+                m == mode and (gauge is None or g == gauge) for m, g in layers[v["node_id"]]
+            ):
                 shown = mode if gauge is None else f"{mode} {gauge} mm"
-                problems.append(Problem("transfers.csv", f"no {shown} link meets "
-                                        f"{v['node_id']}", "add the link or correct the mode",
-                                        line, f"{side}_mode"))
+                problems.append(
+                    Problem(
+                        "transfers.csv",
+                        f"no {shown} link meets {v['node_id']}",
+                        "add the link or correct the mode",
+                        line,
+                        f"{side}_mode",
+                    )
+                )
         same_mode = v["from_mode"] == v["to_mode"]
-        if same_mode and (v["from_mode"] != "rail" or "from_gauge_mm" not in v
-                          or v.get("from_gauge_mm") == v.get("to_gauge_mm")):
-            problems.append(Problem("transfers.csv", "transfer to the same mode",
-                                    "a rail→rail transfer is a gauge change: give two different "
-                                    "gauges", line, "to_mode"))
+        if same_mode and (
+            v["from_mode"] != "rail"
+            or "from_gauge_mm" not in v
+            or v.get("from_gauge_mm") == v.get("to_gauge_mm")
+        ):
+            problems.append(
+                Problem(
+                    "transfers.csv",
+                    "transfer to the same mode",
+                    "a rail→rail transfer is a gauge change: give two different gauges",
+                    line,
+                    "to_mode",
+                )
+            )
         if ("capacity" in v) != ("capacity_unit" in v):
-            problems.append(Problem("transfers.csv", "capacity and capacity_unit must be given "
-                                    "together", "give both or neither", line, "capacity_unit"))
+            problems.append(
+                Problem(
+                    "transfers.csv",
+                    "capacity and capacity_unit must be given together",
+                    "give both or neither",
+                    line,
+                    "capacity_unit",
+                )
+            )
 
 
-def _check_tariffs(rows: list[ParsedRow], links: list[ParsedRow],
-                   problems: list[Problem]) -> None:
+def _check_tariffs(rows: list[ParsedRow], links: list[ParsedRow], problems: list[Problem]) -> None:
     have = set()
     for row in rows:
         country = row.values["country"]
         if country != "*" and not is_country(country):
-            problems.append(Problem("tariffs.csv", f"unknown country code '{country}'",
-                                    country_hint(country) + " or '*'", row.line, "country"))
+            problems.append(
+                Problem(
+                    "tariffs.csv",
+                    f"unknown country code '{country}'",
+                    country_hint(country) + " or '*'",
+                    row.line,
+                    "country",
+                )
+            )
         have.add((row.values["mode"], country))
     missing: Counter[tuple[str, str]] = Counter()
     first_line: dict[tuple[str, str], int] = {}
     for link in links:
         mode, country = link.values["mode"], link.values.get("country")
-        if mode in FREIGHT_MODES and country and (mode, country) not in have \
-                and (mode, "*") not in have:
+        if (
+            mode in FREIGHT_MODES
+            and country
+            and (mode, country) not in have
+            and (mode, "*") not in have
+        ):
             missing[(mode, country)] += 1
             first_line.setdefault((mode, country), link.line)
     for (mode, country), count in sorted(missing.items()):
-        problems.append(Problem("links.csv", f"no tariff for {mode} in {country} "
-                                f"({count} links)", f"add a tariffs.csv row ({mode}, {country}) "
-                                f"or ({mode}, *)", first_line[(mode, country)], "mode"))
+        problems.append(
+            Problem(
+                "links.csv",
+                f"no tariff for {mode} in {country} ({count} links)",
+                f"add a tariffs.csv row ({mode}, {country}) or ({mode}, *)",
+                first_line[(mode, country)],
+                "mode",
+            )
+        )

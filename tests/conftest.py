@@ -1,0 +1,52 @@
+"""Shared fixtures: the hand-built mini atlas and helpers to make broken copies of it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import tripp
+
+MINI = Path(__file__).parent / "fixtures" / "mini"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture(scope="session")
+def mini_atlas() -> tripp.Atlas:
+    return tripp.load_atlas(MINI)
+
+
+@pytest.fixture(scope="session")
+def mini_graph(mini_atlas: tripp.Atlas) -> tripp.Graph:
+    return tripp.compile(mini_atlas)
+
+
+@pytest.fixture
+def atlas_copy(tmp_path: Path) -> Callable[..., Path]:
+    """Copy the mini atlas to a temporary folder, applying text edits to named files.
+
+    ``atlas_copy(links={"1520,operating": "1520,closed"})`` replaces text in links.csv;
+    ``atlas_copy(transfers=None)`` removes the body of transfers.csv (keeps the header).
+    """
+
+    def make(**edits: dict[str, str] | str | None) -> Path:
+        folder = tmp_path / "atlas"
+        shutil.copytree(MINI, folder)
+        for table, change in edits.items():
+            file = folder / f"{table}.csv"
+            text = file.read_text(encoding="utf-8")
+            if change is None:
+                text = text.splitlines()[0] + "\n"
+            elif isinstance(change, str):
+                text = text + change
+            else:
+                for old, new in change.items():
+                    assert old in text, f"{old!r} not in {table}.csv"
+                    text = text.replace(old, new)
+            file.write_text(text, encoding="utf-8")
+        return folder
+
+    return make
