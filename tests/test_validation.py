@@ -115,3 +115,11 @@ def test_data_dictionary_in_docs_is_current() -> None:
     assert docs.read_text(encoding="utf-8") == data_dictionary() + "\n", (
         "regenerate with: tripp atlas dictionary > docs/data-dictionary.md"
     )
+
+
+def test_embedded_code_list_matches_pycountry() -> None:
+    import pycountry
+
+    from tripp.countries import ISO_ALPHA_2
+
+    assert {c.alpha_2 for c in pycountry.countries} == ISO_ALPHA_2

@@ -226,6 +226,40 @@ def validate(
         typer.echo(f"valid: {loaded.folder} ({shown})")
 
 
+@atlas_app.command("check")
+@handle_errors
+def atlas_check(
+    journeys: Annotated[
+        Path | None, typer.Option(help="Reference journeys CSV (default: the shipped one).")
+    ] = None,
+    atlas: AtlasOption = None,
+    format: FormatOption = Format.TABLE,
+) -> None:
+    """Route published reference journeys and print model against publication.
+
+    Exits 1 when any journey falls outside its published range.
+    """
+    from tripp.graph import compile_graph
+    from tripp.plausibility import default_journeys_file, load_journeys, print_checks, run_checks
+
+    loaded = _load(atlas)
+    results = run_checks(
+        compile_graph(loaded), load_journeys(journeys or default_journeys_file(), loaded)
+    )
+    if format is Format.JSON:
+        emit_json(
+            {
+                "checks": [r.to_dict() for r in results],
+                "within": sum(r.within for r in results),
+                "total": len(results),
+            }
+        )
+    else:
+        print_checks(results)
+    if not all(r.within for r in results):
+        raise typer.Exit(1)
+
+
 @atlas_app.command("dictionary")
 @handle_errors
 def atlas_dictionary() -> None:

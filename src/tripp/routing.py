@@ -11,13 +11,10 @@ at least ``min_difference`` of its length.
 from __future__ import annotations
 
 import heapq
-import itertools
 from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
 
 from tripp.atlas.lookup import find_node
 from tripp.countries import country_hint, is_country
@@ -26,6 +23,7 @@ from tripp.graph import ARC_LINK, NEVER, Graph, IntArray
 from tripp.names import hint
 from tripp.results import RouteResult
 from tripp.route_legs import build_route
+from tripp.shortest_path import shortest_path
 from tripp.units import FREIGHT_MODES
 
 
@@ -64,21 +62,7 @@ class _Search:
 
     def shortest(self, weight: np.ndarray, source: int) -> tuple[float, list[int]] | None:
         """Cheapest arc sequence from ``source`` to the target under ``weight`` (or None)."""
-        n = len(self.indptr) - 1
-        matrix = csr_matrix((weight, self.head, self.indptr), shape=(n, n))
-        dist, pred = dijkstra(matrix, indices=source, return_predecessors=True)
-        if not np.isfinite(dist[self.target]):
-            return None
-        states = [self.target]
-        while states[-1] != source:
-            states.append(int(pred[states[-1]]))
-        states.reverse()
-        arcs = []
-        for u, v in itertools.pairwise(states):
-            lo, hi = self.indptr[u], self.indptr[u + 1]
-            candidates = np.flatnonzero(self.head[lo:hi] == v) + lo
-            arcs.append(int(candidates[np.argmin(weight[candidates])]))
-        return float(dist[self.target]), arcs
+        return shortest_path(self.indptr, self.head, weight, source, self.target)
 
 
 def route(
