@@ -6,9 +6,9 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.conftest import MINI
 from typer.testing import CliRunner
 
+from tests.conftest import MINI
 from tripp.cli import app
 
 runner = CliRunner()

@@ -1,0 +1,118 @@
+"""Scenario files: TOML overlays on the atlas, read and checked completely.
+
+A scenario file holds::
+
+    description = "TRIPP open: ..."        # required
+    source_ids = ["ady-2025", ...]        # atlas sources behind the assumptions
+    extends = "baseline-2025"             # optional: a shipped name or a path
+    year = 2030                           # the network year (default: the parent's)
+    open = ["corridor:TRIPP", "link:ID", "crossing:NODE", "node:ID", "country:CC"]
+    close = ["country:RU", "crossing:NODE:FROM:TO:MODE", "link:ID"]
+
+    [[set]]                                # numeric attributes, by value or factor
+    target = "mode:ferry"                  # link:ID, corridor:TAG, mode:M, country:CC,
+    field = "capacity"                     # crossing:NODE[:FROM:TO:MODE], transfer:NODE,
+    factor = 2.0                           # tariff:MODE:COUNTRY
+    [[demand]]                             # demand growth by O-D and/or commodity
+    origin = "*"
+    destination = "nakhchivan"
+    commodity = "*"
+    factor = 1.5
+
+Selectors are checked against the atlas: an unknown id gets "did you mean …?" and the line
+of the file it is on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SELECTOR_KINDS = ("link", "corridor", "mode", "country", "node", "crossing", "transfer", "tariff")
+OPEN_CLOSE_KINDS = ("link", "corridor", "node", "crossing", "country", "mode")
+SET_FIELDS: dict[str, tuple[str, ...]] = {
+    "link": ("length_km", "speed_kmh", "time_h", "capacity"),
+    "crossing": ("dwell_h", "cost_usd_per_teu"),
+    "transfer": ("time_h", "cost_usd_per_teu", "capacity"),
+    "tariff": ("cost_usd_per_teu_km", "cost_usd_per_t_km"),
+}
+TOP_LEVEL_KEYS = (
+    "description",
+    "source_ids",
+    "extends",
+    "year",
+    "open",
+    "close",
+    "set",
+    "demand",
+    "title",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SetRule:
+    """Change one numeric field of every element the target selects."""
+
+    target: str
+    field: str
+    value: float | None = None
+    factor: float | None = None
+
+    def apply(self, current: float | None) -> float | None:
+        """The new value given the current one (a factor leaves an absent value absent)."""
+        if self.value is not None:
+            return self.value
+        if current is None or self.factor is None:
+            return current
+        return current * self.factor
+
+
+@dataclass(frozen=True, slots=True)
+class DemandRule:
+    """Scale the demand rows that match origin, destination and commodity (``*``: any)."""
+
+    origin: str = "*"
+    destination: str = "*"
+    commodity: str = "*"
+    factor: float = 1.0
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario, with its ancestors' rules already merged in order."""
+
+    name: str
+    description: str
+    year: int
+    source_ids: tuple[str, ...] = ()
+    open: tuple[str, ...] = ()
+    close: tuple[str, ...] = ()
+    set: tuple[SetRule, ...] = ()
+    demand: tuple[DemandRule, ...] = ()
+    lineage: tuple[str, ...] = field(default=())  # names from the root to this scenario
+    file: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready mapping."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "year": self.year,
+            "lineage": list(self.lineage),
+            "source_ids": list(self.source_ids),
+            "open": list(self.open),
+            "close": list(self.close),
+            "set": [
+                {"target": r.target, "field": r.field, "value": r.value, "factor": r.factor}
+                for r in self.set
+            ],
+            "demand": [
+                {
+                    "origin": r.origin,
+                    "destination": r.destination,
+                    "commodity": r.commodity,
+                    "factor": r.factor,
+                }
+                for r in self.demand
+            ],
+            "file": self.file,
+        }
