@@ -46,6 +46,10 @@ AtlasOption = Annotated[
     Path | None, typer.Option("--atlas", help="Atlas folder (default: the embedded atlas).")
 ]
 FormatOption = Annotated[Format, typer.Option("--format", help="table, json or geojson.")]
+ScenarioOption = Annotated[
+    str | None,
+    typer.Option("--scenario", help="Scenario name (see `tripp scenario list`) or TOML file."),
+]
 
 
 def handle_errors(function: F) -> F:
@@ -74,10 +78,25 @@ def emit_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
-def _load(atlas: Path | None) -> Any:
+def _load(atlas: Path | None, scenario: str | None = None) -> Any:
+    """The atlas in ``atlas`` (default: embedded), with ``scenario`` applied if given."""
     from tripp.atlas.io import load_atlas
 
-    return load_atlas(atlas)
+    loaded = load_atlas(atlas)
+    if scenario is None:
+        return loaded
+    from tripp.scenarios import apply_scenario, load_scenario
+
+    return apply_scenario(loaded, load_scenario(scenario, loaded))
+
+
+def _scenario_year(atlas: Path | None, scenario: str | None) -> int | None:
+    if scenario is None:
+        return None
+    from tripp.atlas.io import load_atlas
+    from tripp.scenarios import load_scenario
+
+    return load_scenario(scenario, load_atlas(atlas)).year
 
 
 @app.command()
@@ -105,6 +124,7 @@ def route(
         float, typer.Option(help="Value of time for the generalized objective, USD per TEU-hour.")
     ] = 1.0,
     atlas: AtlasOption = None,
+    scenario: ScenarioOption = None,
     format: FormatOption = Format.TABLE,
 ) -> None:
     """Best route(s) from ORIGIN to DESTINATION with days, dollars, borders and gauge changes."""
@@ -114,7 +134,9 @@ def route(
 
     if vot_usd_per_teu_h < 0:
         raise InputError(Problem("--vot-usd-per-teu-h", "is negative", "give a value ≥ 0"))
-    graph = compile_graph(_load(atlas))
+    graph = compile_graph(_load(atlas, scenario))
+    if year is None:
+        year = _scenario_year(atlas, scenario)
     result = find_route(
         graph,
         origin,
@@ -144,12 +166,13 @@ def nodes(
     country: Annotated[str | None, typer.Option(help="Only this country (ISO code).")] = None,
     kind: Annotated[str | None, typer.Option(help="Only this kind, e.g. port.")] = None,
     atlas: AtlasOption = None,
+    scenario: ScenarioOption = None,
     format: FormatOption = Format.TABLE,
 ) -> None:
     """List the atlas's places, optionally filtered by country and kind."""
     from tripp.listing import filter_nodes, nodes_geojson, print_rows
 
-    rows = filter_nodes(_load(atlas), country=country, kind=kind)
+    rows = filter_nodes(_load(atlas, scenario), country=country, kind=kind)
     if format is Format.JSON:
         emit_json([_as_dict(r) for r in rows])
     elif format is Format.GEOJSON:
@@ -168,12 +191,13 @@ def links(
         str | None, typer.Option(help="Only links tagged with this corridor, e.g. TRIPP.")
     ] = None,
     atlas: AtlasOption = None,
+    scenario: ScenarioOption = None,
     format: FormatOption = Format.TABLE,
 ) -> None:
     """List the atlas's links, optionally filtered by country, mode, status and corridor."""
     from tripp.listing import filter_links, links_geojson, print_rows
 
-    loaded = _load(atlas)
+    loaded = _load(atlas, scenario)
     rows = filter_links(loaded, country=country, mode=mode, status=status, corridor=corridor)
     if format is Format.JSON:
         emit_json([_as_dict(r) for r in rows])
@@ -193,11 +217,12 @@ def _as_dict(row: Any) -> dict[str, Any]:
 @handle_errors
 def validate(
     folder: Annotated[Path | None, typer.Argument(help="Atlas folder (default: embedded).")] = None,
+    scenario: ScenarioOption = None,
     format: FormatOption = Format.TABLE,
 ) -> None:
     """Check every table of an atlas folder; list every problem (exit 2) or say it is valid."""
     try:
-        loaded = _load(folder)
+        loaded = _load(folder, scenario)
     except InputError as error:
         if format is Format.JSON:
             emit_json({"valid": False, "problems": [p.to_dict() for p in error.problems]})
@@ -233,6 +258,7 @@ def atlas_check(
         Path | None, typer.Option(help="Reference journeys CSV (default: the shipped one).")
     ] = None,
     atlas: AtlasOption = None,
+    scenario: ScenarioOption = None,
     format: FormatOption = Format.TABLE,
 ) -> None:
     """Route published reference journeys and print model against publication.
@@ -242,7 +268,7 @@ def atlas_check(
     from tripp.graph import compile_graph
     from tripp.plausibility import default_journeys_file, load_journeys, print_checks, run_checks
 
-    loaded = _load(atlas)
+    loaded = _load(atlas, scenario)
     results = run_checks(
         compile_graph(loaded), load_journeys(journeys or default_journeys_file(), loaded)
     )
@@ -269,15 +295,15 @@ def atlas_dictionary() -> None:
     typer.echo(data_dictionary())
 
 
-@app.command()
-@handle_errors
-def demo(atlas: AtlasOption = None) -> None:
-    """The main job on the embedded atlas: representative corridor routes, printed."""
-    from tripp.demo import run_demo
-
-    run_demo(atlas)
-
-
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+def _register_more() -> None:
+    from tripp.cli_scenarios import register
+
+    register(app)
+
+
+_register_more()

@@ -18,7 +18,7 @@ DEMO_JOURNEYS: tuple[tuple[str, str, dict[str, object]], ...] = (
 )
 
 
-def run_demo(atlas_folder: Path | None = None) -> None:
+def run_demo(atlas_folder: Path | None = None, out_folder: Path | None = None) -> None:
     """Route the demo journeys on the atlas and print them."""
     from tripp.display import console, print_routes
 
