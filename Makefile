@@ -3,9 +3,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv demo test lint typecheck pytest bench clean
+.PHONY: venv system demo test lint typecheck pytest bench clean
 
 venv: $(STAMP)
+
+# Debian packages the browser and GIS tests use; installed only where absent (needs root).
+system:
+	@command -v chromium >/dev/null && command -v ogrinfo >/dev/null || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gdal-bin; }
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +28,7 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy
 
-pytest: venv
+pytest: venv system
 	$(BIN)/python -m pytest
 
 test: lint typecheck pytest

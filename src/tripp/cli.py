@@ -286,6 +286,44 @@ def atlas_check(
         raise typer.Exit(1)
 
 
+@atlas_app.command("map")
+@handle_errors
+def atlas_map(
+    out: Annotated[Path, typer.Option("--out", help="Image file: .png, .svg or .pdf.")],
+    year: Annotated[int | None, typer.Option(help="Draw the network as in this year.")] = None,
+    highlight: Annotated[
+        str, typer.Option(help="Corridor tag to highlight ('' for none).")
+    ] = "TRIPP",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    atlas: AtlasOption = None,
+    scenario: ScenarioOption = None,
+) -> None:
+    """Draw the network by mode and status on country outlines, TRIPP highlighted."""
+    from tripp.atlas_map import draw_atlas_map
+
+    if year is None:
+        year = _scenario_year(atlas, scenario)
+    path = draw_atlas_map(_load(atlas, scenario), out, year=year, force=force, highlight=highlight)
+    typer.echo(f"wrote {path}")
+
+
+@atlas_app.command("describe")
+@handle_errors
+def atlas_describe(
+    atlas: AtlasOption = None,
+    scenario: ScenarioOption = None,
+    format: FormatOption = Format.TABLE,
+) -> None:
+    """Counts by country, mode and status, and the share of estimated figures."""
+    from tripp.describe import describe_atlas, print_description
+
+    data = describe_atlas(_load(atlas, scenario))
+    if format is Format.JSON:
+        emit_json(data)
+    else:
+        print_description(data)
+
+
 @atlas_app.command("dictionary")
 @handle_errors
 def atlas_dictionary() -> None:

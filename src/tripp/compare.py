@@ -9,7 +9,7 @@ from typing import Any
 
 from tripp.atlas.model import Atlas
 from tripp.errors import InputError, NoRouteError, Problem
-from tripp.exposure import Exposure, transit_exposure
+from tripp.exposure import Exposure, demand_year_for, transit_exposure
 from tripp.graph import Graph, compile_graph
 from tripp.results import Route
 from tripp.routing import route
@@ -177,15 +177,15 @@ def compare(
                 "delta": delta,
             }
         )
-    return Comparison(
-        base.scenario,
-        other.scenario,
-        objective,
-        tuple(rows),
+    demand_year = demand_year_for(other.atlas, other.scenario.year)
+    exposures = [
         transit_exposure(
-            base.graph, scenario=base.scenario.name, year=base.scenario.year, objective=objective
-        ),
-        transit_exposure(
-            other.graph, scenario=other.scenario.name, year=other.scenario.year, objective=objective
-        ),
-    )
+            n.graph,
+            scenario=n.scenario.name,
+            year=n.scenario.year,
+            objective=objective,
+            demand_year=demand_year,
+        )
+        for n in (base, other)
+    ]
+    return Comparison(base.scenario, other.scenario, objective, tuple(rows), *exposures)

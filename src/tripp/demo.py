@@ -1,32 +1,30 @@
-"""The main job on the embedded atlas: representative corridor routes, printed as tables."""
+"""The main job (``tripp demo``, what ``make demo`` runs): what TRIPP changes.
+
+Compares ``baseline-2025`` with ``tripp-2030`` on the embedded atlas for the default O-D
+pairs, prints the comparison and the transit-exposure change, and writes the HTML report
+with its GIS layers and tables to ``./tripp-output/`` (an existing report there is replaced
+atomically).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from tripp.atlas.io import load_atlas
-from tripp.errors import NoRouteError
-from tripp.graph import compile_graph
-from tripp.routing import route
+from tripp.compare import compare, scenario_network
 
-#: (origin, destination, options) of the journeys the demo shows.
-DEMO_JOURNEYS: tuple[tuple[str, str, dict[str, object]], ...] = (
-    ("baku", "nakhchivan", {"year": 2026}),
-    ("baku", "nakhchivan", {"year": 2030, "modes": ("rail",)}),
-    ("baku", "kars", {"year": 2026, "modes": ("rail",)}),
-    ("yerevan", "kars", {"year": 2026}),
-)
+BASE, OTHER = "baseline-2025", "tripp-2030"
 
 
-def run_demo(atlas_folder: Path | None = None, out_folder: Path | None = None) -> None:
-    """Route the demo journeys on the atlas and print them."""
-    from tripp.display import console, print_routes
+def run_demo(atlas_folder: Path | None = None, out_folder: Path | None = None) -> Path:
+    """Run the comparison, print it and write the report; returns the report folder."""
+    from tripp.display import console
+    from tripp.display_compare import print_comparison
+    from tripp.report import write_report
 
-    graph = compile_graph(load_atlas(atlas_folder))
-    out = console()
-    for origin, destination, options in DEMO_JOURNEYS:
-        try:
-            print_routes(route(graph, origin, destination, **options))  # type: ignore[arg-type]
-        except NoRouteError as error:
-            out.print(f"[yellow]{error}[/yellow]")
-        out.print()
+    atlas = load_atlas(atlas_folder)
+    base, other = scenario_network(atlas, BASE), scenario_network(atlas, OTHER)
+    print_comparison(compare(base, other))
+    out = write_report(base, [other], out_folder or Path("tripp-output"), force=True)
+    console().print(f"\nReport: {out / 'report.html'} (GIS layers and tables beside it)")
+    return out

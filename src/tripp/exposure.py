@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from tripp.atlas.model import Atlas, DemandRow
+from tripp.atlas.model import Atlas
 from tripp.errors import NoRouteError
 from tripp.graph import Graph
 from tripp.routing import route
@@ -85,22 +85,32 @@ class Exposure:
         }
 
 
-def demand_for_year(atlas: Atlas, year: int) -> tuple[int | None, list[DemandRow]]:
-    """The demand rows used for ``year`` and their year (see the module docstring)."""
+def demand_year_for(atlas: Atlas, year: int) -> int | None:
+    """The demand year used for network ``year`` (see the module docstring)."""
     years = sorted({row.year for row in atlas.demand})
     if not years:
-        return None, []
+        return None
     earlier = [y for y in years if y <= year]
-    chosen = earlier[-1] if earlier else years[0]
-    return chosen, [row for row in atlas.demand if row.year == chosen and row.t_per_year]
+    return earlier[-1] if earlier else years[0]
 
 
 def transit_exposure(
-    graph: Graph, *, scenario: str, year: int, objective: str = "time"
+    graph: Graph,
+    *,
+    scenario: str,
+    year: int,
+    objective: str = "time",
+    demand_year: int | None = None,
 ) -> Exposure:
-    """Route every demand flow of the year and measure transit dependence."""
+    """Route every demand flow and measure transit dependence.
+
+    ``demand_year`` picks the demand rows (default: :func:`demand_year_for` ``year``);
+    comparisons pass one year to both scenarios so that only the network differs.
+    """
     atlas = graph.atlas
-    demand_year, rows = demand_for_year(atlas, year)
+    if demand_year is None:
+        demand_year = demand_year_for(atlas, year)
+    rows = [r for r in atlas.demand if r.year == demand_year and r.t_per_year]
     nodes = atlas.node_by_id
     flows = []
     for row in rows:
