@@ -31,9 +31,21 @@ def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(values), q))
 
 
+def freight_places(graph: tripp.Graph) -> list[str]:
+    """Places with at least one freight link (energy-only places cannot be routed to)."""
+    modes = {"rail", "road", "ferry", "sea"}
+    used = {
+        end
+        for link in graph.atlas.links
+        if link.mode in modes
+        for end in (link.from_node, link.to_node)
+    }
+    return [node_id for node_id in graph.node_ids if node_id in used]
+
+
 def in_process(graph: tripp.Graph, pairs: int, seed: int) -> dict[str, float]:
     rng = random.Random(seed)
-    ids = list(graph.node_ids)
+    ids = freight_places(graph)
     timings_ms, failures = [], 0
     for _ in range(pairs):
         origin, destination = rng.sample(ids, 2)
@@ -64,7 +76,7 @@ def networkx_peer(graph: tripp.Graph, pairs: int, seed: int) -> dict[str, float]
     ):
         g.add_edge(int(tail), int(head), weight=float(weight))
     rng = random.Random(seed)
-    ids = list(range(len(graph.node_ids)))
+    ids = [graph.node_index(n) for n in freight_places(graph)]
     timings_ms = []
     for _ in range(pairs):
         a, b = rng.sample(ids, 2)
