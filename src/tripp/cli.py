@@ -339,9 +339,11 @@ def main() -> None:
 
 
 def _register_more() -> None:
+    from tripp.assignment.command import register as register_assign
     from tripp.cli_scenarios import register
 
     register(app)
+    register_assign(app)
 
 
 _register_more()
