@@ -101,3 +101,25 @@ def test_exposure_json() -> None:
     assert code == 0 and data["countries"][0]["country"] == "IR"
     assert data["countries"][0]["transit_share_t"] == round(1200 / 1700, 4)
     assert data["flows"][0]["loss"] == {"IR": None}
+
+
+def test_report_command_writes_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("origin,destination\na,e\n", encoding="utf-8")
+    out = tmp_path / "report"
+    args = (
+        "report",
+        str(SCENARIOS / "base.toml"),
+        str(SCENARIOS / "no-iran.toml"),
+        "--atlas",
+        str(MINI),
+        "--out",
+        str(out),
+        "--pairs",
+        str(pairs),
+    )
+    code, stdout, _ = run(*args)
+    assert code == 0 and (out / "report.html").is_file() and "wrote" in stdout
+    code, _, err = run(*args)
+    assert code == 2 and "already exists — fix: pass --force" in err
+    assert run(*args, "--force")[0] == 0

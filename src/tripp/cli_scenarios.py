@@ -161,6 +161,35 @@ def exposure_command(
 
 
 @handle_errors
+def report_command(
+    base: Annotated[str, typer.Argument(help="Base scenario (name or file).")],
+    others: Annotated[list[str], typer.Argument(help="Scenarios to compare with the base.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the report into.")],
+    pairs: Annotated[
+        str, typer.Option(help="'default' or a CSV with origin,destination.")
+    ] = "default",
+    objective: Annotated[str, typer.Option(help="time, cost, distance or generalized.")] = "time",
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing report.")] = False,
+    atlas: AtlasOption = None,
+) -> None:
+    """Self-contained HTML report with maps and charts, GIS layers and tables, in OUT."""
+    from tripp.compare import read_pairs, scenario_network
+    from tripp.report import write_report
+
+    loaded = _atlas(atlas)
+    chosen = None if pairs == "default" else read_pairs(Path(pairs))
+    path = write_report(
+        scenario_network(loaded, base),
+        [scenario_network(loaded, name) for name in others],
+        out,
+        pairs=chosen,
+        objective=objective,
+        force=force,
+    )
+    typer.echo(f"wrote {path / 'report.html'} and the layers and tables beside it")
+
+
+@handle_errors
 def demo_command(
     atlas: AtlasOption = None,
     out: Annotated[Path, typer.Option(help="Folder for the report.")] = Path("tripp-output"),
@@ -176,4 +205,5 @@ def register(app: typer.Typer) -> None:
     app.add_typer(scenario_app, name="scenario")
     app.command("compare")(compare_command)
     app.command("exposure")(exposure_command)
+    app.command("report")(report_command)
     app.command("demo")(demo_command)
