@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sys
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -18,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tripp.assignment.spec import Algorithm, AssignmentSpec
+from tripp.atomic import atomic_path, check_output_file
 from tripp.errors import ConvergenceError, InputError, Problem, TrippError
 
 if TYPE_CHECKING:
@@ -126,7 +125,7 @@ def _run(
         raise InputError(missing)
     assert tntp_net is not None and tntp_trips is not None
     if out is not None:
-        _check_out(out, force=force)
+        check_output_file(out, force=force)
 
     from tripp.assignment.equilibrium import assign
     from tripp.assignment.tntp import load_tntp
@@ -149,30 +148,17 @@ def _run(
         )
 
 
-def _check_out(out: Path, *, force: bool) -> None:
-    if out.exists() and not force:
-        raise InputError(Problem(str(out), "already exists", "pass --force to overwrite it"))
-    if not out.parent.is_dir():
-        raise InputError(Problem(str(out), "its folder does not exist", "create the folder first"))
-
-
 def _write_flows(result: AssignmentResult, out: Path) -> None:
     """Write the link table atomically: a temporary file in the same folder, then rename."""
-    descriptor, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["init_node", "term_node", "flow", "cost"])
-            writer.writerows(
-                (int(i), int(j), repr(float(x)), repr(float(c)))
-                for i, j, x, c in zip(
-                    result.init_node, result.term_node, result.flow, result.cost, strict=True
-                )
+    with atomic_path(out) as temporary, temporary.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["init_node", "term_node", "flow", "cost"])
+        writer.writerows(
+            (int(i), int(j), repr(float(x)), repr(float(c)))
+            for i, j, x, c in zip(
+                result.init_node, result.term_node, result.flow, result.cost, strict=True
             )
-        os.replace(temporary, out)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        )
 
 
 def _print_table(result: AssignmentResult) -> None:

@@ -7,8 +7,6 @@ and writes the figure atomically. matplotlib is imported only inside the functio
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -18,6 +16,7 @@ from tripp.atlas_map.outlines import _load_outlines
 from tripp.atlas_map.panel import _aspect, _draw_panel, _mark_zoom, _mid_lat
 from tripp.atlas_map.plan import TRIPP_AREA_BBOX, BBox, default_extent, plan_links
 from tripp.atlas_map.style import FOOTER, TEXT_COLOUR
+from tripp.atomic import atomic_path
 from tripp.errors import InputError, Problem
 
 if TYPE_CHECKING:
@@ -81,15 +80,8 @@ def _save_atomically(figure: Figure, out: Path, fmt: str, dpi: int) -> None:
         "pdf": {"Creator": creator, "CreationDate": None},
     }
     metadata = metadatas[fmt]
-    handle, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.stem}.", suffix=out.suffix)
-    os.close(handle)
-    try:
-        with matplotlib.rc_context({"svg.hashsalt": "tripp"}):
-            figure.savefig(name, format=fmt, dpi=dpi, metadata=metadata)
-        os.replace(name, out)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
+    with atomic_path(out) as temporary, matplotlib.rc_context({"svg.hashsalt": "tripp"}):
+        figure.savefig(temporary, format=fmt, dpi=dpi, metadata=metadata)
 
 
 def _check_bbox(bbox: BBox) -> BBox:
