@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv system demo test lint typecheck pytest bench clean
+.PHONY: venv system web demo test lint typecheck pytest bench clean
 
 venv: $(STAMP)
 
@@ -12,13 +12,20 @@ system:
 	@command -v chromium >/dev/null && command -v ogrinfo >/dev/null || { \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gdal-bin; }
 
+# Front-end libraries from the npm registry (served from node_modules, never committed).
+# --ignore-scripts: no package may run install scripts (one would send usage data).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+
+web: node_modules/.package-lock.json
+
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-demo: venv
+demo: venv web
 	$(BIN)/tripp demo
 
 lint: venv
@@ -28,7 +35,7 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy
 
-pytest: venv system
+pytest: venv system web
 	$(BIN)/python -m pytest
 
 test: lint typecheck pytest

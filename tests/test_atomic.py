@@ -36,7 +36,7 @@ def test_failure_keeps_the_old_file_and_leaves_no_temporary(tmp_path: Path) -> N
 def test_existing_file_needs_force(tmp_path: Path) -> None:
     out = tmp_path / "map.png"
     out.write_bytes(b"x")
-    with pytest.raises(InputError, match="map.png: already exists — fix: pass --force"):
+    with pytest.raises(InputError, match=r"map\.png: already exists — fix: pass --force"):
         check_output_file(out, force=False)
     check_output_file(out, force=True)
     with pytest.raises(InputError, match="its folder does not exist"):

@@ -339,11 +339,15 @@ def main() -> None:
 
 
 def _register_more() -> None:
+    from tripp.api.command import register as register_serve
     from tripp.assignment.command import register as register_assign
     from tripp.cli_scenarios import register
+    from tripp.energy.command import register as register_energy
 
     register(app)
     register_assign(app)
+    register_energy(app)
+    register_serve(app)
 
 
 _register_more()

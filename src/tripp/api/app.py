@@ -1,0 +1,146 @@
+"""The FastAPI application: ``create_app(atlas_folder=None)``.
+
+Routes under ``/api`` (OpenAPI at ``/api/openapi.json``, docs at ``/api/docs`` on local
+assets), the page at ``/``, static files under ``/static``. Every error answers in one shape
+(:mod:`tripp.api.problems`); request bodies over 64 KiB are refused with 413.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+import tripp
+from tripp.api import plugins
+from tripp.api.assets import VENDOR, docs_html, find_node_modules, web_folder
+from tripp.api.jobs import JobManager
+from tripp.api.problems import error_body, install_handlers
+from tripp.api.state import ApiState
+from tripp.errors import Problem
+
+MAX_BODY_BYTES = 64 * 1024
+
+DESCRIPTION = """Routes, scenarios, transit exposure and energy flows on the TRIPP corridor
+and the Eurasian freight routes around it. The same JSON as the `tripp` CLI's `--format json`.
+Bad input answers 422 with every problem listed: `{"detail": ..., "problems": [...]}`."""
+
+
+class BodyLimit:
+    """Refuse request bodies over ``limit`` bytes with 413 (declared or streamed)."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await self._refuse(send)
+            return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.limit:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        import json
+
+        body = json.dumps(
+            error_body(
+                "request body too large",
+                [Problem("body", "is over 64 KiB", "send a smaller request")],
+            )
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", b"application/json")],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def create_app(
+    atlas_folder: Path | None = None,
+    *,
+    node_modules: Path | None = None,
+    jobs: JobManager | None = None,
+) -> FastAPI:
+    """The API and page for the atlas in ``atlas_folder`` (default: the embedded atlas).
+
+    The atlas is read on the first request that needs it; scenarios are compiled once and
+    kept (LRU). ``node_modules`` holds Leaflet and Swagger UI (default: found, see
+    :func:`tripp.api.assets.find_node_modules`). ``jobs`` runs the background jobs
+    (default: 2 workers, 8 waiting at most).
+    """
+    jobs = jobs or JobManager()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        jobs.shutdown()
+
+    app = FastAPI(
+        title="tripp",
+        version=tripp.__version__,
+        description=DESCRIPTION,
+        openapi_url="/api/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.tripp = ApiState(atlas_folder=atlas_folder)
+    app.state.jobs = jobs
+    app.state.capabilities = plugins.capabilities()
+    vendor = find_node_modules(node_modules)
+    app.state.web_assets = vendor is not None
+    install_handlers(app)
+
+    from tripp.api import routes_analysis, routes_atlas, routes_energy, routes_jobs
+
+    for module in (routes_atlas, routes_analysis, routes_energy, routes_jobs):
+        app.include_router(module.router)
+
+    @app.get("/api/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return HTMLResponse(docs_html("/api/openapi.json", "tripp API"))
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(web_folder() / "index.html", media_type="text/html")
+
+    for prefix, sub in VENDOR.items():
+        folder = (vendor or Path("node_modules")) / sub
+        app.mount(
+            f"/static/vendor/{prefix}",
+            StaticFiles(directory=folder, check_dir=False),
+            name=f"vendor-{prefix}",
+        )
+    app.mount("/static", StaticFiles(directory=web_folder()), name="static")
+    app.add_middleware(GZipMiddleware, minimum_size=16 * 1024)  # GeoJSON, not routes
+    app.add_middleware(BodyLimit)
+    return app

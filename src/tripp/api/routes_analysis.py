@@ -1,0 +1,190 @@
+"""Endpoints that compute: route, compare, exposure. Same JSON as the CLI's ``--format json``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+
+from tripp.api.params import (
+    MAX_ALTERNATIVES,
+    MAX_TEXT,
+    MAX_VIA,
+    ObjectiveName,
+    ObjectiveQuery,
+    ScenarioQuery,
+    check_pairs,
+    gather,
+    shipped_scenario,
+    split_values,
+)
+from tripp.api.problems import ERRORS, NOT_FOUND
+from tripp.api.routes_atlas import json_bytes, json_response, state_of
+from tripp.api.schemas import ComparisonModel, ExposureModel, RouteResultModel
+from tripp.errors import InputError, Problem
+
+router = APIRouter(prefix="/api", tags=["analyses"])
+
+Place = Annotated[
+    str, Query(min_length=1, max_length=MAX_TEXT, description="Node id, name or alternative name.")
+]
+Places = Annotated[
+    list[str] | None,
+    Query(description="Repeatable and/or comma-separated."),
+]
+
+
+@router.get(
+    "/route",
+    response_model=RouteResultModel,
+    responses={**ERRORS, **NOT_FOUND},
+    summary="Best route(s) between two places",
+)
+async def route(
+    request: Request,
+    origin: Place,
+    destination: Place,
+    via: Places = None,
+    avoid_country: Annotated[
+        list[str] | None, Query(description="ISO codes of countries not to cross.")
+    ] = None,
+    avoid_node: Places = None,
+    modes: Annotated[
+        str | None,
+        Query(max_length=MAX_TEXT, description="Comma-separated: rail,road,ferry,sea (all)."),
+    ] = None,
+    year: Annotated[
+        int | None, Query(ge=1850, le=2100, description="Network as in this year.")
+    ] = None,
+    objective: ObjectiveQuery = ObjectiveName.TIME,
+    alternatives: Annotated[
+        int, Query(ge=1, le=MAX_ALTERNATIVES, description="Number of distinct routes.")
+    ] = 1,
+    vot_usd_per_teu_h: Annotated[
+        float, Query(ge=0, le=1e6, description="Value of time (generalized), USD per TEU-hour.")
+    ] = 1.0,
+    scenario: ScenarioQuery = None,
+) -> Response:
+    """Days, dollars, borders and gauge changes: the JSON of ``tripp route --format json``."""
+    from tripp.routing import RouteSettings
+    from tripp.routing import route as find_route
+
+    problems: list[Problem] = []
+    lists: dict[str, list[str]] = {}
+    for option, values, limit in (
+        ("via", via, MAX_VIA),
+        ("avoid_country", avoid_country, 64),
+        ("avoid_node", avoid_node, 64),
+        ("modes", [modes] if modes else None, 8),
+    ):
+        try:
+            lists[option] = split_values(values, option=option, limit=limit)
+        except InputError as error:
+            problems.extend(error.problems)
+    try:
+        name = shipped_scenario(scenario)
+    except InputError as error:
+        problems.extend(error.problems)
+    if problems:
+        raise InputError(problems)
+    state = state_of(request)
+    key = (
+        "route",
+        name,
+        origin,
+        destination,
+        *(tuple(lists[k]) for k in ("via", "avoid_country", "avoid_node", "modes")),
+        year,
+        objective.value,
+        alternatives,
+        vot_usd_per_teu_h,
+    )
+
+    def build() -> bytes:
+        network = state.network(name)
+        result = find_route(
+            network.graph,
+            origin,
+            destination,
+            via=lists["via"],
+            avoid_countries=lists["avoid_country"],
+            avoid_nodes=lists["avoid_node"],
+            modes=lists["modes"] or None,
+            year=year if year is not None else network.year,
+            objective=objective.value,
+            alternatives=alternatives,
+            settings=RouteSettings(vot_usd_per_teu_h=vot_usd_per_teu_h),
+        )
+        return json_bytes(result.to_dict())
+
+    # a repeated request is answered on the event loop; a new one is computed in a thread
+    cached = state.results.peek(key)
+    if cached is None:
+        cached = await run_in_threadpool(state.cached, key, build)
+    return json_response(cached)
+
+
+@router.get(
+    "/compare",
+    response_model=ComparisonModel,
+    responses=ERRORS,
+    summary="Two scenarios: routes before and after, deltas, exposure change",
+)
+def compare(
+    request: Request,
+    base: Annotated[str, Query(max_length=64, description="Base scenario.")] = "baseline-2025",
+    other: Annotated[str, Query(max_length=64, description="Scenario to compare.")] = "tripp-2030",
+    pairs: Annotated[
+        list[str] | None,
+        Query(description="'default' or repeatable origin>destination, e.g. Baku>Kars (≤ 20)."),
+    ] = None,
+    objective: ObjectiveQuery = ObjectiveName.TIME,
+) -> Response:
+    """The JSON of ``tripp compare BASE OTHER --format json``."""
+    from tripp.compare import compare as run_compare
+
+    state = state_of(request)
+    base_name, other_name, chosen = gather(
+        lambda: shipped_scenario(base, option="base"),
+        lambda: shipped_scenario(other, option="other"),
+        lambda: check_pairs(state.atlas, pairs),
+    )
+    names = [base_name, other_name]
+    key = ("compare", *names, tuple(chosen or ()), objective.value)
+
+    def build() -> bytes:
+        a, b = (state.network(n).scenario for n in names)
+        assert a is not None and b is not None
+        return json_bytes(run_compare(a, b, pairs=chosen, objective=objective.value).to_dict())
+
+    return json_response(state.cached(key, build))
+
+
+@router.get(
+    "/exposure",
+    response_model=ExposureModel,
+    responses=ERRORS,
+    summary="Transit exposure of a scenario",
+)
+def exposure(
+    request: Request,
+    scenario: Annotated[
+        str, Query(max_length=64, description="A shipped scenario name.")
+    ] = "baseline-2025",
+    objective: ObjectiveQuery = ObjectiveName.TIME,
+) -> Response:
+    """The JSON of ``tripp exposure SCENARIO --format json``."""
+    from tripp.exposure import transit_exposure
+
+    name = shipped_scenario(scenario)
+    state = state_of(request)
+
+    def build() -> bytes:
+        network = state.network(name)
+        result = transit_exposure(
+            network.graph, scenario=str(name), year=network.year, objective=objective.value
+        )
+        return json_bytes(result.to_dict())
+
+    return json_response(state.cached(("exposure", name, objective.value), build))

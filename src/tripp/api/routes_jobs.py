@@ -1,0 +1,232 @@
+"""``/api/jobs``: start long runs in the background and poll their status and result."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Path, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from tripp.api import plugins
+from tripp.api.jobs import JobManager, JobsFull, Progress, Runner
+from tripp.api.params import MAX_PAIRS, MAX_SAMPLES, MAX_TEXT, ObjectiveName, check_pairs, gather
+from tripp.api.params import shipped_scenario as check_scenario
+from tripp.api.problems import ERRORS, NOT_FOUND, ApiError, ErrorModel
+from tripp.api.routes_atlas import state_of
+from tripp.api.routes_energy import Carrier, MissingCapacity, energy_unavailable
+from tripp.api.state import ApiState
+from tripp.errors import Problem
+
+router = APIRouter(prefix="/api", tags=["jobs"])
+
+Scenario = Annotated[str, Field(max_length=64, description="A shipped scenario name.")]
+
+
+class _Job(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CompareJob(_Job):
+    """``tripp compare`` in the background."""
+
+    kind: Literal["compare"]
+    base: Scenario = "baseline-2025"
+    other: Scenario = "tripp-2030"
+    pairs: list[Annotated[str, Field(max_length=2 * MAX_TEXT)]] = Field(
+        default_factory=list, max_length=MAX_PAIRS, description="origin>destination; [] default"
+    )
+    objective: ObjectiveName = ObjectiveName.TIME
+
+
+class ExposureJob(_Job):
+    """``tripp exposure`` in the background."""
+
+    kind: Literal["exposure"]
+    scenario: Scenario = "baseline-2025"
+    objective: ObjectiveName = ObjectiveName.TIME
+
+
+class ReliabilityJob(_Job):
+    """Monte Carlo transit times of the demand flows under random disruptions."""
+
+    kind: Literal["reliability"]
+    scenario: Scenario = "baseline-2025"
+    samples: int = Field(200, ge=1, le=MAX_SAMPLES)
+    seed: int = Field(0, ge=0, le=2**32 - 1)
+    objective: ObjectiveName = ObjectiveName.GENERALIZED
+
+
+class CriticalityJob(_Job):
+    """Which single closure hurts most (needs tripp.resilience)."""
+
+    kind: Literal["criticality"]
+    scenario: Scenario = "baseline-2025"
+    objective: ObjectiveName = ObjectiveName.TIME
+
+
+class EnergyJob(_Job):
+    """Energy-flow optimisation (needs tripp.energy)."""
+
+    kind: Literal["energy"]
+    scenario: Scenario = "baseline-2025"
+    carrier: Carrier = Carrier.ALL
+    missing_capacity: MissingCapacity = MissingCapacity.ERROR
+
+
+JobRequest = Annotated[
+    CompareJob | ExposureJob | ReliabilityJob | CriticalityJob | EnergyJob,
+    Field(discriminator="kind"),
+]
+
+
+class JobModel(BaseModel):
+    """A job's status; ``result`` once it succeeded, ``error`` (problems) once it failed."""
+
+    id: str
+    kind: str
+    params: dict[str, Any]
+    status: Literal["queued", "running", "succeeded", "failed"]
+    progress: float
+    message: str
+    created_s: float
+    started_s: float | None
+    finished_s: float | None
+    error: dict[str, Any] | None
+    result: dict[str, Any] | None = None
+
+
+def _runner(state: ApiState, job: _Job, capabilities: dict[str, Any]) -> Runner:
+    """Check ``job`` completely now (so bad input is a 422, not a failed job); return its run."""
+    from tripp.compare import compare
+    from tripp.exposure import transit_exposure
+
+    if isinstance(job, ReliabilityJob | CriticalityJob) and not capabilities["resilience"]:
+        raise ApiError(
+            501,
+            f"{job.kind} is not available in this installation",
+            [
+                Problem(
+                    "kind",
+                    "the module tripp.resilience is not installed",
+                    "use compare or exposure",
+                )
+            ],
+        )
+    if isinstance(job, EnergyJob) and not capabilities["energy"]:
+        raise energy_unavailable()
+    if isinstance(job, ReliabilityJob | CriticalityJob):
+        # 501 now, not a failed job, if the function is missing
+        plugins.require(f"tripp.resilience.{job.kind}", job.kind)
+    if isinstance(job, EnergyJob):
+        plugins.require("tripp.energy", "solve_energy")
+    if isinstance(job, CompareJob):
+        base, other, pairs = gather(
+            lambda: check_scenario(job.base, option="base"),
+            lambda: check_scenario(job.other, option="other"),
+            lambda: check_pairs(state.atlas, job.pairs),
+        )
+
+        def run_compare(progress: Progress) -> dict[str, Any]:
+            progress(0.05, f"compiling {base}")
+            a = state.network(base).scenario
+            progress(0.15, f"compiling {other}")
+            b = state.network(other).scenario
+            assert a is not None and b is not None
+            progress(0.25, "routing pairs and exposure")
+            return compare(a, b, pairs=pairs, objective=job.objective.value).to_dict()
+
+        return run_compare
+    if isinstance(job, ExposureJob):
+        name = check_scenario(job.scenario)
+
+        def run_exposure(progress: Progress) -> dict[str, Any]:
+            progress(0.1, f"compiling {name}")
+            network = state.network(name)
+            progress(0.2, "routing every demand flow")
+            return transit_exposure(
+                network.graph, scenario=str(name), year=network.year, objective=job.objective.value
+            ).to_dict()
+
+        return run_exposure
+    if isinstance(job, ReliabilityJob):
+        name = check_scenario(job.scenario)
+        return lambda progress: plugins.run_reliability(
+            state.network(name),
+            samples=job.samples,
+            seed=job.seed,
+            objective=job.objective.value,
+            progress=progress,
+        )
+    if isinstance(job, CriticalityJob):
+        name = check_scenario(job.scenario)
+        return lambda progress: plugins.run_criticality(
+            state.network(name), objective=job.objective.value, progress=progress
+        )
+    assert isinstance(job, EnergyJob)
+    name = check_scenario(job.scenario)
+    return lambda progress: plugins.run_energy(
+        state.network(name),
+        job.carrier.value,
+        year=None,
+        missing_capacity=job.missing_capacity.value,
+    )
+
+
+def manager_of(request: Request) -> JobManager:
+    """The app's :class:`JobManager`."""
+    manager: JobManager = request.app.state.jobs
+    return manager
+
+
+@router.post(
+    "/jobs",
+    status_code=202,
+    response_model=JobModel,
+    responses={
+        **ERRORS,
+        400: {"model": ErrorModel, "description": "The body is not JSON."},
+        413: {"model": ErrorModel, "description": "The body is over 64 KiB."},
+        429: {"model": ErrorModel, "description": "Too many jobs waiting."},
+        501: {"model": ErrorModel, "description": "Analysis not installed."},
+    },
+    summary="Start a long run",
+)
+def start_job(request: Request, job: Annotated[JobRequest, Body()]) -> dict[str, Any]:
+    """Start a compare, exposure, reliability, criticality or energy run; poll its ``id``."""
+    runner = _runner(state_of(request), job, request.app.state.capabilities)
+    try:
+        started = manager_of(request).submit(job.kind, job.model_dump(mode="json"), runner)
+    except JobsFull:
+        raise ApiError(
+            429,
+            "too many jobs are waiting",
+            [Problem("jobs", "the queue is full", "wait for a job to finish and try again")],
+        ) from None
+    return started.to_dict()
+
+
+@router.get("/jobs", response_model=list[JobModel], summary="Recent jobs (without results)")
+def list_jobs(request: Request) -> list[dict[str, Any]]:
+    """The most recent jobs, newest first, without their results."""
+    return [j.to_dict(with_result=False) for j in manager_of(request).list()]
+
+
+@router.get(
+    "/jobs/{job_id}",
+    response_model=JobModel,
+    responses={**ERRORS, **NOT_FOUND},
+    summary="A job's status, progress and result",
+)
+def get_job(
+    request: Request,
+    job_id: Annotated[str, Path(max_length=64, description="The id POST /api/jobs returned.")],
+) -> dict[str, Any]:
+    """Status, progress and, once succeeded, the result of job ``job_id``."""
+    job = manager_of(request).get(job_id)
+    if job is None:
+        raise ApiError(
+            404,
+            f"no job '{job_id}'",
+            [Problem("job_id", f"no job '{job_id}' (unknown or expired)", "start it again")],
+        )
+    return job.to_dict()

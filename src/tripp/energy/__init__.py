@@ -1,0 +1,20 @@
+"""Energy-flow optimisation: can Nakhchivan, Armenia and Georgia be supplied?
+
+Gas pipelines and power lines of the atlas become a PyPSA network solved with HiGHS; unmet
+demand is priced at the value of lost load and reported; every demand's supply is traced to
+supplier and transit countries. PyPSA is imported only when a run starts.
+"""
+
+from tripp.energy.api import solve_energy
+from tripp.energy.comparison import energy_comparison
+from tripp.energy.result import EnergyResult
+from tripp.energy.settings import Carrier, EnergySettings, MissingCapacity
+
+__all__ = [
+    "Carrier",
+    "EnergyResult",
+    "EnergySettings",
+    "MissingCapacity",
+    "energy_comparison",
+    "solve_energy",
+]

@@ -1,0 +1,74 @@
+"""``solve_energy``: the energy-flow optimisation of an atlas in one call."""
+
+from __future__ import annotations
+
+import logging
+
+from tripp.atlas.model import Atlas
+from tripp.energy.instance import build_instance
+from tripp.energy.result import EnergyResult, build_result
+from tripp.energy.settings import Carrier, EnergySettings
+from tripp.errors import InputError, Problem
+from tripp.names import did_you_mean
+
+logger = logging.getLogger(__name__)
+
+
+def _carrier(carrier: Carrier | str) -> Carrier:
+    try:
+        return Carrier(carrier)
+    except ValueError:
+        choices = [c.value for c in Carrier]
+        guess = did_you_mean(str(carrier), choices, limit=1)
+        raise InputError(
+            Problem(
+                "carrier",
+                f"unknown carrier '{carrier}'",
+                f"did you mean '{guess[0]}'?" if guess else f"use one of {', '.join(choices)}",
+            )
+        ) from None
+
+
+def solve_energy(
+    atlas: Atlas,
+    *,
+    year: int,
+    carrier: Carrier | str = "all",
+    settings: EnergySettings | None = None,
+    scenario: str | None = None,
+) -> EnergyResult:
+    """Least-cost gas and power flows over the atlas's energy links in ``year``.
+
+    Twelve monthly snapshots; supplies (fields, import points, swaps) up to their annual
+    volume, demands met or reported unmet at the value of lost load. ``scenario`` only
+    labels the result: apply a scenario to the atlas first (``apply_scenario``).
+
+    Raises :class:`~tripp.errors.InputError` on inconsistent energy data (every problem at
+    once) and :class:`~tripp.errors.ConvergenceError` if the LP is not solved.
+    """
+    from tripp.energy.optimise import solve
+    from tripp.energy.trace import trace
+
+    chosen = _carrier(carrier)
+    settings = settings or EnergySettings()
+    instance = build_instance(atlas, year=year, carrier=chosen, settings=settings)
+    logger.info(
+        "energy %s %d: %d buses, %d arcs, %d supplies, %d demands, %d swaps",
+        chosen.value,
+        year,
+        len(instance.buses),
+        len(instance.arcs),
+        len(instance.supplies),
+        len(instance.demands),
+        len(instance.swaps),
+    )
+    solution = solve(instance)
+    return build_result(
+        atlas,
+        instance,
+        solution,
+        trace(instance, solution),
+        carrier=chosen.value,
+        scenario=scenario,
+        settings=settings,
+    )
