@@ -1,0 +1,210 @@
+"""The sweep kernel: re-route every demand O-D of a scenario in one multi-source search.
+
+A :class:`RoutingKernel` holds the compiled graph's CSR arrays, per-arc time and money cost
+with the arcs that do not exist in the scenario year already at ``inf``, and the demand's
+O-D pairs mapped to graph states. One :meth:`RoutingKernel.solve` call takes per-arc times
+(border dwell draws) and a mask of closed arcs, runs
+:func:`scipy.sparse.csgraph.dijkstra` once from every distinct origin's start state and
+reads every destination's end state; the time and money cost along each chosen path are
+summed over the shortest-path trees by pointer doubling (no Python loop per O-D).
+
+Units: ``time_h`` in hours, ``cost_usd_per_teu`` in USD per TEU, generalised cost in USD
+per TEU (money + value of time × time). Routes are those :func:`tripp.routing.route` picks
+for the same objective (a test checks the undisturbed case).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from tripp.atlas.model import Atlas
+from tripp.errors import InputError, Problem
+from tripp.graph import Graph, IntArray
+from tripp.routing import Objective, RouteSettings
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+#: Objectives a sweep can minimise (distance is not a cost of disruption).
+SWEEP_OBJECTIVES = (Objective.TIME, Objective.COST, Objective.GENERALIZED)
+
+
+@dataclass(frozen=True, slots=True)
+class ODPair:
+    """One origin–destination pair of the demand, tonnes summed over commodities."""
+
+    origin: str
+    destination: str
+    t_per_year: float
+    commodities: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Solution:
+    """Per O-D result of one search; ``nan`` where no route exists."""
+
+    objective: FloatArray  # the minimised quantity: h, USD/TEU or generalised USD/TEU
+    time_h: FloatArray
+    cost_usd_per_teu: FloatArray
+
+    @property
+    def routed(self) -> BoolArray:
+        """Whether each O-D has a route."""
+        return np.isfinite(self.objective)
+
+    def generalized_usd_per_teu(self, vot_usd_per_teu_h: float) -> FloatArray:
+        """Money cost + value of time × time along each chosen route (USD per TEU)."""
+        return self.cost_usd_per_teu + vot_usd_per_teu_h * self.time_h
+
+
+def od_pairs(atlas: Atlas, demand_year: int | None) -> tuple[ODPair, ...]:
+    """The O-D pairs of the demand rows of ``demand_year`` with tonnes > 0 (file order)."""
+    tonnes: dict[tuple[str, str], float] = {}
+    commodities: dict[tuple[str, str], list[str]] = {}
+    for row in atlas.demand:
+        if row.year != demand_year or not row.t_per_year or row.origin == row.destination:
+            continue
+        key = (row.origin, row.destination)
+        tonnes[key] = tonnes.get(key, 0.0) + float(row.t_per_year)
+        commodities.setdefault(key, []).append(row.commodity)
+    return tuple(ODPair(o, d, t, tuple(commodities[(o, d)])) for (o, d), t in tonnes.items())
+
+
+def check_objective(objective: Objective | str) -> Objective:
+    """``objective`` as an :class:`Objective` a sweep accepts, else :class:`InputError`."""
+    try:
+        goal = Objective(str(objective))
+    except ValueError:
+        goal = Objective.DISTANCE
+    if goal not in SWEEP_OBJECTIVES:
+        raise InputError(
+            Problem(
+                "--objective", f"unknown objective '{objective}'", "use time, cost or generalized"
+            )
+        )
+    return goal
+
+
+@dataclass(frozen=True, eq=False)
+class RoutingKernel:
+    """Graph arrays and demand O-Ds of one scenario, ready to re-route under disruptions."""
+
+    indptr: IntArray
+    head: IntArray
+    time_h: FloatArray  # per arc; inf where the arc does not exist in the scenario year
+    cost_usd_per_teu: FloatArray  # per arc; inf likewise
+    arc_link: IntArray  # atlas link index per arc, -1 if none
+    arc_crossing: IntArray  # atlas crossing index per arc, -1 if none
+    crossing_dwell_h: FloatArray  # atlas dwell per crossing row (h)
+    sources: IntArray  # distinct origin start states
+    od_source: IntArray  # per O-D: row of ``sources``
+    od_target: IntArray  # per O-D: destination end state
+    arc_keys: IntArray  # sorted tail * n_states + head
+    arc_of_key: IntArray  # arc index of each sorted key
+    objective: Objective
+    vot_usd_per_teu_h: float
+
+    @property
+    def n_states(self) -> int:
+        """Number of graph states."""
+        return len(self.indptr) - 1
+
+    @property
+    def n_od(self) -> int:
+        """Number of O-D pairs."""
+        return len(self.od_target)
+
+    def solve(
+        self, *, time_h: FloatArray | None = None, closed: BoolArray | None = None
+    ) -> Solution:
+        """Best route of every O-D under per-arc ``time_h`` (default: the atlas times) with
+        the ``closed`` arcs removed."""
+        from scipy.sparse import csr_matrix
+        from scipy.sparse.csgraph import dijkstra
+
+        time = self.time_h if time_h is None else time_h
+        if self.objective is Objective.TIME:
+            weight = time
+        elif self.objective is Objective.COST:
+            weight = self.cost_usd_per_teu
+        else:
+            weight = self.cost_usd_per_teu + self.vot_usd_per_teu_h * time
+        if closed is not None:
+            weight = np.where(closed, np.inf, weight)
+        n = self.n_states
+        matrix = csr_matrix((weight, self.head, self.indptr), shape=(n, n))
+        dist, pred = dijkstra(matrix, indices=self.sources, return_predecessors=True)
+        objective = dist[self.od_source, self.od_target]
+        routed = np.isfinite(objective)
+        objective = np.where(routed, objective, np.nan)
+        # one quantity is summed along the paths; the other follows from the objective
+        if self.objective is Objective.TIME:
+            cost = self._path_sum(pred, self.cost_usd_per_teu)
+            return Solution(objective, objective, np.where(routed, cost, np.nan))
+        hours = np.where(routed, self._path_sum(pred, time), np.nan)
+        if self.objective is Objective.COST:
+            return Solution(objective, hours, objective)
+        return Solution(objective, hours, objective - self.vot_usd_per_teu_h * hours)
+
+    def _path_sum(self, pred: npt.NDArray[np.int32], value: FloatArray) -> FloatArray:
+        """Sum the per-arc ``value`` along the shortest-path trees to the O-D targets.
+
+        Pointer doubling: after step k every state holds the sum over its 2^k nearest tree
+        arcs and a pointer to its 2^k-th ancestor; roots point to themselves with sum 0.
+        """
+        rows, n = pred.shape
+        has = pred >= 0
+        flat = np.arange(rows * n).reshape(rows, n)
+        keys = pred[has].astype(np.int64) * n + np.nonzero(has)[1]
+        arc = np.zeros(pred.shape, dtype=np.int64)
+        arc[has] = self.arc_of_key[np.searchsorted(self.arc_keys, keys)]
+        ancestor = np.where(has, pred + flat - flat % n, flat).ravel()
+        total = np.where(has, value[arc], 0.0).ravel()
+        while True:
+            total = total + total[ancestor]
+            following = ancestor[ancestor]
+            if np.array_equal(following, ancestor):
+                break
+            ancestor = following
+        return total[self.od_source * n + self.od_target]
+
+
+def build_kernel(
+    graph: Graph,
+    ods: tuple[ODPair, ...],
+    *,
+    year: int,
+    objective: Objective | str = Objective.GENERALIZED,
+    settings: RouteSettings | None = None,
+) -> RoutingKernel:
+    """Prepare ``graph`` (network as in ``year``) and the ``ods`` for repeated solves."""
+    settings = settings or RouteSettings()
+    goal = check_objective(objective)
+    exists = graph.available_from_year <= year
+    origins = sorted({od.origin for od in ods})
+    row_of = {origin: i for i, origin in enumerate(origins)}
+    n = graph.n_states
+    keys = graph.tail * n + graph.head
+    order = np.argsort(keys, kind="stable")
+    dwell = np.array([c.dwell_h for c in graph.atlas.crossings], dtype=np.float64)
+    return RoutingKernel(
+        indptr=graph.indptr,
+        head=graph.head,
+        time_h=np.where(exists, graph.time_h, np.inf),
+        cost_usd_per_teu=np.where(exists, graph.cost_usd_per_teu, np.inf),
+        arc_link=graph.link,
+        arc_crossing=graph.crossing,
+        crossing_dwell_h=dwell,
+        sources=np.array([graph.start_state[graph.node_index(o)] for o in origins], dtype=np.int64),
+        od_source=np.array([row_of[od.origin] for od in ods], dtype=np.int64),
+        od_target=np.array(
+            [graph.end_state[graph.node_index(od.destination)] for od in ods], dtype=np.int64
+        ),
+        arc_keys=keys[order],
+        arc_of_key=order.astype(np.int64),
+        objective=goal,
+        vot_usd_per_teu_h=settings.vot_usd_per_teu_h,
+    )
