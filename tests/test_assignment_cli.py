@@ -9,7 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from tripp.assignment.command import CORRIDOR_NOT_READY, register
+from tripp.assignment.command import register
 
 FIXTURES = Path(__file__).resolve().parent / "assignment_fixtures"
 FILES = [
@@ -102,8 +102,10 @@ def test_bad_input_is_one_line_on_stderr_with_exit_2(tmp_path: Path) -> None:
 def test_missing_options_and_the_corridor_hook() -> None:
     code, _, err = _invoke("--tntp-net", FILES[1])
     assert code == 2 and "--tntp-trips: is required" in err
-    code, _, err = _invoke("--scenario", "base", "--year", "2030")
-    assert code == 2 and CORRIDOR_NOT_READY in err
+    code, _, err = _invoke("--year", "2030")
+    assert code == 2 and "--year/--demand: need a corridor scenario" in err
+    code, _, err = _invoke("--scenario", "tripp-2031")
+    assert code == 2 and "unknown scenario 'tripp-2031' — fix: did you mean 'tripp-2030'?" in err
     code, _, err = _invoke(*FILES, "--demand", "d.csv")
     assert code == 2 and "apply to corridor assignment, not TNTP files" in err
     code, _, err = _invoke(*FILES, "--gap", "-1")

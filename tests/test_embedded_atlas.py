@@ -10,9 +10,30 @@ import tripp
 from tripp.graph import ARC_LINK
 from tripp.plausibility import default_journeys_file, load_journeys, run_checks
 
-STARTER = ("baku", "alat", "horadiz", "aghband", "meghri", "ordubad", "julfa", "nakhchivan",
-           "sadarak", "dilucu", "igdir", "kars", "kalaleh", "jolfa_ir", "ganja", "beyuk_kesik",
-           "tbilisi", "marabda", "akhalkalaki", "yerevan", "gyumri", "yeraskh")
+STARTER = (
+    "baku",
+    "alat",
+    "horadiz",
+    "aghband",
+    "meghri",
+    "ordubad",
+    "julfa",
+    "nakhchivan",
+    "sadarak",
+    "dilucu",
+    "igdir",
+    "kars",
+    "kalaleh",
+    "jolfa_ir",
+    "ganja",
+    "beyuk_kesik",
+    "tbilisi",
+    "marabda",
+    "akhalkalaki",
+    "yerevan",
+    "gyumri",
+    "yeraskh",
+)
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +55,15 @@ def test_size_and_starter_places(atlas: tripp.Atlas) -> None:
 
 def test_every_figure_names_a_source_and_estimates_their_method(atlas: tripp.Atlas) -> None:
     sources = {s.source_id for s in atlas.sources}
-    tables = (atlas.nodes, atlas.links, atlas.crossings, atlas.transfers, atlas.tariffs,
-              atlas.energy, atlas.demand)
+    tables = (
+        atlas.nodes,
+        atlas.links,
+        atlas.crossings,
+        atlas.transfers,
+        atlas.tariffs,
+        atlas.energy,
+        atlas.demand,
+    )
     for table in tables:
         for row in table:
             assert row.source_ids and set(row.source_ids) <= sources, row
@@ -71,30 +99,41 @@ def test_btk_changes_gauge_at_akhalkalaki(graph: tripp.Graph) -> None:
 def test_no_standard_gauge_path_from_china_to_almaty(graph: tripp.Graph) -> None:
     result = tripp.route(graph, "alashankou", "almaty", modes=["rail"], alternatives=4)
     assert result.routes and all(r.gauge_changes for r in result.routes)
-    standard = [a for a in range(graph.n_arcs) if graph.kind[a] == ARC_LINK
-                and graph.state_layer[int(graph.tail[a])][1] == 1435]  # type: ignore[index]
-    kz_standard = [a for a in standard
-                   if graph.state_layer[int(graph.tail[a])][2] == "KZ"]  # type: ignore[index]
+    standard = [
+        a
+        for a in range(graph.n_arcs)
+        if graph.kind[a] == ARC_LINK and graph.state_layer[int(graph.tail[a])][1] == 1435
+    ]  # type: ignore[index]
+    kz_standard = [a for a in standard if graph.state_layer[int(graph.tail[a])][2] == "KZ"]  # type: ignore[index]
     assert not kz_standard  # Kazakh track is all 1520 mm
 
 
 def test_tripp_opens_a_rail_route_through_armenia_in_2030(graph: tripp.Graph) -> None:
     with pytest.raises(tripp.NoRouteError):
-        tripp.route(graph, "horadiz", "sadarak", modes=["rail"], year=2026,
-                    avoid_countries=["IR"])
-    best = tripp.route(graph, "horadiz", "sadarak", modes=["rail"], year=2030,
-                       avoid_countries=["IR"]).routes[0]
+        tripp.route(graph, "horadiz", "sadarak", modes=["rail"], year=2026, avoid_countries=["IR"])
+    best = tripp.route(
+        graph, "horadiz", "sadarak", modes=["rail"], year=2030, avoid_countries=["IR"]
+    ).routes[0]
     assert "AM" in best.countries and "meghri" in best.nodes
 
 
 def test_reference_journeys(atlas: tripp.Atlas, graph: tripp.Graph) -> None:
     results = run_checks(graph, load_journeys(default_journeys_file(), atlas))
     by_id = {r.journey.check_id: r for r in results}
-    must_hold = ("btk_length", "kars_dilucu_length", "horadiz_aghband_length",
-                 "tripp_armenia_length", "mc_china_europe_days",
-                 "northern_xian_malaszewicze_days", "northern_chongqing_duisburg_days",
-                 "sea_suez_days", "sea_cape_days", "dwell_kz_rail_china",
-                 "dwell_brest_malaszewicze", "dwell_az_ge_road")
+    must_hold = (
+        "btk_length",
+        "kars_dilucu_length",
+        "horadiz_aghband_length",
+        "tripp_armenia_length",
+        "mc_china_europe_days",
+        "northern_xian_malaszewicze_days",
+        "northern_chongqing_duisburg_days",
+        "sea_suez_days",
+        "sea_cape_days",
+        "dwell_kz_rail_china",
+        "dwell_brest_malaszewicze",
+        "dwell_az_ge_road",
+    )
     for check_id in must_hold:
         r = by_id[check_id]
         assert r.within, (check_id, r.model, r.journey.low, r.journey.high)

@@ -343,10 +343,12 @@ def _register_more() -> None:
     from tripp.assignment.command import register as register_assign
     from tripp.cli_scenarios import register
     from tripp.energy.command import register as register_energy
+    from tripp.freight.command import register as register_freight
     from tripp.resilience.command import register as register_resilience
 
     register(app)
     register_assign(app)
+    register_freight(app)
     register_energy(app)
     register_resilience(app)
     register_serve(app)

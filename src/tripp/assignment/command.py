@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 
 __all__ = ["register"]
 
-CORRIDOR_NOT_READY = "corridor freight assignment needs the atlas scenarios: not available yet"
-
 
 class OutputFormat(StrEnum):
     """Summary formats of ``tripp assign``."""
@@ -64,17 +62,36 @@ def assign_command(
     force: Annotated[bool, typer.Option(help="Overwrite --out if it exists.")] = False,
     format: Annotated[OutputFormat, typer.Option(help="table or json.")] = OutputFormat.TABLE,
     scenario: Annotated[
-        str | None, typer.Option(help="Corridor scenario (corridor assignment, not yet).")
+        str | None, typer.Option(help="Corridor scenario: assign the atlas's freight demand.")
     ] = None,
-    year: Annotated[int | None, typer.Option(help="Corridor network year (not yet).")] = None,
-    demand: Annotated[Path | None, typer.Option(help="Corridor demand table (not yet).")] = None,
+    year: Annotated[int | None, typer.Option(help="Corridor network year.")] = None,
+    demand: Annotated[str | None, typer.Option(help="Corridor demand year, e.g. 2030.")] = None,
 ) -> None:
-    """Static user-equilibrium assignment with BPR link costs (TNTP networks).
+    """Static user-equilibrium assignment: TNTP networks, or the corridor's freight demand.
 
-    Prints a summary; exits 4 if the target gap is not reached in --max-iter iterations
-    (the summary and the flows are still written), 2 on bad input.
+    With --tntp-net/--tntp-trips: BPR link costs, flows CSV. With --scenario: the atlas's
+    freight demand (t/year) on its capacities; --out is then a folder for links.gpkg and
+    elements.csv. Exits 4 if the target gap is not reached (the summary and the flows are
+    still written), 2 on bad input.
     """
     try:
+        if scenario is not None and tntp_net is None and tntp_trips is None:
+            from tripp.freight.command import run_corridor
+
+            run_corridor(
+                scenario,
+                year=year,
+                demand=demand,
+                algorithm=str(algorithm),
+                gap=gap,
+                max_iter=max_iter,
+                objective="time",
+                out=out,
+                force=force,
+                json_format=format is OutputFormat.JSON,
+                top=15,
+            )
+            return
         _run(
             tntp_net,
             tntp_trips,
@@ -105,7 +122,13 @@ def _run(
 ) -> None:
     if any(corridor_options):
         if tntp_net is None and tntp_trips is None:
-            raise InputError(CORRIDOR_NOT_READY)
+            raise InputError(
+                Problem(
+                    "--year/--demand",
+                    "need a corridor scenario",
+                    "add --scenario NAME (see `tripp scenario list`)",
+                )
+            )
         raise InputError(
             Problem(
                 "--scenario/--year/--demand",

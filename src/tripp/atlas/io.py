@@ -20,6 +20,7 @@ from tripp.atlas.schema import TABLES, Column, Table
 from tripp.countries import country_hint, is_country
 from tripp.errors import InputError, Problem
 from tripp.names import did_you_mean
+from tripp.units import to_canonical_capacity
 
 ROW_TYPES: dict[str, type] = {
     "sources": model.Source,
@@ -84,8 +85,19 @@ def load_atlas(folder: str | Path | None = None) -> model.Atlas:
     check_tables(path, parsed, problems)
     if problems:
         raise InputError(problems)
+    for name in ("links", "transfers"):
+        for row in parsed[name]:
+            _canonical_capacity(row.values)
     rows = {name: tuple(ROW_TYPES[name](**row.values) for row in parsed[name]) for name in TABLES}
     return model.Atlas(folder=path, **rows)  # type: ignore[arg-type]
+
+
+def _canonical_capacity(values: dict[str, Any]) -> None:
+    """Convert a declared capacity to its canonical unit, once (e.g. Mt/year → t/year)."""
+    if "capacity" in values:
+        values["capacity"], values["capacity_unit"] = to_canonical_capacity(
+            values["capacity"], values["capacity_unit"]
+        )
 
 
 def _read_table(file: Path, table: Table, problems: list[Problem]) -> Iterator[ParsedRow]:

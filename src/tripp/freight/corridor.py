@@ -1,0 +1,282 @@
+"""Corridor freight assignment: the atlas's demand on its capacities, at user equilibrium.
+
+The compiled corridor graph (:mod:`tripp.graph`) becomes an assignment network whose nodes
+are graph states and whose links are the arcs available in the year. Each demand row
+(tonnes per year) travels from its origin's start state to its destination's end state.
+Link arcs with a capacity use the BPR curve, ferries and port transfers the queue curve;
+everything is in hours and tonnes per year (see :mod:`tripp.freight.settings`). Demand whose
+origin and destination are not connected in the year is reported as unserved, not dropped.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from tripp.atlas.model import Atlas, DemandRow
+from tripp.freight.settings import FreightSettings
+from tripp.graph import ARC_LINK, ARC_TRANSITION, Graph
+from tripp.shortest_path import shortest_path
+
+BPR, QUEUE = 0, 1  # tripp.assignment.vdf.VdfKind values, without importing Numba early
+
+
+@dataclass(frozen=True, slots=True)
+class ElementLoad:
+    """Flow and delay on one atlas element (a link, a port transfer or a border crossing)."""
+
+    kind: str  # "link", "transfer" or "crossing"
+    element_id: str
+    name: str
+    mode: str
+    country: str
+    flow_t_per_year: float
+    capacity_t_per_year: float | None
+    v_c: float | None  # highest volume/capacity over the element's directions
+    delay_h: float  # time at flow minus free-flow time, on the most loaded direction
+    delay_t_h_per_year: float  # Σ flow × delay over directions
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready mapping (floats rounded to 4 decimals)."""
+        values = {name: getattr(self, name) for name in self.__slots__}
+        return {k: round(v, 4) if isinstance(v, float) else v for k, v in values.items()}
+
+
+@dataclass(frozen=True)
+class CorridorAssignment:
+    """Result of one corridor assignment."""
+
+    scenario: str
+    year: int
+    demand_year: int | None
+    algorithm: str
+    iterations: int
+    relative_gap: float
+    converged: bool
+    demand_t_per_year: float
+    unserved: tuple[dict[str, Any], ...]
+    elements: tuple[ElementLoad, ...]
+    uncapacitated: dict[str, int] = field(default_factory=dict)
+    arc_flow_t_per_year: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+
+    def bottlenecks(self, top: int | None = None) -> list[ElementLoad]:
+        """Elements with a capacity, most loaded first (v/c, then delay)."""
+        loaded = [e for e in self.elements if e.v_c is not None and e.flow_t_per_year > 0]
+        loaded.sort(key=lambda e: (-(e.v_c or 0.0), -e.delay_t_h_per_year))
+        return loaded[:top] if top else loaded
+
+    def summary(self) -> dict[str, Any]:
+        """Run figures: convergence, demand served and unserved, uncapacitated elements."""
+        unserved = sum(u["t_per_year"] for u in self.unserved)
+        return {
+            "scenario": self.scenario,
+            "year": self.year,
+            "demand_year": self.demand_year,
+            "algorithm": self.algorithm,
+            "iterations": self.iterations,
+            "relative_gap": self.relative_gap,
+            "converged": self.converged,
+            "demand_t_per_year": round(self.demand_t_per_year, 1),
+            "unserved_t_per_year": round(unserved, 1),
+            "uncapacitated": dict(self.uncapacitated),
+        }
+
+    def to_dict(self, top: int | None = None) -> dict[str, Any]:
+        """JSON-ready mapping: summary, unserved flows and the ranked bottlenecks."""
+        return {
+            **self.summary(),
+            "unserved": list(self.unserved),
+            "bottlenecks": [e.to_dict() for e in self.bottlenecks(top)],
+        }
+
+
+def _capacities(
+    graph: Graph, settings: FreightSettings
+) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+    """Capacity (t/year, NaN if none) and VDF kind of every arc; count of uncapacitated."""
+    atlas = graph.atlas
+    capacity = np.full(graph.n_arcs, np.nan)
+    kind = np.full(graph.n_arcs, BPR, dtype=np.int64)
+    missing: dict[str, int] = defaultdict(int)
+    for arc in range(graph.n_arcs):
+        if graph.kind[arc] == ARC_LINK:
+            link = atlas.links[int(graph.link[arc])]
+            value = settings.t_per_year(link.capacity, link.capacity_unit)
+            if link.mode == "ferry":
+                kind[arc] = QUEUE
+            if value is None:
+                missing["links"] += 1
+        elif graph.kind[arc] == ARC_TRANSITION and graph.transfer[arc] >= 0:
+            row = atlas.transfers[int(graph.transfer[arc])]
+            value = settings.t_per_year(row.capacity, row.capacity_unit)
+            kind[arc] = QUEUE
+            if value is None:
+                missing["transfers"] += 1
+        else:
+            continue
+        if value is not None and value > 0:
+            capacity[arc] = value
+    return capacity, kind, dict(missing)
+
+
+def _demand_rows(atlas: Atlas, demand_year: int | None) -> list[DemandRow]:
+    return [r for r in atlas.demand if r.year == demand_year and (r.t_per_year or 0) > 0]
+
+
+def assign_corridor(
+    graph: Graph,
+    *,
+    scenario: str,
+    year: int,
+    demand_year: int | None,
+    settings: FreightSettings | None = None,
+    algorithm: str = "bfw",
+    gap: float = 1e-4,
+    max_iter: int = 500,
+) -> CorridorAssignment:
+    """Assign the demand rows of ``demand_year`` on the network of ``year``."""
+    from tripp.assignment import AssignmentSpec, Demand, assign, build_network
+
+    settings = settings or FreightSettings()
+    usable = graph.available_from_year <= year
+    capacity, kind, missing = _capacities(graph, settings)
+    free_h = graph.time_h
+    fixed_h = (
+        graph.cost_usd_per_teu / settings.vot_usd_per_teu_h
+        if settings.objective == "generalized"
+        else np.zeros(graph.n_arcs)
+    )
+    has_cap = ~np.isnan(capacity)
+    kind = np.where(has_cap, kind, BPR)  # no capacity: constant free-flow time
+    alpha = np.where(has_cap, np.where(kind == QUEUE, settings.queue_j, settings.bpr_alpha), 0.0)
+    beta = np.where(kind == QUEUE, settings.queue_rho_bar, settings.bpr_beta)
+    arcs = np.flatnonzero(usable)
+    network = build_network(
+        graph.tail[arcs],
+        graph.head[arcs],
+        free_flow_time=free_h[arcs],
+        capacity=np.where(has_cap, capacity, 1.0)[arcs],
+        alpha=alpha[arcs],
+        beta=beta[arcs],
+        vdf_kind=kind[arcs],
+        fixed_cost=fixed_h[arcs],
+        extra_node_ids=np.arange(graph.n_states),
+    )
+    weight = np.where(usable, free_h, np.inf)
+    totals: dict[tuple[int, int], float] = defaultdict(float)
+    unserved = []
+    rows = _demand_rows(graph.atlas, demand_year)
+    for row in rows:
+        source = int(graph.start_state[graph.node_index(row.origin)])
+        target = int(graph.end_state[graph.node_index(row.destination)])
+        if shortest_path(graph.indptr, graph.head, weight, source, target) is None:
+            unserved.append(
+                {
+                    "origin": row.origin,
+                    "destination": row.destination,
+                    "commodity": row.commodity,
+                    "t_per_year": row.t_per_year,
+                }
+            )
+        else:
+            totals[(source, target)] += float(row.t_per_year or 0)
+    zones = np.array(sorted({s for pair in totals for s in pair}), dtype=np.int64)
+    position = {int(z): i for i, z in enumerate(zones)}
+    trips = np.zeros((len(zones), len(zones)))
+    for (source, target), tonnes in totals.items():
+        trips[position[source], position[target]] += tonnes
+    if totals:
+        result = assign(
+            network,
+            Demand(zone_nodes=network.node_index(zones), trips=trips, source="demand.csv"),
+            AssignmentSpec(algorithm, gap, max_iter),
+        )
+        arc_flow = np.zeros(graph.n_arcs)
+        arc_flow[arcs] = result.flow
+        arc_time = np.array(free_h, dtype=float)
+        arc_time[arcs] = result.cost - fixed_h[arcs]
+        run = (result.algorithm, result.iterations, result.relative_gap, result.converged)
+    else:
+        arc_flow, arc_time, run = (
+            np.zeros(graph.n_arcs),
+            np.array(free_h),
+            (algorithm, 0, 0.0, True),
+        )
+    elements = _elements(graph, arc_flow, arc_time, capacity)
+    return CorridorAssignment(
+        scenario,
+        year,
+        demand_year,
+        run[0],
+        run[1],
+        run[2],
+        run[3],
+        sum(float(r.t_per_year or 0) for r in rows),
+        tuple(unserved),
+        elements,
+        missing,
+        arc_flow,
+    )
+
+
+def _elements(
+    graph: Graph, flow: np.ndarray, time_h: np.ndarray, capacity: np.ndarray
+) -> tuple[ElementLoad, ...]:
+    """Aggregate arc flows to atlas links, port transfers and border crossings."""
+    atlas = graph.atlas
+    groups: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for arc in np.flatnonzero(flow > 0):
+        if graph.kind[arc] == ARC_LINK:
+            groups[("link", int(graph.link[arc]))].append(int(arc))
+        elif graph.kind[arc] == ARC_TRANSITION:
+            if graph.transfer[arc] >= 0:
+                groups[("transfer", int(graph.transfer[arc]))].append(int(arc))
+            if graph.crossing[arc] >= 0:
+                groups[("crossing", int(graph.crossing[arc]))].append(int(arc))
+    nodes = atlas.node_by_id
+    out = []
+    for (kind, index), arcs in groups.items():
+        a = np.array(arcs)
+        delay = np.maximum(time_h[a] - graph.time_h[a], 0.0)
+        caps = capacity[a]
+        ratios = flow[a] / caps
+        worst = int(np.nanargmax(ratios)) if np.isfinite(ratios).any() else int(np.argmax(flow[a]))
+        if kind == "link":
+            link = atlas.links[index]
+            ident, name, mode, country = (
+                link.link_id,
+                f"{nodes[link.from_node].name} – {nodes[link.to_node].name}",
+                link.mode,
+                link.country,
+            )
+        elif kind == "transfer":
+            row = atlas.transfers[index]
+            ident = f"{row.node_id}:{row.from_mode}:{row.to_mode}"
+            name, mode, country = (
+                nodes[row.node_id].name,
+                f"{row.from_mode}→{row.to_mode}",
+                nodes[row.node_id].country,
+            )
+        else:
+            c = atlas.crossings[index]
+            ident = f"{c.node_id}:{c.from_country}:{c.to_country}:{c.mode}"
+            name, mode, country = nodes[c.node_id].name, c.mode, f"{c.from_country}→{c.to_country}"
+        finite_cap = caps[np.isfinite(caps)]
+        out.append(
+            ElementLoad(
+                kind,
+                ident,
+                name,
+                mode,
+                country,
+                float(flow[a].sum()),
+                float(finite_cap.max()) if finite_cap.size else None,
+                float(ratios[worst]) if np.isfinite(ratios[worst]) else None,
+                float(delay[worst]),
+                float((flow[a] * delay).sum()),
+            )
+        )
+    return tuple(sorted(out, key=lambda e: -e.flow_t_per_year))

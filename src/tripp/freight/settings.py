@@ -1,0 +1,77 @@
+"""Parameters of corridor freight assignment, each with its unit in its name.
+
+Conversions between capacity units are explicit parameters, never silent:
+
+* ``t_per_teu`` — tonnes per loaded TEU: 10.0, the factor the atlas demand table uses.
+* ``t_per_truck`` — tonnes per truck: 20.0, the reference load of CAREC's TFI3 indicator
+  ("USD per 500 km per 20-tonne cargo").
+* ``t_per_train`` — net tonnes per freight train: 1,000.0, an assumption (about 57 wagons of
+  one TEU at 10 t, rounded; see docs/assignment.md).
+* BPR ``bpr_alpha`` 0.15 and ``bpr_beta`` 4.0 — the Bureau of Public Roads (1964) curve — on
+  links with a capacity; ports, ferries and Caspian transfers use the queue function with
+  ``queue_j`` 1.0 (an M/M/1 queue) and saturation ``queue_rho_bar`` 0.95.
+
+Capacities apply to each direction of a link. Links, transfers and crossings without a
+capacity in the atlas keep their free-flow time (they are counted and reported).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tripp.errors import InputError, Problem
+
+
+@dataclass(frozen=True, slots=True)
+class FreightSettings:
+    """How corridor demand is loaded and which cost it minimises."""
+
+    t_per_teu: float = 10.0
+    t_per_truck: float = 20.0
+    t_per_train: float = 1000.0
+    days_per_year: float = 365.0
+    bpr_alpha: float = 0.15
+    bpr_beta: float = 4.0
+    queue_j: float = 1.0
+    queue_rho_bar: float = 0.95
+    vot_usd_per_teu_h: float = 1.0
+    objective: str = "time"
+
+    def __post_init__(self) -> None:
+        problems = [
+            Problem(name, f"{getattr(self, name)} must be positive", "give a positive number")
+            for name in (
+                "t_per_teu",
+                "t_per_truck",
+                "t_per_train",
+                "days_per_year",
+                "vot_usd_per_teu_h",
+            )
+            if not getattr(self, name) > 0
+        ]
+        if self.objective not in ("time", "generalized"):
+            problems.append(
+                Problem(
+                    "--objective",
+                    f"unknown objective '{self.objective}'",
+                    "use time or generalized",
+                )
+            )
+        if not 0 < self.queue_rho_bar < 1:
+            problems.append(Problem("queue_rho_bar", "must lie in (0, 1)", "use e.g. 0.95"))
+        if problems:
+            raise InputError(problems)
+
+    def t_per_year(self, capacity: float | None, unit: str) -> float | None:
+        """A capacity in tonnes per year, or None when the unit is not a freight unit."""
+        if capacity is None:
+            return None
+        per_day = self.days_per_year
+        factors = {
+            "t_per_year": 1.0,
+            "teu_per_year": self.t_per_teu,
+            "vehicles_per_day": self.t_per_truck * per_day,
+            "trains_per_day": self.t_per_train * per_day,
+        }
+        factor = factors.get(unit)
+        return None if factor is None else capacity * factor
