@@ -83,3 +83,16 @@ def test_every_energy_scenario_validates() -> None:
     for name in ENERGY_SCENARIOS:
         scenario = load_scenario(name, base)
         assert scenario.description and scenario.source_ids
+
+
+def test_compare_reports_the_energy_side_of_shipped_scenarios() -> None:
+    from tripp.compare import compare, scenario_network
+
+    atlas = tripp.load_atlas()
+    base = scenario_network(atlas, "baseline-2025")
+    other = scenario_network(atlas, "nakhchivan-islanded")
+    change = compare(base, other, pairs=[("Baku", "Nakhchivan")]).energy
+    assert change is not None
+    rows = {(d["node_id"], d["carrier"]): d for d in change["demands"]}
+    gas = rows[("nakhchivan", "gas")]
+    assert gas["unmet_before"] == 0 and gas["unmet_after"] == pytest.approx(500, rel=1e-6)

@@ -142,3 +142,10 @@ def test_opening_a_link_never_makes_a_pair_slower(atlas: tripp.Atlas, data: st.D
             except NoRouteError:
                 times.append(float("inf"))
         assert times[1] <= times[0] + 1e-9
+
+
+def test_comparison_includes_energy_only_when_both_atlases_have_it(
+    mini_atlas: tripp.Atlas,
+) -> None:
+    base = network(mini_atlas, "base")
+    assert compare(base, base, pairs=PAIRS).energy is None  # the mini atlas has no energy rows

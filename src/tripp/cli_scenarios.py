@@ -112,10 +112,14 @@ def compare_command(
         str, typer.Option(help="'default' or a CSV with origin,destination.")
     ] = "default",
     objective: Annotated[str, typer.Option(help="time, cost, distance or generalized.")] = "time",
+    energy: Annotated[
+        bool, typer.Option(help="Also solve both scenarios' gas and power flows (PyPSA).")
+    ] = True,
     atlas: AtlasOption = None,
     format: TableOrJson = Format.TABLE,
 ) -> None:
-    """Routes before and after for each O-D pair, deltas, and the transit-exposure change."""
+    """Routes before and after for each O-D pair, deltas, the transit-exposure change and,
+    where both scenarios have energy data, the energy side."""
     from tripp.compare import compare, read_pairs, scenario_network
 
     loaded = _atlas(atlas)
@@ -125,6 +129,7 @@ def compare_command(
         scenario_network(loaded, other),
         pairs=chosen,
         objective=objective,
+        energy=energy,
     )
     if format is Format.JSON:
         emit_json(result.to_dict())

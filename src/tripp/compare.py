@@ -103,6 +103,7 @@ class Comparison:
     pairs: tuple[dict[str, Any], ...]
     exposure_base: Exposure
     exposure_other: Exposure
+    energy: dict[str, Any] | None = None
 
     def summary(self) -> dict[str, Any]:
         """Counts of faster, slower, newly connected and cut pairs, and the mean change."""
@@ -146,6 +147,7 @@ class Comparison:
             "pairs": list(self.pairs),
             "summary": self.summary(),
             "exposure_change": self.exposure_change(),
+            "energy": self.energy,
         }
 
 
@@ -155,8 +157,10 @@ def compare(
     *,
     pairs: list[tuple[str, str]] | None = None,
     objective: str = "time",
+    energy: bool = True,
 ) -> Comparison:
-    """Route every pair under both scenarios and measure the change."""
+    """Route every pair under both scenarios and measure the change; with ``energy``, also
+    solve both scenarios' gas and power flows when their atlases have energy rows."""
     rows = []
     for origin, destination in pairs or list(DEFAULT_PAIRS):
         before = _best(base, origin, destination, objective)
@@ -178,7 +182,7 @@ def compare(
             }
         )
     demand_year = demand_year_for(other.atlas, other.scenario.year)
-    exposures = [
+    exposure_base, exposure_other = (
         transit_exposure(
             n.graph,
             scenario=n.scenario.name,
@@ -187,5 +191,26 @@ def compare(
             demand_year=demand_year,
         )
         for n in (base, other)
+    )
+    return Comparison(
+        base.scenario,
+        other.scenario,
+        objective,
+        tuple(rows),
+        exposure_base,
+        exposure_other,
+        energy=energy_change(base, other) if energy else None,
+    )
+
+
+def energy_change(base: ScenarioNetwork, other: ScenarioNetwork) -> dict[str, Any] | None:
+    """The energy side of a comparison (gas and power flows solved with PyPSA for both
+    scenarios), or None when either atlas has no energy rows."""
+    if not base.atlas.energy or not other.atlas.energy:
+        return None
+    from tripp.energy import energy_comparison, solve_energy
+
+    results = [
+        solve_energy(n.atlas, year=n.scenario.year, scenario=n.scenario.name) for n in (base, other)
     ]
-    return Comparison(base.scenario, other.scenario, objective, tuple(rows), *exposures)
+    return energy_comparison(*results)

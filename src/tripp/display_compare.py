@@ -70,6 +70,36 @@ def print_comparison(result: Comparison) -> None:
             f"{row['delta']:+.1%}",
         )
     out.print(change)
+    if result.energy is not None:
+        print_energy(result.energy)
+
+
+def print_energy(change: dict[str, Any]) -> None:
+    """Unmet demand per region before and after, and the total cost."""
+    out = console()
+    table = Table(title=f"Energy: unmet demand, {change['base']} → {change['other']}")
+    for column in ("region", "node", "carrier", "unit", "unmet before", "unmet after", "Δ"):
+        table.add_column(column)
+    for d in change["demands"]:
+        table.add_row(
+            d["region"] or d["country"],
+            d["node_id"],
+            d["carrier"],
+            d["unit"],
+            _num(d["unmet_before"]),
+            _num(d["unmet_after"]),
+            "" if d["delta_unmet"] is None else f"{d['delta_unmet']:+,.0f}",
+        )
+    out.print(table)
+    out.print(
+        f"energy system cost: USD {change['total_cost_usd_before']:,.0f} → "
+        f"{change['total_cost_usd_after']:,.0f} per year (unmet demand priced at the "
+        "value of lost load)"
+    )
+
+
+def _num(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f}"
 
 
 def print_exposure(result: Exposure) -> None:

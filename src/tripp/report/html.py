@@ -110,6 +110,7 @@ def _comparison_context(
         "charts": charts,
         "charted_all": len(charts) == sum(bool(p["before"] or p["after"]) for p in pairs),
         "exposure": exposure,
+        "energy": comparison.energy,
         "exposure_chart": exposure_chart(exposure, labels) if exposure else None,
         "demand_years": (
             comparison.exposure_base.demand_year,
