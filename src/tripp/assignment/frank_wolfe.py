@@ -123,6 +123,10 @@ def solve_link_based(
             d = y - x
             tau = line_search(kind, params, x, d)
         x = x + tau * d
+        # After a degenerate conjugate weight ``s is y``: s₋₁ then stays bound to the
+        # all-or-nothing buffer, so the next direction is built from the next fresh target.
+        # Deliberate: copying here (a textbook restart) converges more slowly on SiouxFalls,
+        # Anaheim and the random networks of tests/test_assignment_equilibrium.py.
         s2, s1 = (None, y.copy()) if restart else (s1, s)
         tau1 = tau
         _report(history, progress, IterationRecord(iteration, gap, tau, _since(started)))
