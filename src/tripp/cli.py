@@ -7,17 +7,14 @@ Errors print one line per problem on stderr and exit non-zero without a tracebac
 
 from __future__ import annotations
 
-import functools
-import json
-import sys
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 
-from tripp.errors import InputError, Problem, TrippError
+from tripp.cli_common import emit_json, handle_errors, split_list
+from tripp.errors import InputError, Problem
 
 app = typer.Typer(
     name="tripp",
@@ -30,8 +27,6 @@ atlas_app = typer.Typer(
     help="Inspect the atlas: check, map, describe, dictionary.", no_args_is_help=True
 )
 app.add_typer(atlas_app, name="atlas")
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Format(StrEnum):
@@ -50,32 +45,6 @@ ScenarioOption = Annotated[
     str | None,
     typer.Option("--scenario", help="Scenario name (see `tripp scenario list`) or TOML file."),
 ]
-
-
-def handle_errors(function: F) -> F:
-    """Turn tripp errors into a message on stderr and the error's exit code."""
-
-    @functools.wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return function(*args, **kwargs)
-        except TrippError as error:
-            typer.echo(f"error: {error}", err=True)
-            raise typer.Exit(error.exit_code) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def split_list(values: list[str] | None) -> tuple[str, ...]:
-    """Options given as repeated flags and/or comma-separated lists, flattened."""
-    return tuple(
-        item.strip() for value in values or [] for item in value.split(",") if item.strip()
-    )
-
-
-def emit_json(data: object) -> None:
-    """Write JSON to stdout."""
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def _load(atlas: Path | None, scenario: str | None = None) -> Any:

@@ -17,7 +17,8 @@ import typer
 
 from tripp.assignment.spec import Algorithm, AssignmentSpec
 from tripp.atomic import atomic_path, check_output_file
-from tripp.errors import ConvergenceError, InputError, Problem, TrippError
+from tripp.cli_common import handle_errors
+from tripp.errors import ConvergenceError, InputError, Problem
 
 if TYPE_CHECKING:
     from tripp.assignment.result import AssignmentResult
@@ -37,6 +38,7 @@ def register(app: typer.Typer) -> None:
     app.command("assign")(assign_command)
 
 
+@handle_errors
 def assign_command(
     tntp_net: Annotated[
         Path | None, typer.Option("--tntp-net", help="TNTP network file (_net.tntp).")
@@ -74,38 +76,34 @@ def assign_command(
     elements.csv. Exits 4 if the target gap is not reached (the summary and the flows are
     still written), 2 on bad input.
     """
-    try:
-        if scenario is not None and tntp_net is None and tntp_trips is None:
-            from tripp.freight.command import run_corridor
+    if scenario is not None and tntp_net is None and tntp_trips is None:
+        from tripp.freight.command import run_corridor
 
-            run_corridor(
-                scenario,
-                year=year,
-                demand=demand,
-                algorithm=str(algorithm),
-                gap=gap,
-                max_iter=max_iter,
-                objective="time",
-                out=out,
-                force=force,
-                json_format=format is OutputFormat.JSON,
-                top=15,
-            )
-            return
-        _run(
-            tntp_net,
-            tntp_trips,
-            AssignmentSpec(algorithm, gap, max_iter),
-            toll_factor=toll_factor,
-            distance_factor=distance_factor,
+        run_corridor(
+            scenario,
+            year=year,
+            demand=demand,
+            algorithm=str(algorithm),
+            gap=gap,
+            max_iter=max_iter,
+            objective="time",
             out=out,
             force=force,
-            format=format,
-            corridor_options=[scenario is not None, year is not None, demand is not None],
+            json_format=format is OutputFormat.JSON,
+            top=15,
         )
-    except TrippError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(error.exit_code) from None
+        return
+    _run(
+        tntp_net,
+        tntp_trips,
+        AssignmentSpec(algorithm, gap, max_iter),
+        toll_factor=toll_factor,
+        distance_factor=distance_factor,
+        out=out,
+        force=force,
+        format=format,
+        corridor_options=[scenario is not None, year is not None, demand is not None],
+    )
 
 
 def _run(

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from tripp.cli_common import handle_errors
 from tripp.energy.settings import Carrier, MissingCapacity
-from tripp.errors import TrippError
 
 if TYPE_CHECKING:
     from tripp.energy.result import EnergyResult
@@ -34,6 +34,7 @@ def register(app: typer.Typer) -> None:
     app.command("energy")(energy_command)
 
 
+@handle_errors
 def energy_command(
     scenario: Annotated[str, typer.Argument(help="Scenario name (`tripp scenario list`) or file.")],
     carrier: Annotated[Carrier, typer.Option(help="gas, power or all.")] = Carrier.ALL,
@@ -59,13 +60,9 @@ def energy_command(
 
     Exits 2 on bad input (e.g. a link without capacity), 4 if the LP is not solved.
     """
-    try:
-        result = _run(scenario, carrier, year, missing_capacity, atlas)
-    except TrippError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(error.exit_code) from None
+    result = _run(scenario, carrier, year, missing_capacity, atlas)
     if format is OutputFormat.JSON:
-        from tripp.cli import emit_json
+        from tripp.cli_common import emit_json
 
         emit_json(result.to_dict())
     else:

@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from tripp.errors import InputError, Problem, TrippError
+from tripp.cli_common import handle_errors
+from tripp.errors import InputError, Problem
 
 
 def run_corridor(
@@ -75,6 +76,7 @@ def run_corridor(
         )
 
 
+@handle_errors
 def bottlenecks_command(
     scenario: Annotated[str, typer.Argument(help="Scenario name or TOML file.")],
     year: Annotated[
@@ -93,28 +95,24 @@ def bottlenecks_command(
     format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
 ) -> None:
     """Rank links, ports, ferries and crossings by volume/capacity under equilibrium flows."""
-    try:
-        if format not in ("table", "json"):
-            raise InputError(Problem("--format", f"unknown format '{format}'", "use table or json"))
-        if top < 1:
-            raise InputError(Problem("--top", "must be at least 1", "give e.g. 15"))
-        run_corridor(
-            scenario,
-            year=year,
-            demand=demand,
-            algorithm="bfw",
-            gap=1e-4,
-            max_iter=500,
-            objective=objective,
-            out=out,
-            force=force,
-            json_format=format == "json",
-            top=top,
-            atlas_folder=atlas,
-        )
-    except TrippError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(error.exit_code) from None
+    if format not in ("table", "json"):
+        raise InputError(Problem("--format", f"unknown format '{format}'", "use table or json"))
+    if top < 1:
+        raise InputError(Problem("--top", "must be at least 1", "give e.g. 15"))
+    run_corridor(
+        scenario,
+        year=year,
+        demand=demand,
+        algorithm="bfw",
+        gap=1e-4,
+        max_iter=500,
+        objective=objective,
+        out=out,
+        force=force,
+        json_format=format == "json",
+        top=top,
+        atlas_folder=atlas,
+    )
 
 
 def register(app: typer.Typer) -> None:
