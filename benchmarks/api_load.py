@@ -1,22 +1,31 @@
-"""Load test of ``/api/route``: 50 concurrent clients against uvicorn on loopback.
+"""Load test of ``/api/route``: 50 concurrent connections against ``tripp serve`` on loopback.
 
-Starts ``tripp``'s app with uvicorn in a subprocess on a free 127.0.0.1 port, then drives
-it from 50 keep-alive connections on asyncio streams (a light client: httpx's own overhead
-would dominate on a 2-core machine). Phases over one request mix (O-D pairs of the atlas ×
-scenarios × objectives):
+Starts ``tripp serve`` (uvicorn) in a subprocess on a free 127.0.0.1 port and drives it with
+a request mix built from the atlas: ``--pairs`` O-D pairs (places that route in the atlas
+as is) × the scenarios in ``SCENARIOS`` (none, baseline-2025, tripp-2030, no-russia,
+aras-2030), each with an objective (time or cost) and, for one in ten, ``alternatives=3``;
+place names are sent as people type them (``Xi%27an``, spaces, mixed case), in shuffled
+order. Each wrk thread rotates through the whole mix from its own offset.
 
-* ``first``: requests new to the server (routing computed; each scenario compiled once),
-* ``repeat``: the same requests again (answered from the server's result cache),
+The load tool is ``wrk`` (Debian's ``apt-get install wrk``) when it is on ``PATH``: a closed
+loop (each connection sends its next request as soon as its answer arrives) with
+``-t2 -c50 --latency`` and a Lua script that rotates through the mix. Phases:
 
-each with every client pausing ``--interval-ms`` between its requests (50 clients at 10
-requests/s each: 500 requests/s offered), then ``saturate``: the cached mix in a closed loop
-(each client sends its next request as soon as its answer arrives), which measures the
-server's throughput; there latency is queueing, about clients / throughput.
+* ``first``: a freshly started server, one pass through the mix (each wrk thread stops
+  after its share): every request is computed (each scenario compiled once per worker),
+* ``cold``: another fresh server for ``--duration`` s: the first pass through the mix is
+  computed, later passes are cached,
+* ``warm``: the same server again for ``--duration`` s, every answer cached.
+
+Without wrk (or with ``--tool asyncio``) a light asyncio client (50 keep-alive connections
+on asyncio streams) runs ``first``/``repeat`` phases with each client pausing
+``--interval-ms`` between requests, then a closed-loop ``saturate`` phase; in Python it
+competes with the server for the CPU, so its figures are pessimistic.
 
 Targets: p50 under 20 ms and p99 under 100 ms per request. Only loopback is contacted; the
-run is bounded by the request count.
+run is bounded by its duration (wrk) or its request count (asyncio).
 
-Run: ``.venv/bin/python benchmarks/api_load.py [--requests 3000] [--clients 50]``
+Run: ``.venv/bin/python benchmarks/api_load.py [--workers 1] [--duration 20] [--tool wrk]``
 """
 
 from __future__ import annotations
@@ -26,22 +35,30 @@ import asyncio
 import json
 import os
 import random
+import re
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import httpx
 
-PLACES = (
-    "Baku", "Nakhchivan", "Kars", "Tbilisi", "Yerevan", "Aktau", "Poti", "Batumi",
-    "Istanbul", "Xi'an", "Duisburg", "Tehran", "Ganja", "Gyumri", "Meghri", "Almaty",
-)  # fmt: skip
 SCENARIOS = ("", "baseline-2025", "tripp-2030", "no-russia", "aras-2030")
 OBJECTIVES = ("time", "cost")
+#: Kinds of place a freight route starts or ends at.
+ENDPOINT_KINDS = {"city", "port", "rail_station", "dry_port"}
+
+#: wrk phases: a fresh server for ``first`` and ``cold``; ``warm`` reuses the last one.
+PHASES = ("first", "cold", "warm")
+
+TARGET_P50_MS = 20.0
+TARGET_P99_MS = 100.0
 
 
 def free_port() -> int:
@@ -50,22 +67,161 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def request_mix(count: int, seed: int) -> list[dict[str, str]]:
+def routable_pairs(count: int, seed: int) -> list[tuple[str, str]]:
+    """``count`` distinct (origin, destination) names that route in the atlas as is."""
+    from tripp.atlas.io import load_atlas
+    from tripp.errors import TrippError
+    from tripp.graph import compile_graph
+    from tripp.routing import route
+
+    atlas = load_atlas()
+    graph = compile_graph(atlas)
+    names = sorted(n.name for n in atlas.nodes if n.kind in ENDPOINT_KINDS)
     rng = random.Random(seed)
-    mix = []
-    for _ in range(count):
-        origin, destination = rng.sample(PLACES, 2)
-        params = {"origin": origin, "destination": destination}
-        params["objective"] = rng.choice(OBJECTIVES)
-        if scenario := rng.choice(SCENARIOS):
-            params["scenario"] = scenario
-        mix.append(params)
-    return mix
+    pairs: list[tuple[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for _ in range(50 * count):
+        if len(pairs) == count:
+            break
+        origin, destination = rng.sample(names, 2)
+        if (origin, destination) in seen:
+            continue
+        seen.add((origin, destination))
+        try:
+            route(graph, origin, destination)
+        except TrippError:
+            continue
+        pairs.append((origin, destination))
+    return pairs
+
+
+def request_mix(pairs: int, seed: int) -> list[str]:
+    """``/api/route?...`` targets: every pair × every scenario, objectives mixed, shuffled."""
+    rng = random.Random(seed)
+    targets = []
+    for origin, destination in routable_pairs(pairs, seed):
+        for scenario in SCENARIOS:
+            params = {
+                "origin": origin if rng.random() < 0.8 else origin.lower(),
+                "destination": destination,
+                "objective": rng.choice(OBJECTIVES),
+            }
+            if scenario:
+                params["scenario"] = scenario
+            if rng.random() < 0.1:
+                params["alternatives"] = "3"
+            targets.append("/api/route?" + urlencode(params, quote_via=quote))
+    rng.shuffle(targets)
+    return targets
+
+
+# --- wrk ------------------------------------------------------------------------------------
+
+WRK_SCRIPT = """
+-- Rotate through the targets in %(paths)s; each connection starts at its own offset.
+local paths = {}
+for line in io.lines(%(paths)s) do paths[#paths + 1] = line end
+local threads = {}
+local thread_id = 0
+
+function setup(thread)
+  thread:set("id", thread_id)
+  thread_id = thread_id + 1
+  table.insert(threads, thread)
+end
+
+function init(args)
+  -- spread the threads' starting points over the mix
+  counter = math.floor(#paths * id / %(threads)d)
+end
+
+function request()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1])
+end
+
+-- with a limit: each thread stops after that many answers (one pass through its share)
+local limit = %(limit)d
+local answered = 0
+if limit > 0 then
+  function response(status, headers, body)
+    answered = answered + 1
+    if answered >= limit then wrk.thread:stop() end
+  end
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'TRIPP {"requests": %%d, "duration_us": %%d, "bytes": %%d, "p50_us": %%d, ' ..
+    '"p90_us": %%d, "p99_us": %%d, "max_us": %%d, "mean_us": %%f, "connect": %%d, ' ..
+    '"read": %%d, "write": %%d, "timeout": %%d, "non_2xx": %%d}\\n',
+    summary.requests, summary.duration, summary.bytes,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
+    latency.mean, e.connect, e.read, e.write, e.timeout, e.status))
+end
+"""
+
+
+def run_wrk(
+    port: int,
+    targets: list[str],
+    *,
+    threads: int,
+    clients: int,
+    duration_s: int,
+    folder: Path,
+    one_pass: bool = False,
+) -> dict[str, Any]:
+    """One closed-loop wrk run over ``targets`` for ``duration_s`` or, with ``one_pass``,
+    until each thread has had answers to its share of them; its figures."""
+    paths = folder / "paths.txt"
+    paths.write_text("\n".join(targets) + "\n", encoding="ascii")
+    script = folder / "rotate.lua"
+    limit = len(targets) // threads if one_pass else 0
+    script.write_text(
+        WRK_SCRIPT % {"paths": json.dumps(str(paths)), "threads": threads, "limit": limit}
+    )
+    command = [
+        "wrk",
+        *(f"-t{threads}", f"-c{clients}", f"-d{duration_s}s", "--latency", "--timeout", "10s"),
+        *("-s", str(script), f"http://127.0.0.1:{port}"),
+    ]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    match = re.search(r"^TRIPP (\{.*\})$", output, re.MULTILINE)
+    if match is None:
+        raise SystemExit(f"wrk printed no summary:\n{output}")
+    raw = json.loads(match.group(1))
+    if one_pass and raw["requests"] < len(targets):
+        print(f"warning: the pass did not finish in {duration_s} s ({raw['requests']} answers)")
+    # one pass: wrk runs for its whole duration, idle once done; the throughput is then
+    # estimated from Little's law (connections / mean latency), wrk's own would be too low
+    throughput = (
+        clients / (raw["mean_us"] / 1e6)
+        if one_pass
+        else raw["requests"] / (raw["duration_us"] / 1e6)
+    )
+    return {
+        "tool": " ".join(["wrk", *command[1:5], "-s rotate.lua"])
+        + (" (one pass)" if one_pass else ""),
+        "requests": raw["requests"],
+        "clients": clients,
+        "non_2xx": raw["non_2xx"],
+        "socket_errors": sum(raw[k] for k in ("connect", "read", "write", "timeout")),
+        "throughput_rps": round(throughput, 1),
+        "p50_ms": round(raw["p50_us"] / 1000, 2),
+        "p90_ms": round(raw["p90_us"] / 1000, 2),
+        "p99_ms": round(raw["p99_us"] / 1000, 2),
+        "max_ms": round(raw["max_us"] / 1000, 2),
+        "mean_ms": round(raw["mean_us"] / 1000, 2),
+    }
+
+
+# --- asyncio fallback -----------------------------------------------------------------------
 
 
 class Connection:
-    """One keep-alive HTTP/1.1 connection on asyncio streams: a light load generator, so that
-    the figures measure the server rather than the client's own Python overhead."""
+    """One keep-alive HTTP/1.1 connection on asyncio streams: a light load generator."""
 
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.reader, self.writer = reader, writer
@@ -90,14 +246,11 @@ class Connection:
         self.writer.close()
 
 
-async def drive(
-    port: int, mix: list[dict[str, str]], clients: int, interval_s: float
-) -> dict[str, Any]:
-    """Send ``mix`` from ``clients`` connections; each waits ``interval_s`` between requests
-    (0: closed loop, the next request as soon as the answer arrives)."""
+async def drive(port: int, targets: list[str], clients: int, interval_s: float) -> dict[str, Any]:
+    """Send ``targets`` from ``clients`` connections; each waits ``interval_s`` between
+    requests (0: closed loop, the next request as soon as the answer arrives)."""
     latencies_ms: list[float] = []
     statuses: dict[int, int] = {}
-    targets = [f"/api/route?{urlencode(params)}" for params in mix]
     shares = [targets[i::clients] for i in range(clients)]
     connections = [await Connection.open(port) for _ in range(clients)]
 
@@ -128,10 +281,11 @@ async def drive(
         return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))]
 
     return {
+        "tool": f"asyncio, {interval_s * 1000:.0f} ms between a client's requests",
         "requests": len(ordered),
         "clients": clients,
-        "interval_ms": interval_s * 1000,
-        "statuses": statuses,
+        "non_2xx": sum(n for status, n in statuses.items() if not 200 <= status < 300),
+        "socket_errors": 0,
         "throughput_rps": round(len(ordered) / wall_s, 1),
         "p50_ms": round(pct(50), 2),
         "p90_ms": round(pct(90), 2),
@@ -141,59 +295,119 @@ async def drive(
     }
 
 
-def start_server(port: int) -> subprocess.Popen[bytes]:
+# --- the server -----------------------------------------------------------------------------
+
+
+def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
+    """``tripp serve`` on 127.0.0.1:``port``, once it answers /api/health."""
     command = [
         sys.executable,
-        *("-m", "uvicorn", "--factory", "tripp.api.app:create_app"),
-        *("--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"),
+        *("-c", "from tripp.cli import main; main()", "serve"),
+        *("--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)),
     ]
-    process = subprocess.Popen(command)
-    deadline = time.monotonic() + 30
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2).status_code == 200:
+                time.sleep(0.5 * workers)  # let every worker finish starting
                 return process
         except httpx.TransportError:
             time.sleep(0.2)
+        if process.poll() is not None:
+            raise SystemExit("the server exited")
     process.terminate()
     raise SystemExit("the server did not start")
 
 
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
+    server.wait(timeout=30)
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=3000)
-    parser.add_argument("--clients", type=int, default=50)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--tool", choices=("auto", "wrk", "asyncio"), default="auto")
+    parser.add_argument("--pairs", type=int, default=200, help="O-D pairs (× 5 scenarios).")
+    parser.add_argument("--clients", type=int, default=50, help="Concurrent connections.")
+    parser.add_argument("--workers", type=int, default=1, help="`tripp serve --workers`.")
+    parser.add_argument("--duration", type=int, default=20, help="Seconds per wrk phase.")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads.")
+    parser.add_argument(
+        "--first-duration",
+        type=int,
+        default=30,
+        help="Bound on the `first` phase (s); wrk waits it out even when the pass is done.",
+    )
+    parser.add_argument(
+        "--phases",
+        default="first,cold,warm",
+        help="wrk phases, in order: first (a fresh server, one pass through the mix: every "
+        "request computed), cold (a fresh server for --duration s), warm (the last server "
+        "again, every answer cached).",
+    )
     parser.add_argument(
         "--interval-ms",
         type=float,
         default=100.0,
-        help="Each client's pause between requests (50 clients × 10/s = 500 req/s offered).",
+        help="asyncio: each client's pause between requests (50 × 10/s = 500 req/s offered).",
     )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", help="Also write the figures to this file.")
     args = parser.parse_args()
+    tool = args.tool
+    if tool == "auto":
+        tool = "wrk" if shutil.which("wrk") else "asyncio"
+    elif tool == "wrk" and not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
+    targets = request_mix(args.pairs, args.seed)
     load = os.getloadavg()
-    print(f"{os.cpu_count()} CPUs, load average before the run {load[0]:.2f} (other work skews it)")
+    print(
+        f"{os.cpu_count()} CPUs, load average before the run {load[0]:.2f} "
+        f"(other work skews it); {len(targets)} distinct /api/route requests; "
+        f"{args.clients} connections; tool {tool}; server workers {args.workers}"
+    )
+    figures: dict[str, dict[str, Any]] = {}
+    server: subprocess.Popen[bytes] | None = None
     port = free_port()
-    server = start_server(port)
     try:
-        mix = request_mix(args.requests, args.seed)
-        interval_s = args.interval_ms / 1000
-        figures = {
-            "first": asyncio.run(drive(port, mix, args.clients, interval_s)),
-            "repeat": asyncio.run(drive(port, mix, args.clients, interval_s)),
-            "saturate": asyncio.run(drive(port, mix, args.clients, 0.0)),
-        }
+        if tool == "wrk":
+            with tempfile.TemporaryDirectory(prefix="tripp-wrk-") as folder:
+                for phase in args.phases.split(","):
+                    if phase not in PHASES:
+                        raise SystemExit(f"unknown phase {phase!r}: use {', '.join(PHASES)}")
+                    if server is None or phase in {"first", "cold"}:
+                        if server is not None:  # a new server, its caches empty
+                            stop_server(server)
+                            port = free_port()
+                        server = start_server(port, args.workers)
+                    figures[phase] = run_wrk(
+                        port,
+                        targets,
+                        threads=args.threads,
+                        clients=args.clients,
+                        duration_s=args.first_duration if phase == "first" else args.duration,
+                        folder=Path(folder),
+                        one_pass=phase == "first",
+                    )
+        else:
+            server = start_server(port, args.workers)
+            interval_s = args.interval_ms / 1000
+            figures["first"] = asyncio.run(drive(port, targets, args.clients, interval_s))
+            figures["repeat"] = asyncio.run(drive(port, targets, args.clients, interval_s))
+            figures["saturate"] = asyncio.run(drive(port, targets, args.clients, 0.0))
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        if server is not None:
+            stop_server(server)
+    print("wrk's percentiles include its coordinated-omission correction" if tool == "wrk" else "")
     for phase, f in figures.items():
-        verdict = "ok" if f["p50_ms"] < 20 and f["p99_ms"] < 100 else "over target"
+        ok = f["p50_ms"] < TARGET_P50_MS and f["p99_ms"] < TARGET_P99_MS
         print(
-            f"{phase:8s} {f['requests']} requests, {f['clients']} clients, "
-            f"{f['interval_ms']:.0f} ms apart: p50 {f['p50_ms']} ms, p90 {f['p90_ms']} ms, "
-            f"p99 {f['p99_ms']} ms, max {f['max_ms']} ms, {f['throughput_rps']} req/s, "
-            f"statuses {f['statuses']} [{verdict}: p50 < 20 ms, p99 < 100 ms]"
+            f"{phase:8s} {f['requests']} requests, {f['clients']} connections: "
+            f"p50 {f['p50_ms']} ms, p90 {f['p90_ms']} ms, p99 {f['p99_ms']} ms, "
+            f"max {f['max_ms']} ms, {f['throughput_rps']} req/s, non-2xx {f['non_2xx']}, "
+            f"socket errors {f['socket_errors']} "
+            f"[{'ok' if ok else 'over target'}: p50 < 20 ms, p99 < 100 ms] ({f['tool']})"
         )
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:

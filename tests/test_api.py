@@ -297,3 +297,102 @@ def test_serve_command_registers() -> None:
     result = CliRunner().invoke(app, ["serve", "--help"])
     assert result.exit_code == 0
     assert "127.0.0.1" in result.output and "--atlas" in result.output
+
+
+def _raw_get(app: Any, target: str, headers: tuple[tuple[bytes, bytes], ...] = ()) -> list[Any]:
+    """The ASGI messages ``app`` sends for ``GET target`` (no client library in between)."""
+    import asyncio
+
+    path, _, query = target.partition("?")
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query.encode(),
+        "root_path": "",
+        "headers": [(b"host", b"127.0.0.1"), *headers],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 8000),
+        "state": {},
+    }
+    sent: list[Any] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    return sent
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/api/route?origin=Baku&destination=Kars&scenario=tripp-2030&objective=cost",
+        "/api/route?origin=Xi%27an&destination=Duisburg&alternatives=3",  # over 16 KiB
+        "/api/route?origin=Trabzon&destination=Moscow&scenario=no-russia",  # no route: 404
+    ],
+)
+def test_route_fast_path_answers_as_the_normal_path(
+    target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tripp.api.fastpath
+
+    app = create_app()
+    state = app.state.tripp
+    normal = _raw_get(app, target)  # computed, recorded
+    assert state.route_answer(target.partition("?")[2].encode()) is not None
+    calls = []
+    original = tripp.api.fastpath.RouteFastPath.__call__
+
+    async def spy(self: Any, scope: Any, receive: Any, send: Any) -> None:
+        calls.append(scope["path"])
+        await original(self, scope, receive, send)
+
+    hits = state.results.hits
+    monkeypatch.setattr(tripp.api.fastpath.RouteFastPath, "__call__", spy)
+    fast = _raw_get(app, target)
+    assert calls and state.results.hits == hits + 1  # answered from the cache
+    assert fast == normal  # status, headers (content-length, content-type) and body
+    start, body = fast
+    assert start["status"] in {200, 404}
+    headers = dict(start["headers"])
+    assert headers[b"content-type"] == b"application/json"
+    assert int(headers[b"content-length"]) == len(body["body"])
+    # gzip still applies to the cached answer as to the computed one (over 16 KiB only)
+    gzip_normal = _raw_get(create_app(), target, ((b"accept-encoding", b"gzip"),))
+    gzip_fast = _raw_get(app, target, ((b"accept-encoding", b"gzip"),))
+    assert gzip_fast == gzip_normal
+
+
+def test_route_fast_path_never_answers_a_bad_query() -> None:
+    app = create_app()
+    state = app.state.tripp
+    bad = "/api/route?origin=Bakku&destination=Kars&alternatives=3"
+    for _ in range(3):  # asked again and again: always validated, never cached
+        start, body = _raw_get(app, bad)
+        assert start["status"] == 422
+        problems = json.loads(body["body"])
+        assert problems["problems"][0]["where"] == "origin"
+        assert "did you mean" in problems["problems"][0]["fix"]
+    assert state.route_answer(bad.partition("?")[2].encode()) is None
+    schema_bad = "/api/route?origin=Baku&destination=Kars&alternatives=99"
+    for _ in range(2):
+        start, body = _raw_get(app, schema_bad)
+        assert start["status"] == 422
+        assert json.loads(body["body"])["problems"][0]["where"] == "alternatives"
+    # the same places with a good query are answered, then recorded; the bad one still is not
+    good = "/api/route?origin=Baku&destination=Kars"
+    assert _raw_get(app, good)[0]["status"] == 200
+    assert state.route_answer(b"origin=Baku&destination=Kars") is not None
+    assert _raw_get(app, bad)[0]["status"] == 422
+    # other methods and paths are not taken by the fast path
+    with TestClient(app) as test_client:
+        assert test_client.post(good).status_code == 405
+        assert test_client.head(good).status_code == 405

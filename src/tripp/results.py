@@ -7,7 +7,7 @@ or gauge changes) and ``border`` legs (border-crossing dwell and fees).
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -33,10 +33,18 @@ class Leg:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping with keys ``from`` and ``to`` for the node ids."""
-        data = asdict(self)
-        data["from"] = data.pop("from_node")
-        data["to"] = data.pop("to_node")
-        return data
+        return {
+            "kind": self.kind,
+            "mode": self.mode,
+            "distance_km": self.distance_km,
+            "time_h": self.time_h,
+            "cost_usd": self.cost_usd,
+            "country": self.country,
+            "detail": self.detail,
+            "link_id": self.link_id,
+            "from": self.from_node,
+            "to": self.to_node,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +111,17 @@ class Route:
             "cost_usd": round(self.cost_usd, 2),
             "generalized_cost_usd": round(self.generalized_cost_usd, 2),
             "countries": list(self.countries),
-            "border_crossings": [asdict(b) for b in self.border_crossings],
+            "border_crossings": [
+                {
+                    "node": b.node,
+                    "from_country": b.from_country,
+                    "to_country": b.to_country,
+                    "mode": b.mode,
+                    "dwell_h": b.dwell_h,
+                    "cost_usd": b.cost_usd,
+                }
+                for b in self.border_crossings
+            ],
             "gauge_changes": [
                 {
                     "node": g.node,

@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import tripp
 from tripp.api import plugins
 from tripp.api.assets import VENDOR, docs_html, find_node_modules, web_folder
+from tripp.api.fastpath import RouteFastPath
 from tripp.api.jobs import JobManager
 from tripp.api.problems import error_body, install_handlers
 from tripp.api.state import ApiState
@@ -103,6 +104,7 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
         jobs.shutdown()
+        app.state.tripp.shutdown()
 
     app = FastAPI(
         title="tripp",
@@ -141,6 +143,8 @@ def create_app(
             name=f"vendor-{prefix}",
         )
     app.mount("/static", StaticFiles(directory=web_folder()), name="static")
+    # innermost first: the fast path answers inside the gzip and body limits, like the routes
+    app.add_middleware(RouteFastPath, state=app.state.tripp)
     app.add_middleware(GZipMiddleware, minimum_size=16 * 1024)  # GeoJSON, not routes
     app.add_middleware(BodyLimit)
     return app

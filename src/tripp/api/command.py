@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-__all__ = ["register"]
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+__all__ = ["register", "worker_app"]
+
+#: How ``tripp serve --workers N`` tells each worker process which atlas to serve.
+ATLAS_ENV = "TRIPP_SERVE_ATLAS"
+#: The server process's GIL switch interval (Python's default: 0.005 s).
+SWITCH_INTERVAL_S = 0.001
 
 
 def register(app: typer.Typer) -> None:
@@ -33,6 +42,15 @@ def serve_command(
     atlas: Annotated[
         Path | None, typer.Option("--atlas", help="Atlas folder (default: the embedded atlas).")
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Server processes (uvicorn workers); each reads the atlas and compiles "
+            "and caches its own graphs and answers.",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the REST API (docs at /api/docs) and the interactive map page at /."""
     import uvicorn
@@ -59,5 +77,38 @@ def serve_command(
             "or set TRIPP_NODE_MODULES); the API works, the map and docs pages will not",
             err=True,
         )
-    typer.echo(f"tripp serving on http://{host}:{port}/ (API docs: /api/docs)")
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    typer.echo(
+        f"tripp serving on http://{host}:{port}/ (API docs: /api/docs)"
+        + (f", {workers} workers" if workers > 1 else "")
+    )
+    # no access log: a log line per request costs more than a cached answer
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "warning",
+        "access_log": False,
+    }
+    if workers == 1:
+        _tune_process()
+        uvicorn.run(application, **options)
+        return
+    # worker processes import the app themselves: pass the atlas in the environment
+    os.environ[ATLAS_ENV] = "" if atlas is None else str(atlas.resolve())
+    uvicorn.run("tripp.api.command:worker_app", factory=True, workers=workers, **options)
+
+
+def worker_app() -> FastAPI:
+    """The app of one ``tripp serve --workers N`` process (the atlas from the environment)."""
+    from tripp.api.app import create_app
+
+    _tune_process()
+    folder = os.environ.get(ATLAS_ENV)
+    return create_app(Path(folder) if folder else None)
+
+
+def _tune_process() -> None:
+    """Let the event loop (cached answers) take the GIL back from the threads computing new
+    ones within a millisecond, instead of Python's default 5 ms."""
+    import sys
+
+    sys.setswitchinterval(SWITCH_INTERVAL_S)

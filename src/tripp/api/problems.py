@@ -52,6 +52,12 @@ def error_response(status_code: int, detail: str, problems: Sequence[Problem]) -
     return JSONResponse(error_body(detail, problems), status_code=status_code)
 
 
+def no_route_response(error: NoRouteError) -> JSONResponse:
+    """404 for a route that no path satisfies; the problem names the constraint that cut it."""
+    problem = Problem("route", str(error), "relax a constraint or pick another year")
+    return error_response(404, str(error), [problem])
+
+
 #: Documented error responses, for ``responses=`` of the routes.
 ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorModel, "description": "Bad input; every problem listed."},
@@ -120,8 +126,7 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(NoRouteError)
     async def on_no_route(_: Request, error: NoRouteError) -> JSONResponse:
-        problem = Problem("route", str(error), "relax a constraint or pick another year")
-        return error_response(404, str(error), [problem])
+        return no_route_response(error)
 
     from tripp.api.plugins import NotAvailable
 

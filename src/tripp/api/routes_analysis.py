@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
 
 from tripp.api.params import (
     MAX_ALTERNATIVES,
@@ -19,10 +19,10 @@ from tripp.api.params import (
     shipped_scenario,
     split_values,
 )
-from tripp.api.problems import ERRORS, NOT_FOUND
+from tripp.api.problems import ERRORS, NOT_FOUND, no_route_response
 from tripp.api.routes_atlas import json_bytes, json_response, state_of
 from tripp.api.schemas import ComparisonModel, ExposureModel, RouteResultModel
-from tripp.errors import InputError, Problem
+from tripp.errors import InputError, NoRouteError, Problem
 
 router = APIRouter(prefix="/api", tags=["analyses"])
 
@@ -118,11 +118,24 @@ async def route(
         )
         return json_bytes(result.to_dict())
 
-    # a repeated request is answered on the event loop; a new one is computed in a thread
-    cached = state.results.peek(key)
-    if cached is None:
-        cached = await run_in_threadpool(state.cached, key, build)
-    return json_response(cached)
+    # a repeated request is answered on the event loop; a new one is computed in a thread.
+    # "No route" is an answer too (404), remembered under its own key.
+    no_route_key = ("no route", *key)
+    status, body = 200, state.results.peek(key)
+    if body is None and (body := state.results.peek(no_route_key)) is not None:
+        status = 404
+    if body is None:
+        try:
+            loop = asyncio.get_running_loop()
+            body = await loop.run_in_executor(state.compute_pool, state.cached, key, build)
+        except NoRouteError as error:
+            status, answer = 404, no_route_response(error).body
+            body = state.cached(no_route_key, lambda: bytes(answer))
+    # the next request with this exact query string is answered by tripp.api.fastpath
+    state.route_queries.put(
+        request.scope["query_string"], status, key if status == 200 else no_route_key
+    )
+    return json_response(body, status)
 
 
 @router.get(

@@ -26,9 +26,9 @@ def json_bytes(data: object) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
 
 
-def json_response(body: bytes) -> Response:
+def json_response(body: bytes, status_code: int = 200) -> Response:
     """A JSON response from already serialised bytes."""
-    return Response(content=body, media_type="application/json")
+    return Response(content=body, status_code=status_code, media_type="application/json")
 
 
 def state_of(request: Request) -> ApiState:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -75,6 +76,38 @@ class LruCache(Generic[V]):
         return len(self._items)
 
 
+class QueryIndex:
+    """Raw query strings of answered requests → the status and result-cache key of the answer.
+
+    Bounded (LRU). It holds keys, not bodies: the bodies stay in :attr:`ApiState.results`
+    (one copy, one eviction policy); an answer evicted there is simply computed again.
+    """
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._items: OrderedDict[bytes, tuple[int, Hashable]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, query: bytes) -> tuple[int, Hashable] | None:
+        """The status and result key recorded for ``query``, if any."""
+        with self._lock:
+            entry = self._items.get(query)
+            if entry is not None:
+                self._items.move_to_end(query)
+            return entry
+
+    def put(self, query: bytes, status: int, key: Hashable) -> None:
+        """Record that ``query`` was answered with ``status`` and the result under ``key``."""
+        with self._lock:
+            self._items[query] = (status, key)
+            self._items.move_to_end(query)
+            while len(self._items) > self.maxsize:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 @dataclass(frozen=True)
 class Network:
     """An atlas (base or with a scenario applied), its compiled graph and default year."""
@@ -93,8 +126,16 @@ class ApiState:
     atlas_folder: Path | None = None
     networks: LruCache[Network] = field(default_factory=lambda: LruCache(16))
     results: LruCache[bytes] = field(default_factory=lambda: LruCache(1024))
+    #: ``/api/route`` query strings already answered (see :mod:`tripp.api.fastpath`).
+    route_queries: QueryIndex = field(default_factory=lambda: QueryIndex(4096))
+    #: Threads that compute new route answers: few, so that the event loop, which answers
+    #: the cached ones, is not starved of the GIL by dozens of busy threads (anyio's pool
+    #: has 40); two, so that one long request (say 10 alternatives with via points, seconds)
+    #: does not hold up every other new one.
+    compute_threads: int = 2
     _atlas: Atlas | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _pool: ThreadPoolExecutor | None = None
 
     @property
     def atlas(self) -> Atlas:
@@ -124,3 +165,28 @@ class ApiState:
     def cached(self, key: Hashable, compute: Callable[[], bytes]) -> bytes:
         """A serialised result, computed once per ``key``."""
         return self.results.get(key, compute)
+
+    @property
+    def compute_pool(self) -> ThreadPoolExecutor:
+        """The pool of :attr:`compute_threads` threads that compute new route answers."""
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.compute_threads, "tripp-route")
+            return self._pool
+
+    def shutdown(self) -> None:
+        """Stop the compute threads (a later miss starts new ones)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def route_answer(self, query: bytes) -> tuple[int, bytes] | None:
+        """Status and body of the ``/api/route`` answer to ``query`` (the raw query string)
+        if that exact query was answered before and its body is still cached; else None."""
+        entry = self.route_queries.get(query)
+        if entry is None:
+            return None
+        status, key = entry
+        body = self.results.peek(key)
+        return None if body is None else (status, body)
