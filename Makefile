@@ -40,8 +40,14 @@ pytest: venv system web
 
 test: lint typecheck pytest
 
-bench: venv
+# Benchmarks (not part of make test); wrk is the load tool for the API benchmark.
+bench: venv web
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(BIN)/python benchmarks/routing.py
+	$(BIN)/python benchmarks/energy.py
+	$(BIN)/python benchmarks/resilience.py
+	$(BIN)/python benchmarks/api_load.py --workers 1
+	@echo "assignment against AequilibraE: bash benchmarks/assignment_env.sh && benchmarks/.env-aequilibrae/bin/python benchmarks/assignment.py"
 
 clean:
 	rm -rf $(VENV) build *.egg-info
