@@ -7,6 +7,7 @@ Errors print one line per problem on stderr and exit non-zero without a tracebac
 
 from __future__ import annotations
 
+import logging
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -303,7 +304,9 @@ def atlas_dictionary() -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: warnings and errors only on stderr (libraries such as
+    PyPSA would otherwise turn the root logger to INFO), then the command."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app()
 
 
