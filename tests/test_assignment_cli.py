@@ -14,9 +14,9 @@ from tripp.assignment.command import register
 FIXTURES = Path(__file__).resolve().parent / "assignment_fixtures"
 FILES = [
     "--tntp-net",
-    str(FIXTURES / "blocked_net.tntp"),
+    str(FIXTURES / "blocked-network.tntp"),
     "--tntp-trips",
-    str(FIXTURES / "blocked_trips.tntp"),
+    str(FIXTURES / "blocked-demand.tntp"),
 ]
 
 
@@ -76,7 +76,7 @@ def test_an_existing_output_is_kept_without_force(tmp_path: Path) -> None:
 def test_not_reaching_the_gap_prints_the_summary_and_exits_4(tmp_path: Path) -> None:
     net = tmp_path / "net.tntp"
     # let zone 2 carry through traffic and congest 1→2 and 2→3: two ODs with route choice
-    text = (FIXTURES / "blocked_net.tntp").read_text().replace("THRU NODE> 4", "THRU NODE> 1")
+    text = (FIXTURES / "blocked-network.tntp").read_text().replace("THRU NODE> 4", "THRU NODE> 1")
     for link in ("\t1\t2\t", "\t2\t3\t"):
         text = text.replace(f"{link}100\t1\t1\t0\t4", f"{link}10\t1\t1\t10\t4", 1)
     net.write_text(text)
@@ -92,7 +92,7 @@ def test_not_reaching_the_gap_prints_the_summary_and_exits_4(tmp_path: Path) -> 
 def test_bad_input_is_one_line_on_stderr_with_exit_2(tmp_path: Path) -> None:
     bad = tmp_path / "net.tntp"
     bad.write_text(
-        (FIXTURES / "blocked_net.tntp").read_text().replace("\t100\t1\t1\t0", "\tx\t1\t1\t0", 1)
+        (FIXTURES / "blocked-network.tntp").read_text().replace("\t100\t1\t1\t0", "\tx\t1\t1\t0", 1)
     )
     code, out, err = _invoke("--tntp-net", str(bad), "--tntp-trips", FILES[3])
     assert code == 2 and out == ""

@@ -11,8 +11,8 @@ from tripp.assignment import AssignmentSpec, assign, load_tntp, read_flows, read
 from tripp.errors import InputError
 
 FIXTURES = Path(__file__).resolve().parent / "assignment_fixtures"
-NET = FIXTURES / "blocked_net.tntp"
-TRIPS = FIXTURES / "blocked_trips.tntp"
+NET = FIXTURES / "blocked-network.tntp"
+TRIPS = FIXTURES / "blocked-demand.tntp"
 
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:
