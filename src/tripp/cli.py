@@ -8,13 +8,19 @@ Errors print one line per problem on stderr and exit non-zero without a tracebac
 from __future__ import annotations
 
 import logging
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from tripp.cli_common import emit_json, handle_errors, split_list
+from tripp.cli_common import (
+    AtlasOption,
+    Format,
+    FormatOption,
+    emit_json,
+    handle_errors,
+    split_list,
+)
 from tripp.errors import InputError, Problem
 
 app = typer.Typer(
@@ -30,18 +36,6 @@ atlas_app = typer.Typer(
 app.add_typer(atlas_app, name="atlas")
 
 
-class Format(StrEnum):
-    """Output formats."""
-
-    TABLE = "table"
-    JSON = "json"
-    GEOJSON = "geojson"
-
-
-AtlasOption = Annotated[
-    Path | None, typer.Option("--atlas", help="Atlas folder (default: the embedded atlas).")
-]
-FormatOption = Annotated[Format, typer.Option("--format", help="table, json or geojson.")]
 ScenarioOption = Annotated[
     str | None,
     typer.Option("--scenario", help="Scenario name (see `tripp scenario list`) or TOML file."),

@@ -10,13 +10,29 @@ import functools
 import json
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
 
 import typer
 
 from tripp.errors import TrippError
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Format(StrEnum):
+    """Output formats."""
+
+    TABLE = "table"
+    JSON = "json"
+    GEOJSON = "geojson"
+
+
+AtlasOption = Annotated[
+    Path | None, typer.Option("--atlas", help="Atlas folder (default: the embedded atlas).")
+]
+FormatOption = Annotated[Format, typer.Option("--format", help="table, json or geojson.")]
 
 
 def handle_errors(function: F) -> F:

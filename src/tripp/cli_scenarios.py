@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from tripp.cli import AtlasOption, Format, FormatOption, emit_json, handle_errors
+from tripp.cli_common import AtlasOption, Format, FormatOption, emit_json, handle_errors
 
 scenario_app = typer.Typer(help="List, show and validate scenarios.", no_args_is_help=True)
 

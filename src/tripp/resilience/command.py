@@ -8,11 +8,11 @@ results go to stdout (``--format``) and, with ``--out DIR``, to files.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from tripp.cli import AtlasOption, Format, emit_json, handle_errors
+from tripp.cli_common import AtlasOption, Format, emit_json, handle_errors
 from tripp.errors import InputError, Problem
 from tripp.resilience.elements import ElementKind
 from tripp.resilience.runner import check_cluster_options
@@ -63,7 +63,8 @@ def _settings(vot_usd_per_teu_h: float):  # type: ignore[no-untyped-def]
 def criticality_command(
     scenario: Annotated[str, typer.Argument(help="Scenario name or TOML file.")],
     elements: Annotated[
-        ElementKind, typer.Option(help="What to close: links, nodes, crossings or countries.")
+        ElementKind,
+        typer.Option(help="What to close: links, nodes, crossings, countries or energy."),
     ] = ElementKind.LINKS,
     k: Annotated[int, typer.Option("--k", help="1: single closures; 2: pairs of the top N.")] = 1,
     top: Annotated[int, typer.Option(help="Closures shown (and, for --k 2, paired).")] = 10,
@@ -89,6 +90,9 @@ def criticality_command(
 
     check_cluster_options(workers, scheduler)
     network = _network(atlas, scenario)
+    if elements is ElementKind.ENERGY:
+        _energy_criticality(network, k, top, workers, scheduler, format, out)
+        return
     with progress_bar() as progress:
         result = criticality(
             network,
@@ -111,6 +115,74 @@ def criticality_command(
     if out is not None:
         for path in write_criticality(result, network.atlas, out):
             typer.echo(f"wrote {path}", err=True)
+
+
+def _energy_criticality(
+    network: Any,
+    k: int,
+    top: int,
+    workers: int | None,
+    scheduler: str | None,
+    format: Format,
+    out: Path | None,
+) -> None:
+    """Rank pipelines and power lines by the demand their closure leaves unmet."""
+    from tripp.resilience.energy_criticality import energy_criticality
+
+    problems = [
+        Problem(option, "does not apply to energy elements", fix)
+        for option, given, fix in (
+            ("--k", k != 1, "energy closures are ranked one at a time (--k 1)"),
+            (
+                "--workers/--scheduler",
+                workers is not None or scheduler is not None,
+                "energy solves run in this process; drop the option",
+            ),
+            (
+                "--format geojson/--out",
+                format is Format.GEOJSON or out is not None,
+                "use --format table or json",
+            ),
+        )
+        if given
+    ]
+    if problems:
+        raise InputError(problems)
+    result = energy_criticality(
+        network.atlas, scenario=network.scenario.name, year=network.scenario.year
+    )
+    if format is Format.JSON:
+        emit_json(result.to_dict(top))
+        return
+    from rich.table import Table
+
+    from tripp.display import console
+
+    table = Table(
+        title=f"Criticality of energy links, {result.scenario} {result.year}: "
+        "unmet demand when each is closed"
+    )
+    for column in (
+        "rank",
+        "closed",
+        "mode",
+        "Δ unmet gas mcm/y",
+        "Δ unmet power GWh/y",
+        "Δ cost USD/y",
+        "demand cut at",
+    ):
+        table.add_column(column)
+    for rank, i in enumerate(result.impacts[:top], start=1):
+        table.add_row(
+            str(rank),
+            i.element_id,
+            i.mode,
+            f"{i.delta_unmet_gas_mcm_per_year:,.0f}",
+            f"{i.delta_unmet_power_gwh_per_year:,.0f}",
+            f"{i.delta_cost_usd_per_year:,.0f}",
+            ", ".join(i.regions_cut) or "—",
+        )
+    console().print(table)
 
 
 @handle_errors

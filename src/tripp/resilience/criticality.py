@@ -161,6 +161,14 @@ def _check(elements: ElementKind | str, k: int, top: int, t_per_teu: float) -> E
             )
         )
         kind = ElementKind.LINKS
+    if kind is ElementKind.ENERGY:
+        problems.append(
+            Problem(
+                "--elements",
+                "energy elements are ranked by unmet demand, not by routing",
+                "call tripp.resilience.energy_criticality (the CLI does)",
+            )
+        )
     if k not in (1, 2):
         problems.append(Problem("--k", f"{k} is not supported", "use 1 (single) or 2 (pairs)"))
     if top < 1:

@@ -30,6 +30,7 @@ class ElementKind(StrEnum):
     NODES = "nodes"
     CROSSINGS = "crossings"
     COUNTRIES = "countries"
+    ENERGY = "energy"  # pipelines and power lines: see tripp.resilience.energy_criticality
 
 
 @dataclass(frozen=True, eq=False)
