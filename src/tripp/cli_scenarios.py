@@ -4,18 +4,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tripp.cli_common import AtlasOption, Format, FormatOption, emit_json, handle_errors
+
+if TYPE_CHECKING:
+    from tripp.atlas.model import Atlas
 
 scenario_app = typer.Typer(help="List, show and validate scenarios.", no_args_is_help=True)
 
 TableOrJson = Annotated[Format, typer.Option("--format", help="table or json.")]
 
 
-def _atlas(folder: Path | None):  # type: ignore[no-untyped-def]
+def _atlas(folder: Path | None) -> Atlas:
     from tripp.atlas.io import load_atlas
 
     return load_atlas(folder)
@@ -67,11 +70,8 @@ def scenario_show(
     loaded = _atlas(atlas)
     scenario = load_scenario(name, loaded)
     data = scenario.to_dict()
-    data["sources"] = [
-        {"source_id": s.source_id, "title": s.title, "url": s.url}
-        for s in loaded.sources
-        if s.source_id in scenario.source_ids
-    ]
+    sources = [s for s in loaded.sources if s.source_id in scenario.source_ids]
+    data["sources"] = [{"source_id": s.source_id, "title": s.title, "url": s.url} for s in sources]
     if format is Format.JSON:
         emit_json(data)
         return
@@ -80,15 +80,15 @@ def scenario_show(
     out = console()
     out.print(f"[bold]{scenario.name}[/bold] ({scenario.year}): {scenario.description}")
     out.print(f"lineage: {' → '.join(scenario.lineage)}")
-    for key in ("open", "close"):
-        out.print(f"{key}: {', '.join(data[key]) or '—'}")  # type: ignore[arg-type]
+    for key, selectors in (("open", scenario.open), ("close", scenario.close)):
+        out.print(f"{key}: {', '.join(selectors) or '—'}")
     for rule in scenario.set:
         how = f"= {rule.value}" if rule.value is not None else f"× {rule.factor}"
         out.print(f"set {rule.target} {rule.field} {how}")
     for d in scenario.demand:
         out.print(f"demand {d.origin} → {d.destination} ({d.commodity}) × {d.factor}")
-    for source in data["sources"]:  # type: ignore[attr-defined]
-        out.print(f"source {source['source_id']}: {source['title']} <{source['url']}>")
+    for source in sources:
+        out.print(f"source {source.source_id}: {source.title} <{source.url}>")
 
 
 @scenario_app.command("validate")

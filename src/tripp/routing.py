@@ -11,6 +11,7 @@ at least ``min_difference`` of its length.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -154,10 +155,10 @@ class _Request:
         graph: Graph,
         origin: str,
         destination: str,
-        via: object,
-        avoid_countries: object,
-        avoid_nodes: object,
-        modes: object,
+        via: Sequence[str],
+        avoid_countries: Sequence[str],
+        avoid_nodes: Sequence[str],
+        modes: Sequence[str] | None,
         year: int,
         objective: object,
         alternatives: int,
@@ -174,15 +175,16 @@ class _Request:
                 return text
 
         o, d = node(origin, "origin"), node(destination, "destination")
-        vias = tuple(node(v, "--via") for v in via)  # type: ignore[attr-defined]
-        avoid_n = tuple(node(v, "--avoid-node") for v in avoid_nodes)  # type: ignore[attr-defined]
-        avoid_c = tuple(c.strip().upper() for c in avoid_countries if c.strip())  # type: ignore[attr-defined]
-        for raw, code in zip(avoid_countries, avoid_c, strict=False):  # type: ignore[call-overload]
+        vias = tuple(node(v, "--via") for v in via)
+        avoid_n = tuple(node(v, "--avoid-node") for v in avoid_nodes)
+        given = [c.strip() for c in avoid_countries if c.strip()]
+        avoid_c = tuple(c.upper() for c in given)
+        for raw, code in zip(given, avoid_c, strict=True):
             if not is_country(code):
                 problems.append(
                     Problem("--avoid-country", f"unknown country code '{raw}'", country_hint(raw))
                 )
-        chosen = tuple(FREIGHT_MODES) if modes is None else tuple(modes)  # type: ignore[arg-type]
+        chosen = tuple(FREIGHT_MODES) if modes is None else tuple(modes)
         for mode in chosen:
             if mode not in FREIGHT_MODES:
                 problems.append(
