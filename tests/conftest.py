@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 import tripp
+
+# CI runs the property tests on a fixed, reproducible set of examples; locally they explore.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
