@@ -44,23 +44,20 @@ ScenarioOption = Annotated[
 
 def _load(atlas: Path | None, scenario: str | None = None) -> Any:
     """The atlas in ``atlas`` (default: embedded), with ``scenario`` applied if given."""
+    return _load_with_year(atlas, scenario)[0]
+
+
+def _load_with_year(atlas: Path | None, scenario: str | None) -> tuple[Any, int | None]:
+    """The atlas with ``scenario`` applied, and the scenario's year (None without one)."""
     from tripp.atlas.io import load_atlas
 
     loaded = load_atlas(atlas)
     if scenario is None:
-        return loaded
+        return loaded, None
     from tripp.scenarios import apply_scenario, load_scenario
 
-    return apply_scenario(loaded, load_scenario(scenario, loaded))
-
-
-def _scenario_year(atlas: Path | None, scenario: str | None) -> int | None:
-    if scenario is None:
-        return None
-    from tripp.atlas.io import load_atlas
-    from tripp.scenarios import load_scenario
-
-    return load_scenario(scenario, load_atlas(atlas)).year
+    chosen = load_scenario(scenario, loaded)
+    return apply_scenario(loaded, chosen), chosen.year
 
 
 @app.command()
@@ -98,9 +95,10 @@ def route(
 
     if vot_usd_per_teu_h < 0:
         raise InputError(Problem("--vot-usd-per-teu-h", "is negative", "give a value ≥ 0"))
-    graph = compile_graph(_load(atlas, scenario))
+    loaded, scenario_year = _load_with_year(atlas, scenario)
+    graph = compile_graph(loaded)
     if year is None:
-        year = _scenario_year(atlas, scenario)
+        year = scenario_year
     result = find_route(
         graph,
         origin,
@@ -265,9 +263,10 @@ def atlas_map(
     """Draw the network by mode and status on country outlines, TRIPP highlighted."""
     from tripp.atlas_map import draw_atlas_map
 
-    if year is None:
-        year = _scenario_year(atlas, scenario)
-    path = draw_atlas_map(_load(atlas, scenario), out, year=year, force=force, highlight=highlight)
+    loaded, scenario_year = _load_with_year(atlas, scenario)
+    path = draw_atlas_map(
+        loaded, out, year=scenario_year if year is None else year, force=force, highlight=highlight
+    )
     typer.echo(f"wrote {path}")
 
 

@@ -29,6 +29,13 @@ class Format(StrEnum):
     GEOJSON = "geojson"
 
 
+class TableFormat(StrEnum):
+    """Output formats of commands without geometry."""
+
+    TABLE = "table"
+    JSON = "json"
+
+
 AtlasOption = Annotated[
     Path | None, typer.Option("--atlas", help="Atlas folder (default: the embedded atlas).")
 ]

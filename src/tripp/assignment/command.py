@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,20 +16,13 @@ import typer
 
 from tripp.assignment.spec import Algorithm, AssignmentSpec
 from tripp.atomic import atomic_path, check_output_file
-from tripp.cli_common import handle_errors
+from tripp.cli_common import TableFormat, handle_errors
 from tripp.errors import ConvergenceError, InputError, Problem
 
 if TYPE_CHECKING:
     from tripp.assignment.result import AssignmentResult
 
 __all__ = ["register"]
-
-
-class OutputFormat(StrEnum):
-    """Summary formats of ``tripp assign``."""
-
-    TABLE = "table"
-    JSON = "json"
 
 
 def register(app: typer.Typer) -> None:
@@ -62,7 +54,7 @@ def assign_command(
         typer.Option(help="Write link flows to this CSV (init_node,term_node,flow,cost)."),
     ] = None,
     force: Annotated[bool, typer.Option(help="Overwrite --out if it exists.")] = False,
-    format: Annotated[OutputFormat, typer.Option(help="table or json.")] = OutputFormat.TABLE,
+    format: Annotated[TableFormat, typer.Option(help="table or json.")] = TableFormat.TABLE,
     scenario: Annotated[
         str | None, typer.Option(help="Corridor scenario: assign the atlas's freight demand.")
     ] = None,
@@ -89,7 +81,7 @@ def assign_command(
             objective="time",
             out=out,
             force=force,
-            json_format=format is OutputFormat.JSON,
+            json_format=format is TableFormat.JSON,
             top=15,
         )
         return
@@ -115,7 +107,7 @@ def _run(
     distance_factor: float,
     out: Path | None,
     force: bool,
-    format: OutputFormat,
+    format: TableFormat,
     corridor_options: list[bool],
 ) -> None:
     if any(corridor_options):
@@ -155,7 +147,7 @@ def _run(
         tntp_net, tntp_trips, toll_factor=toll_factor, distance_factor=distance_factor
     )
     result = assign(network, trips, spec)
-    if format is OutputFormat.JSON:
+    if format is TableFormat.JSON:
         sys.stdout.write(json.dumps(result.summary(), indent=2) + "\n")
     else:
         _print_table(result)

@@ -7,26 +7,18 @@ the command runs, so importing this module (and ``tripp route``) stays fast.
 from __future__ import annotations
 
 import logging
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tripp.cli_common import handle_errors
+from tripp.cli_common import TableFormat, handle_errors
 from tripp.energy.settings import Carrier, MissingCapacity
 
 if TYPE_CHECKING:
     from tripp.energy.result import EnergyResult
 
 __all__ = ["register"]
-
-
-class OutputFormat(StrEnum):
-    """Formats of ``tripp energy``."""
-
-    TABLE = "table"
-    JSON = "json"
 
 
 def register(app: typer.Typer) -> None:
@@ -52,8 +44,8 @@ def energy_command(
         Path | None, typer.Option("--atlas", help="Atlas folder (default: the embedded atlas).")
     ] = None,
     format: Annotated[
-        OutputFormat, typer.Option("--format", help="table or json.")
-    ] = OutputFormat.TABLE,
+        TableFormat, typer.Option("--format", help="table or json.")
+    ] = TableFormat.TABLE,
 ) -> None:
     """Least-cost gas and power flows: utilisation per line, unmet demand per region,
     total cost, and each demand's dependency on supplier and transit countries.
@@ -61,7 +53,7 @@ def energy_command(
     Exits 2 on bad input (e.g. a link without capacity), 4 if the LP is not solved.
     """
     result = _run(scenario, carrier, year, missing_capacity, atlas)
-    if format is OutputFormat.JSON:
+    if format is TableFormat.JSON:
         from tripp.cli_common import emit_json
 
         emit_json(result.to_dict())

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from tripp.cli_common import handle_errors
+from tripp.cli_common import TableFormat, handle_errors
 from tripp.errors import InputError, Problem
 
 
@@ -92,11 +92,11 @@ def bottlenecks_command(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace --out.")] = False,
     atlas: Annotated[Path | None, typer.Option("--atlas", help="Atlas folder.")] = None,
-    format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    format: Annotated[TableFormat, typer.Option("--format", help="table or json.")] = (
+        TableFormat.TABLE
+    ),
 ) -> None:
     """Rank links, ports, ferries and crossings by volume/capacity under equilibrium flows."""
-    if format not in ("table", "json"):
-        raise InputError(Problem("--format", f"unknown format '{format}'", "use table or json"))
     if top < 1:
         raise InputError(Problem("--top", "must be at least 1", "give e.g. 15"))
     run_corridor(
@@ -109,7 +109,7 @@ def bottlenecks_command(
         objective=objective,
         out=out,
         force=force,
-        json_format=format == "json",
+        json_format=format is TableFormat.JSON,
         top=top,
         atlas_folder=atlas,
     )
