@@ -3,28 +3,26 @@
 ``route(graph, origin, destination, *, ...)`` returns a :class:`~tripp.results.RouteResult`.
 Constraints (year, modes, countries and nodes to avoid) mask arcs; via points are handled
 exactly by chaining copies of the graph. Alternatives come from Yen's k-shortest-paths
-algorithm run over physical links (a deviation must leave by another link, not merely
-another transfer), filtered so that each accepted route differs from every better one in
-at least ``min_difference`` of its length.
+algorithm run over physical links (:mod:`tripp.alternatives`), filtered so that each
+accepted route differs from every better one in at least ``min_difference`` of its length.
 """
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
 
+from tripp.alternatives import SearchGraph, k_shortest
 from tripp.atlas.lookup import find_node
 from tripp.countries import country_hint, is_country
 from tripp.errors import InputError, NoRouteError, Problem
-from tripp.graph import ARC_LINK, NEVER, Graph, IntArray
+from tripp.graph import ARC_LINK, NEVER, Graph
 from tripp.names import hint
 from tripp.results import RouteResult
 from tripp.route_legs import build_route
-from tripp.shortest_path import shortest_path
 from tripp.units import FREIGHT_MODES
 
 
@@ -47,23 +45,6 @@ class RouteSettings:
     """
 
     vot_usd_per_teu_h: float = 1.0
-
-
-@dataclass(frozen=True)
-class _Search:
-    """The graph one query searches: CSR arrays, arc weights and the source and target."""
-
-    indptr: IntArray
-    head: IntArray
-    arc_ref: IntArray  # index of the graph arc, -1 for a via connector
-    weight: np.ndarray
-    source: int
-    target: int
-    n_base: int  # states per copy
-
-    def shortest(self, weight: np.ndarray, source: int) -> tuple[float, list[int]] | None:
-        """Cheapest arc sequence from ``source`` to the target under ``weight`` (or None)."""
-        return shortest_path(self.indptr, self.head, weight, source, self.target)
 
 
 def route(
@@ -110,7 +91,7 @@ def route(
     mask = _mask(graph, request)
     weight = _objective_weight(graph, request.objective, settings)
     search = _search_graph(graph, request, np.where(mask, weight, np.inf))
-    found = _k_shortest(graph, search, request.alternatives, request.min_difference)
+    found = k_shortest(graph, search, request.alternatives, request.min_difference)
     if not found:
         raise NoRouteError(_explain_no_route(graph, request))
     routes = tuple(
@@ -267,8 +248,8 @@ def _check_contradictions(
 def _mask(graph: Graph, request: _Request) -> np.ndarray:
     """Arcs usable under the request's year, modes and avoided countries and nodes."""
     mask = graph.available_from_year <= request.year
-    allowed_modes = [FREIGHT_MODES.index(m) for m in request.modes]
-    mask &= (graph.kind != ARC_LINK) | np.isin(graph.mode, allowed_modes)
+    mode_allowed = np.array([m in request.modes for m in FREIGHT_MODES])
+    mask &= (graph.kind != ARC_LINK) | mode_allowed[np.maximum(graph.mode, 0)]
     blocked_nodes = np.zeros(len(graph.node_ids), dtype=bool)
     if request.avoid_nodes:
         blocked_nodes[[graph.node_index(n) for n in request.avoid_nodes]] = True
@@ -293,13 +274,13 @@ def _objective_weight(graph: Graph, objective: Objective, settings: RouteSetting
     return graph.cost_usd_per_teu + settings.vot_usd_per_teu_h * graph.time_h
 
 
-def _search_graph(graph: Graph, request: _Request, weight: np.ndarray) -> _Search:
+def _search_graph(graph: Graph, request: _Request, weight: np.ndarray) -> SearchGraph:
     """The graph to search: the compiled one, or chained copies joined at the via points."""
     n = graph.n_states
     source = int(graph.start_state[graph.node_index(request.origin)])
     target_base = int(graph.end_state[graph.node_index(request.destination)])
     if not request.via:
-        return _Search(
+        return SearchGraph(
             graph.indptr, graph.head, np.arange(graph.n_arcs), weight, source, target_base, n
         )
     copies = len(request.via) + 1
@@ -320,7 +301,7 @@ def _search_graph(graph: Graph, request: _Request, weight: np.ndarray) -> _Searc
     order = np.argsort(tail, kind="stable")
     indptr = np.zeros(copies * n + 1, dtype=np.int64)
     np.cumsum(np.bincount(tail, minlength=copies * n), out=indptr[1:])
-    return _Search(
+    return SearchGraph(
         indptr,
         head[order],
         np.concatenate(refs)[order],
@@ -329,88 +310,6 @@ def _search_graph(graph: Graph, request: _Request, weight: np.ndarray) -> _Searc
         target_base + (copies - 1) * n,
         n,
     )
-
-
-def _k_shortest(graph: Graph, search: _Search, k: int, min_difference: float) -> list[list[int]]:
-    """Yen's algorithm over physical links, keeping routes that differ enough."""
-    first = search.shortest(search.weight, search.source)
-    if first is None:
-        return []
-    link_of = np.where(search.arc_ref >= 0, graph.link[np.maximum(search.arc_ref, 0)], -1)
-    link_of = np.where(
-        (search.arc_ref >= 0) & (graph.kind[np.maximum(search.arc_ref, 0)] == ARC_LINK), link_of, -1
-    )
-    tails = np.repeat(np.arange(len(search.indptr) - 1), np.diff(search.indptr))
-    state_place = graph.state_node[tails % search.n_base] + (tails // search.n_base) * len(
-        graph.node_ids
-    )
-    head_place = graph.state_node[search.head % search.n_base] + (
-        search.head // search.n_base
-    ) * len(graph.node_ids)
-    yen: list[list[int]] = [first[1]]
-    accepted: list[list[int]] = [first[1]]
-    candidates: list[tuple[float, int, list[int]]] = []
-    seen = {tuple(link_of[first[1]][link_of[first[1]] >= 0])}
-    counter = 0
-    while len(accepted) < k and len(yen) <= 10 * k:
-        last = yen[-1]
-        # deviate at the start and on arrival at each place: before the transitions there
-        links_at = [i for i, a in enumerate(last) if link_of[a] >= 0]
-        for i in [0] + [j + 1 for j in links_at[:-1]]:
-            root = last[:i]
-            root_links = tuple(link_of[root][link_of[root] >= 0])
-            weight = search.weight.copy()
-            spur_place = state_place[last[i]]
-            for path in yen:
-                prefix = path[:i]
-                if tuple(link_of[prefix][link_of[prefix] >= 0]) == root_links:
-                    following = [link_of[a] for a in path[i:] if link_of[a] >= 0]
-                    if following:
-                        weight[(link_of == following[0]) & (state_place == spur_place)] = np.inf
-            root_places = set(state_place[root].tolist()) - {spur_place}
-            if root_places:
-                weight[np.isin(head_place, list(root_places))] = np.inf
-            spur = search.shortest(weight, int(tails[last[i]]))
-            if spur is None:
-                continue
-            path = root + spur[1]
-            key = tuple(link_of[path][link_of[path] >= 0])
-            if key in seen or _has_loop(state_place[path]):
-                continue
-            seen.add(key)
-            counter += 1
-            heapq.heappush(candidates, (float(search.weight[path].sum()), counter, path))
-        if not candidates:
-            break
-        _, _, best = heapq.heappop(candidates)
-        yen.append(best)
-        if all(_difference(graph, search, best, other) >= min_difference for other in accepted):
-            accepted.append(best)
-    return accepted
-
-
-def _has_loop(places: np.ndarray) -> bool:
-    """True when a route leaves a place and comes back to it later."""
-    runs = places[np.concatenate(([True], places[1:] != places[:-1]))]
-    return len(np.unique(runs)) < len(runs)
-
-
-def _difference(graph: Graph, search: _Search, path: list[int], other: list[int]) -> float:
-    """Share of ``path``'s length on links that ``other`` does not use."""
-    refs = search.arc_ref[path]
-    refs = refs[refs >= 0]
-    other_refs = search.arc_ref[other]
-    other_links = set(graph.link[other_refs[other_refs >= 0]].tolist()) - {-1}
-    lengths = graph.distance_km[refs]
-    total = lengths.sum()
-    if total <= 0:
-        return 0.0
-    unshared = sum(
-        length
-        for ref, length in zip(refs, lengths, strict=True)
-        if graph.link[ref] >= 0 and int(graph.link[ref]) not in other_links
-    )
-    return float(unshared / total)
 
 
 def _explain_no_route(graph: Graph, request: _Request) -> str:

@@ -1,10 +1,15 @@
-"""Single-pair shortest paths on CSR arrays, with two interchangeable implementations.
+"""Single-pair shortest paths on CSR arrays, with three interchangeable implementations.
 
-Graphs with more states than :data:`SCIPY_ABOVE_STATES` are searched with SciPy's compiled
-Dijkstra; smaller ones with :func:`dijkstra_heap`, a binary-heap Dijkstra that stops at the
-target. On the corridor atlas the heap version answers faster and spares the SciPy import
-(about 0.4 s on the reference machine) that would dominate a command's start-up. Tests run
-both on the same graphs as cross-checks of each other.
+By default, graphs with more states than :data:`SCIPY_ABOVE_STATES` are searched with
+SciPy's compiled Dijkstra; smaller ones with :func:`dijkstra_heap`, a binary-heap Dijkstra in
+pure Python that stops at the target. On the corridor atlas the heap version answers in
+about 0.4 ms and spares the SciPy or Numba import (0.4–0.7 s on the reference machine) that
+would dominate a one-shot command's start-up.
+
+A long-running process (the API server) calls :func:`use_compiled_kernel` once: from then
+on every search runs :func:`dijkstra_compiled`, the Numba shortest-path-tree kernel of the
+assignment engine, about forty times faster per search on the atlas. Tests run all three on
+the same graphs as cross-checks of each other.
 """
 
 from __future__ import annotations
@@ -16,10 +21,34 @@ import itertools
 import numpy as np
 import numpy.typing as npt
 
-#: Above this many states, :func:`shortest_path` uses SciPy.
+#: Above this many states, :func:`shortest_path` uses SciPy (unless compiled is on).
 SCIPY_ABOVE_STATES = 50_000
 
 Path = tuple[float, list[int]]
+
+#: Set by :func:`use_compiled_kernel`: every search then runs :func:`dijkstra_compiled`.
+_compiled = False
+
+
+def compiled_kernel_enabled() -> bool:
+    """True once :func:`use_compiled_kernel` switched this process to the Numba kernels."""
+    return _compiled
+
+
+def use_compiled_kernel(enabled: bool = True) -> bool:
+    """Run every later search in this process with the Numba kernel (or not); returns the
+    previous setting. Enabling compiles the kernel (or loads it from Numba's cache) now, so
+    that no search pays for it."""
+    global _compiled
+    previous = _compiled
+    if enabled:
+        from tripp.yen_kernel import warm_up
+
+        warm_up()
+        tiny = np.array([0, 1, 1], dtype=np.int64)
+        dijkstra_compiled(tiny, np.array([1], dtype=np.int64), np.array([1.0]), 0, 1)
+    _compiled = enabled
+    return previous
 
 
 def shortest_path(
@@ -34,6 +63,8 @@ def shortest_path(
     ``indptr``/``head`` are the CSR structure (arcs sorted by tail); arcs of infinite
     weight are treated as absent.
     """
+    if _compiled:
+        return dijkstra_compiled(indptr, head, weight, source, target)
     if len(indptr) - 1 > SCIPY_ABOVE_STATES:
         return dijkstra_scipy(indptr, head, weight, source, target)
     return dijkstra_heap(indptr.tolist(), head.tolist(), weight.tolist(), source, target)
@@ -98,3 +129,20 @@ def dijkstra_scipy(
         candidates = np.flatnonzero(head[lo:hi] == v) + lo
         arcs.append(int(candidates[np.argmin(weight[candidates])]))
     return float(dist[target]), arcs
+
+
+def dijkstra_compiled(
+    indptr: npt.NDArray[np.int64],
+    head: npt.NDArray[np.int64],
+    weight: npt.NDArray[np.float64],
+    source: int,
+    target: int,
+) -> Path | None:
+    """The same answer from the Numba kernel of the assignment engine
+    (:func:`tripp.assignment.kernels.single_pair_path`)."""
+    from tripp.assignment.kernels import single_pair_path
+
+    cost, arcs = single_pair_path(source, target, indptr, head, weight)
+    if not np.isfinite(cost):
+        return None
+    return float(cost), arcs.tolist()

@@ -25,6 +25,7 @@ from tripp.api.jobs import JobManager
 from tripp.api.problems import error_body, install_handlers
 from tripp.api.state import ApiState
 from tripp.errors import Problem
+from tripp.shortest_path import use_compiled_kernel
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -102,9 +103,13 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # a server answers many searches: compile the Numba kernels now, before the first
+        # request, and use them while the app runs
+        previous = use_compiled_kernel()
         yield
         jobs.shutdown()
         app.state.tripp.shutdown()
+        use_compiled_kernel(previous)
 
     app = FastAPI(
         title="tripp",

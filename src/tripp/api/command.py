@@ -87,6 +87,9 @@ def serve_command(
         "port": port,
         "log_level": "warning",
         "access_log": False,
+        # asyncio's loop, not uvloop: with new answers computed on the loop, uvloop left about
+        # 1 % of the connections waiting ~1 s under 50 clients (benchmarks/api_load.py)
+        "loop": "asyncio",
     }
     if workers == 1:
         _tune_process()

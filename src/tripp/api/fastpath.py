@@ -1,31 +1,39 @@
-"""A fast path for repeated ``GET /api/route`` requests, before FastAPI's routing.
+"""A fast path for ``GET /api/route``, before FastAPI's routing.
 
 FastAPI spends about 0.4 ms per request resolving the route, validating the eleven query
-parameters and building the response, even when the answer is already cached. This ASGI
-middleware answers a request whose raw query string (byte for byte) was answered before
-by the normal path, and whose serialised answer is still in :attr:`ApiState.results`,
-with those bytes and the headers the normal path sends (``content-length``, then
-``content-type: application/json``): the same status, headers and body.
+parameters and building the response. This ASGI middleware answers, with the headers the
+normal path sends (``content-length``, then ``content-type: application/json``), the same
+status and body:
 
-Only the normal path records a query (in :attr:`ApiState.route_queries`), after it validated
-the parameters and answered 200, or 404 for "no route"; a request with a problem (422)
-is never recorded, so it always goes through validation and gets its problems listed.
-The middleware sits inside the body limit and gzip middlewares, so they treat its
-answers exactly as they treat the normal path's.
+* a request whose raw query string (byte for byte) was answered before by either path and
+  whose serialised answer is still in :attr:`ApiState.results` (about 25 µs);
+* while the compiled kernel is on (a running server), a new plain request that
+  :func:`tripp.api.route_answers.simple_query` reads (places, objective, shipped scenario,
+  year, up to three alternatives, each value one FastAPI accepts as is), computed by
+  :func:`tripp.api.route_answers.answer` as the endpoint computes it.
+
+Everything else goes to FastAPI: a request with a problem (422) is always validated there
+and gets its problems listed, and so is a plain request that fails while routing (an
+unknown place, say). Only 200 and 404 ("no route") answers are recorded (in
+:attr:`ApiState.route_queries`). The middleware sits inside the body limit and gzip
+middlewares, so they treat its answers exactly as they treat the normal path's.
 """
 
 from __future__ import annotations
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from tripp.api.route_answers import answer, simple_query
 from tripp.api.state import ApiState
+from tripp.errors import InputError
+from tripp.shortest_path import compiled_kernel_enabled
 
 ROUTE_PATH = "/api/route"
 JSON = b"application/json"
 
 
 class RouteFastPath:
-    """Answer a repeated ``GET /api/route`` from the result cache, else pass it on."""
+    """Answer a repeated or plain ``GET /api/route`` here, else pass it on."""
 
     def __init__(self, app: ASGIApp, state: ApiState) -> None:
         self.app, self.state = app, state
@@ -37,9 +45,20 @@ class RouteFastPath:
             and scope["method"] == "GET"
             and not scope.get("root_path")
         ):
-            answer = self.state.route_answer(scope["query_string"])
-            if answer is not None:
-                status, body = answer
+            query_string = scope["query_string"]
+            found = self.state.route_answer(query_string)
+            if found is None and compiled_kernel_enabled():
+                query = simple_query(query_string)
+                if query is not None:
+                    try:
+                        status, body, key = await answer(self.state, query)
+                    except InputError:
+                        pass  # FastAPI answers it, with the problems listed
+                    else:
+                        self.state.route_queries.put(query_string, status, key)
+                        found = status, body
+            if found is not None:
+                status, body = found
                 await send(
                     {
                         "type": "http.response.start",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -19,12 +18,14 @@ from tripp.api.params import (
     shipped_scenario,
     split_values,
 )
-from tripp.api.problems import ERRORS, NOT_FOUND, no_route_response
+from tripp.api.problems import ERRORS, NOT_FOUND
+from tripp.api.route_answers import RouteQuery, answer
 from tripp.api.routes_atlas import json_bytes, json_response, state_of
 from tripp.api.schemas import ComparisonModel, ExposureModel, RouteResultModel
-from tripp.errors import InputError, NoRouteError, Problem
+from tripp.errors import InputError, Problem
 
 router = APIRouter(prefix="/api", tags=["analyses"])
+
 
 Place = Annotated[
     str, Query(min_length=1, max_length=MAX_TEXT, description="Node id, name or alternative name.")
@@ -67,11 +68,8 @@ async def route(
     scenario: ScenarioQuery = None,
 ) -> Response:
     """Days, dollars, borders and gauge changes: the JSON of ``tripp route --format json``."""
-    from tripp.routing import RouteSettings
-    from tripp.routing import route as find_route
-
     problems: list[Problem] = []
-    lists: dict[str, list[str]] = {}
+    lists: dict[str, tuple[str, ...]] = {}
     for option, values, limit in (
         ("via", via, MAX_VIA),
         ("avoid_country", avoid_country, 64),
@@ -79,7 +77,7 @@ async def route(
         ("modes", [modes] if modes else None, 8),
     ):
         try:
-            lists[option] = split_values(values, option=option, limit=limit)
+            lists[option] = tuple(split_values(values, option=option, limit=limit))
         except InputError as error:
             problems.extend(error.problems)
     try:
@@ -88,53 +86,23 @@ async def route(
         problems.extend(error.problems)
     if problems:
         raise InputError(problems)
-    state = state_of(request)
-    key = (
-        "route",
-        name,
+    query = RouteQuery(
         origin,
         destination,
-        *(tuple(lists[k]) for k in ("via", "avoid_country", "avoid_node", "modes")),
-        year,
-        objective.value,
-        alternatives,
-        vot_usd_per_teu_h,
+        via=lists["via"],
+        avoid_country=lists["avoid_country"],
+        avoid_node=lists["avoid_node"],
+        modes=lists["modes"],
+        year=year,
+        objective=objective.value,
+        alternatives=alternatives,
+        vot_usd_per_teu_h=vot_usd_per_teu_h,
+        scenario=name,
     )
-
-    def build() -> bytes:
-        network = state.network(name)
-        result = find_route(
-            network.graph,
-            origin,
-            destination,
-            via=lists["via"],
-            avoid_countries=lists["avoid_country"],
-            avoid_nodes=lists["avoid_node"],
-            modes=lists["modes"] or None,
-            year=year if year is not None else network.year,
-            objective=objective.value,
-            alternatives=alternatives,
-            settings=RouteSettings(vot_usd_per_teu_h=vot_usd_per_teu_h),
-        )
-        return json_bytes(result.to_dict())
-
-    # a repeated request is answered on the event loop; a new one is computed in a thread.
-    # "No route" is an answer too (404), remembered under its own key.
-    no_route_key = ("no route", *key)
-    status, body = 200, state.results.peek(key)
-    if body is None and (body := state.results.peek(no_route_key)) is not None:
-        status = 404
-    if body is None:
-        try:
-            loop = asyncio.get_running_loop()
-            body = await loop.run_in_executor(state.compute_pool, state.cached, key, build)
-        except NoRouteError as error:
-            status, answer = 404, no_route_response(error).body
-            body = state.cached(no_route_key, lambda: bytes(answer))
+    state = state_of(request)
+    status, body, key = await answer(state, query)
     # the next request with this exact query string is answered by tripp.api.fastpath
-    state.route_queries.put(
-        request.scope["query_string"], status, key if status == 200 else no_route_key
-    )
+    state.route_queries.put(request.scope["query_string"], status, key)
     return json_response(body, status)
 
 

@@ -14,7 +14,13 @@ from numba import njit
 
 from tripp.assignment.vdf import cost1, derivative1
 
-__all__ = ["DijkstraWork", "all_or_nothing", "line_search", "shortest_path_total"]
+__all__ = [
+    "DijkstraWork",
+    "all_or_nothing",
+    "line_search",
+    "shortest_path_total",
+    "single_pair_path",
+]
 
 
 class DijkstraWork:
@@ -28,6 +34,12 @@ class DijkstraWork:
         self.heap_key = np.empty(n_links + 1)
         self.heap_node = np.empty(n_links + 1, dtype=np.int64)
         self.node_load = np.empty(n_nodes)
+
+
+@njit(cache=True, inline="always")
+def _before(key_a: float, node_a: int, key_b: float, node_b: int) -> bool:
+    """True when heap entry a pops before b: lower distance, then lower node index."""
+    return key_a < key_b or (key_a == key_b and node_a < node_b)
 
 
 @njit(cache=True)
@@ -45,6 +57,10 @@ def dijkstra(
     heap_node: np.ndarray,
 ) -> int:
     """Shortest-path tree from ``origin`` (binary heap with lazy deletion).
+
+    The heap pops the least (distance, node) pair, so ties between equal distances go to
+    the lower node index: the order of :func:`tripp.shortest_path.dijkstra_heap`, so that
+    both pick the same path among equally short ones.
 
     Fills ``dist`` (inf when unreachable), ``pred`` (link into each node, -1 at the origin
     and unreached nodes) and ``order`` (nodes in settling order); returns how many nodes
@@ -70,9 +86,11 @@ def dijkstra(
             child = 2 * i + 1
             if child >= size:
                 break
-            if child + 1 < size and heap_key[child + 1] < heap_key[child]:
+            if child + 1 < size and _before(
+                heap_key[child + 1], heap_node[child + 1], heap_key[child], heap_node[child]
+            ):
                 child += 1
-            if heap_key[child] >= last_key:
+            if not _before(heap_key[child], heap_node[child], last_key, last_node):
                 break
             heap_key[i] = heap_key[child]
             heap_node[i] = heap_node[child]
@@ -97,7 +115,7 @@ def dijkstra(
                 size += 1
                 while j > 0:
                     parent = (j - 1) // 2
-                    if heap_key[parent] <= candidate:
+                    if not _before(candidate, v, heap_key[parent], heap_node[parent]):
                         break
                     heap_key[j] = heap_key[parent]
                     heap_node[j] = heap_node[parent]
@@ -105,6 +123,33 @@ def dijkstra(
                 heap_key[j] = candidate
                 heap_node[j] = v
     return settled
+
+
+@njit(cache=True)
+def single_pair_path(
+    origin: int, target: int, offsets: np.ndarray, head: np.ndarray, cost: np.ndarray
+) -> tuple[float, np.ndarray]:
+    """Cheapest path from ``origin`` to ``target``: its cost (inf when there is none) and
+    its arcs in order (empty when there is none), read back from the tree of
+    :func:`dijkstra`."""
+    n = len(offsets) - 1
+    dist = np.empty(n)
+    pred = np.empty(n, dtype=np.int64)
+    order = np.empty(n, dtype=np.int64)
+    done = np.empty(n, dtype=np.bool_)
+    heap_key = np.empty(len(head) + 1)
+    heap_node = np.empty(len(head) + 1, dtype=np.int64)
+    no_through = np.zeros(n, dtype=np.bool_)
+    dijkstra(origin, offsets, head, cost, no_through, dist, pred, order, done, heap_key, heap_node)
+    if not np.isfinite(dist[target]):
+        return np.inf, np.empty(0, dtype=np.int64)
+    count = 0
+    node = target
+    while node != origin:
+        order[count] = pred[node]  # reuse: arcs from the target back
+        count += 1
+        node = np.searchsorted(offsets, pred[node], side="right") - 1  # the arc's tail
+    return dist[target], order[:count][::-1].copy()
 
 
 @njit(cache=True)
