@@ -45,8 +45,6 @@ def use_compiled_kernel(enabled: bool = True) -> bool:
         from tripp.yen_kernel import warm_up
 
         warm_up()
-        tiny = np.array([0, 1, 1], dtype=np.int64)
-        dijkstra_compiled(tiny, np.array([1], dtype=np.int64), np.array([1.0]), 0, 1)
     _compiled = enabled
     return previous
 

@@ -103,22 +103,26 @@ def spur_paths(
 
 
 def warm_up() -> None:
-    """Compile the kernels (or load them from Numba's cache) on a two-state graph."""
-    one = np.array([1], dtype=np.int64)
+    """Compile the kernels (or load them from Numba's cache) on a two-state graph: the
+    single-pair search as Python calls it, and the spur step."""
+    indptr = np.array([0, 1, 1], dtype=np.int64)
+    one, zero = np.array([1], dtype=np.int64), np.array([0], dtype=np.int64)
+    weight = np.array([1.0])
+    single_pair_path(0, 1, indptr, one, weight)
     spur_paths(
-        np.array([0], dtype=np.int64),
-        np.array([0], dtype=np.int64),
-        np.array([0], dtype=np.int64),
+        zero,
+        zero,
+        zero,
         np.array([0, 1], dtype=np.int64),
         np.array([0, 1], dtype=np.int64),
         np.array([0, 2], dtype=np.int64),
-        np.array([0], dtype=np.int64),
-        np.array([0], dtype=np.int64),
+        zero,
+        zero,
         one,
-        np.array([0], dtype=np.int64),
+        zero,
         2,
-        np.array([0, 1, 1], dtype=np.int64),
+        indptr,
         one,
-        np.array([1.0]),
+        weight,
         1,
     )
