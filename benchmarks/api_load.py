@@ -25,7 +25,10 @@ competes with the server for the CPU, so its figures are pessimistic.
 Targets: p50 under 20 ms and p99 under 100 ms per request. Only loopback is contacted; the
 run is bounded by its duration (wrk) or its request count (asyncio).
 
-Run: ``.venv/bin/python benchmarks/api_load.py [--workers 1] [--duration 20] [--tool wrk]``
+``--workers`` is passed to ``tripp serve``; without it the server starts its default (one
+worker per CPU core, at most 4).
+
+Run: ``.venv/bin/python benchmarks/api_load.py [--workers N] [--duration 20] [--tool wrk]``
 """
 
 from __future__ import annotations
@@ -330,7 +333,9 @@ def main() -> None:
     parser.add_argument("--tool", choices=("auto", "wrk", "asyncio"), default="auto")
     parser.add_argument("--pairs", type=int, default=200, help="O-D pairs (× 5 scenarios).")
     parser.add_argument("--clients", type=int, default=50, help="Concurrent connections.")
-    parser.add_argument("--workers", type=int, default=1, help="`tripp serve --workers`.")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="`tripp serve --workers` (default: its own)."
+    )
     parser.add_argument("--duration", type=int, default=20, help="Seconds per wrk phase.")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads.")
     parser.add_argument(
@@ -355,6 +360,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", help="Also write the figures to this file.")
     args = parser.parse_args()
+    if args.workers is None:
+        from tripp.api.command import default_workers
+
+        args.workers = default_workers()
     tool = args.tool
     if tool == "auto":
         tool = "wrk" if shutil.which("wrk") else "asyncio"

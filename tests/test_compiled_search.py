@@ -156,3 +156,23 @@ def test_the_fast_path_answers_exactly_as_fastapi() -> None:
             assert ours.headers["content-length"] == theirs.headers["content-length"]
             again = fast.get(f"/api/route?{query}")  # now from the cache, where cached
             assert (again.status_code, again.content) == (ours.status_code, ours.content)
+
+
+def test_a_prepared_server_state_gives_the_answers_of_a_lazy_one() -> None:
+    from tripp.api.route_answers import RouteQuery
+    from tripp.api.state import ApiState
+    from tripp.scenarios import list_scenarios
+
+    prepared, lazy = ApiState(), ApiState()
+    assert prepared.prepare() == 1 + len(list_scenarios())
+    assert len(prepared.networks) == 1 + len(list_scenarios()) and len(lazy.networks) == 0
+    graph = prepared.network("tripp-2030").graph
+    assert len(graph.memo("route steps", dict)) == graph.n_arcs
+    queries = [
+        RouteQuery("Baku", "Nakhchivan", scenario="tripp-2030", alternatives=3),
+        RouteQuery("Yerevan", "Kars", objective="cost", year=2031, scenario="tripp-2030"),
+        RouteQuery("Baku", "Kars", avoid_country=("GE",), alternatives=2),
+        RouteQuery("Aktau", "Poti", via=("Tbilisi",), objective="generalized"),
+    ]
+    for query in queries:
+        assert query.compute(prepared) == query.compute(lazy)

@@ -126,3 +126,35 @@ def test_results_convert_to_json_geojson_and_frames(mini_graph: tripp.Graph) -> 
     assert {f["geometry"]["type"] for f in features} == {"LineString", "Point"}
     frame = result.to_frame()
     assert frame.groupby("route")["time_h"].sum().tolist() == [13.0, 18.0]
+
+
+def test_constraints_kept_on_the_graph_never_leak_into_other_requests(
+    mini_atlas: tripp.Atlas,
+) -> None:
+    graph = tripp.compile(mini_atlas)  # a graph of its own: its memo starts empty
+    plain = tripp.route(graph, "a", "e", year=2030)
+    avoided = tripp.route(graph, "a", "e", year=2030, avoid_countries=["IR"])
+    earlier = tripp.route(graph, "a", "e", year=2028)
+    again = tripp.route(graph, "a", "e", year=2030)
+    assert "IR" in plain.routes[0].countries and "IR" not in avoided.routes[0].countries
+    assert again.to_dict() == plain.to_dict()
+    fresh = tripp.compile(mini_atlas)
+    assert earlier.to_dict() == tripp.route(fresh, "a", "e", year=2028).to_dict()
+    by_cost = tripp.route(graph, "a", "e", year=2030, objective="cost")
+    assert by_cost.to_dict() == tripp.route(fresh, "a", "e", year=2030, objective="cost").to_dict()
+
+
+def test_graph_memo_computes_once_and_drops_the_oldest(mini_atlas: tripp.Atlas) -> None:
+    graph = tripp.compile(mini_atlas)
+    made: list[str] = []
+
+    def make(value: str) -> str:
+        made.append(value)
+        return value
+
+    assert graph.memo("a", lambda: make("a"), limit=2) == "a"
+    assert graph.memo("a", lambda: make("again"), limit=2) == "a"
+    graph.memo("b", lambda: make("b"), limit=2)
+    graph.memo("c", lambda: make("c"), limit=2)  # "a" is the oldest: dropped
+    assert graph.memo("a", lambda: make("a2"), limit=2) == "a2"
+    assert made == ["a", "b", "c", "a2"]

@@ -43,16 +43,26 @@ class SearchGraph:
 @dataclass(frozen=True)
 class _Places:
     """Per arc of a search graph: its physical link (-1 for none), tail state, and the
-    places (node per graph copy) it leaves and enters."""
+    places (node per graph copy) it leaves and enters; as lists, the link and the length
+    (km) of each arc, for the per-route loops."""
 
     link_of: IntArray
     tails: IntArray
     state_place: IntArray
     head_place: IntArray
     n_places: int
+    link_list: list[int]
+    km_list: list[float]
 
     @classmethod
     def of(cls, graph: Graph, search: SearchGraph) -> _Places:
+        """The places of ``search``; kept on the graph when it is the graph itself."""
+        if len(search.indptr) - 1 == graph.n_states:  # no via points: the compiled graph
+            return graph.memo("places", lambda: cls._build(graph, search))
+        return cls._build(graph, search)
+
+    @classmethod
+    def _build(cls, graph: Graph, search: SearchGraph) -> _Places:
         ref = np.maximum(search.arc_ref, 0)
         is_link = (search.arc_ref >= 0) & (graph.kind[ref] == ARC_LINK)
         link_of = np.where(is_link, graph.link[ref], -1)
@@ -63,13 +73,33 @@ class _Places:
             graph.state_node[search.head % search.n_base] + (search.head // search.n_base) * n_nodes
         )
         n_places = int(max(state_place.max(initial=0), head_place.max(initial=0))) + 1
-        return cls(link_of, tails, state_place, head_place, n_places)
+        km = np.where(search.arc_ref >= 0, graph.distance_km[ref], 0.0)
+        return cls(link_of, tails, state_place, head_place, n_places, link_of.tolist(), km.tolist())
+
+    def link_ids(self, path: list[int]) -> tuple[int, ...]:
+        """The path's physical links, in order."""
+        links = self.link_of[path]
+        return tuple(links[links >= 0].tolist())
 
     def links(self, path: list[int]) -> LinkSequence:
         """The path's physical links, and how many of them come before each position."""
-        links = self.link_of[path]
-        is_link = links >= 0
-        return tuple(links[is_link].tolist()), [0, *np.cumsum(is_link).tolist()]
+        is_link = self.link_of[path] >= 0
+        return self.link_ids(path), [0, *np.cumsum(is_link).tolist()]
+
+    def difference(self, path: list[int], other_links: set[int]) -> float:
+        """Share of ``path``'s length (km) on links outside ``other_links``."""
+        total = unshared = 0.0
+        for arc in path:
+            km = self.km_list[arc]
+            total += km
+            if self.link_list[arc] >= 0 and self.link_list[arc] not in other_links:
+                unshared += km
+        return unshared / total if total > 0 else 0.0
+
+
+def prepare_places(graph: Graph, search: SearchGraph) -> None:
+    """Make and keep the places of ``search`` now, if it is the compiled graph itself."""
+    _Places.of(graph, search)
 
 
 def k_shortest(graph: Graph, search: SearchGraph, k: int, min_difference: float) -> list[list[int]]:
@@ -83,33 +113,35 @@ def k_shortest(graph: Graph, search: SearchGraph, k: int, min_difference: float)
     yen: list[list[int]] = [first[1]]
     yen_links = [places.links(first[1])]
     accepted: list[list[int]] = [first[1]]
-    candidates: list[tuple[float, int, list[int], LinkSequence]] = []
+    accepted_links = [set(yen_links[0][0])]
+    candidates: list[tuple[float, int, list[int]]] = []
     seen = {yen_links[0][0]}
     counter = 0
     spurs = _spurs_compiled if compiled_kernel_enabled() else _spurs_python
     while len(accepted) < k and len(yen) <= 10 * k:
         for path in spurs(places, search, yen, yen_links):
-            path_links = places.links(path)
-            if path_links[0] in seen:
+            path_links = places.link_ids(path)
+            if path_links in seen:
                 continue
-            seen.add(path_links[0])
+            seen.add(path_links)
             counter += 1
             cost = float(search.weight[path].sum())
-            heapq.heappush(candidates, (cost, counter, path, path_links))
+            heapq.heappush(candidates, (cost, counter, path))
         if not candidates:
             break
-        _, _, best, best_links = heapq.heappop(candidates)
+        _, _, best = heapq.heappop(candidates)
         yen.append(best)
-        yen_links.append(best_links)
-        if all(_difference(graph, search, best, other) >= min_difference for other in accepted):
+        yen_links.append(places.links(best))
+        if all(places.difference(best, other) >= min_difference for other in accepted_links):
             accepted.append(best)
+            accepted_links.append(set(yen_links[-1][0]))
     return accepted
 
 
 def spur_positions(places: _Places, last: list[int]) -> list[int]:
     """Where a route may deviate: at the start and on arrival at each place (before the
     transitions there), never after its last link."""
-    links_at = [i for i, a in enumerate(last) if places.link_of[a] >= 0]
+    links_at = [i for i, a in enumerate(last) if places.link_list[a] >= 0]
     return [0] + [j + 1 for j in links_at[:-1]]
 
 
@@ -154,7 +186,7 @@ def _spurs_compiled(
 
     def flat(rows: list[list[int]] | list[tuple[int, ...]]) -> tuple[IntArray, IntArray]:
         lengths = [len(row) for row in rows]
-        values = np.fromiter((v for row in rows for v in row), dtype=np.int64, count=sum(lengths))
+        values = np.array(list(itertools.chain.from_iterable(rows)), dtype=np.int64)
         return values, np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
 
     link_values, link_ptr = flat([links for links, _ in yen_links])
@@ -186,21 +218,3 @@ def _has_loop(places: np.ndarray) -> bool:
     """True when a route leaves a place and comes back to it later."""
     runs = places[np.concatenate(([True], places[1:] != places[:-1]))]
     return len(np.unique(runs)) < len(runs)
-
-
-def _difference(graph: Graph, search: SearchGraph, path: list[int], other: list[int]) -> float:
-    """Share of ``path``'s length on links that ``other`` does not use."""
-    refs = search.arc_ref[path]
-    refs = refs[refs >= 0]
-    other_refs = search.arc_ref[other]
-    other_links = set(graph.link[other_refs[other_refs >= 0]].tolist()) - {-1}
-    lengths = graph.distance_km[refs]
-    total = lengths.sum()
-    if total <= 0:
-        return 0.0
-    unshared = sum(
-        length
-        for ref, length in zip(refs, lengths, strict=True)
-        if graph.link[ref] >= 0 and int(graph.link[ref]) not in other_links
-    )
-    return float(unshared / total)

@@ -19,9 +19,11 @@ two states are split by a midpoint state so no arc is lost when SciPy builds the
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -35,6 +37,11 @@ if TYPE_CHECKING:
 NEVER = 9999  # available_from_year of things that never exist without a scenario
 ARC_LINK, ARC_TRANSITION, ARC_HUB = 0, 1, 2
 Layer = tuple[str, int, str]  # (mode, gauge_mm or 0, country)
+
+#: Entries :meth:`Graph.memo` keeps per graph.
+MEMO_LIMIT = 256
+V = TypeVar("V")
+_MEMO_LOCK = threading.Lock()
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -83,6 +90,25 @@ class Graph:
     def node_index(self, node_id: str) -> int:
         """Index of ``node_id`` in :attr:`node_ids`."""
         return self._node_index[node_id]
+
+    def memo(self, key: Hashable, compute: Callable[[], V], *, limit: int = MEMO_LIMIT) -> V:
+        """``compute()``, kept on this graph under ``key`` for later calls.
+
+        For values derived from the graph alone that callers never modify. At most
+        ``limit`` entries per graph: the oldest is dropped first. Thread-safe; two threads
+        may compute the same value once each.
+        """
+        with _MEMO_LOCK:
+            memos: OrderedDict[Hashable, Any] = self.__dict__.setdefault("_memos", OrderedDict())
+            if key in memos:
+                memos.move_to_end(key)
+                return cast(V, memos[key])
+        value = compute()
+        with _MEMO_LOCK:
+            memos[key] = value
+            while len(memos) > limit:
+                memos.popitem(last=False)
+        return value
 
     @property
     def _node_index(self) -> dict[str, int]:

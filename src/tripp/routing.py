@@ -15,14 +15,14 @@ from enum import StrEnum
 
 import numpy as np
 
-from tripp.alternatives import SearchGraph, k_shortest
+from tripp.alternatives import SearchGraph, k_shortest, prepare_places
 from tripp.atlas.lookup import find_node
 from tripp.countries import country_hint, is_country
 from tripp.errors import InputError, NoRouteError, Problem
 from tripp.graph import ARC_LINK, NEVER, Graph
 from tripp.names import hint
 from tripp.results import RouteResult
-from tripp.route_legs import build_route
+from tripp.route_legs import build_route, prepare_steps
 from tripp.units import FREIGHT_MODES
 
 
@@ -88,9 +88,7 @@ def route(
         alternatives,
         min_difference,
     )
-    mask = _mask(graph, request)
-    weight = _objective_weight(graph, request.objective, settings)
-    search = _search_graph(graph, request, np.where(mask, weight, np.inf))
+    search = _search_graph(graph, request, _search_weight(graph, request, settings))
     found = k_shortest(graph, search, request.alternatives, request.min_difference)
     if not found:
         raise NoRouteError(_explain_no_route(graph, request))
@@ -115,6 +113,21 @@ def route(
         modes=request.modes,
         atlas=atlas,
     )
+
+
+def prepare(graph: Graph, year: int | None = None) -> None:
+    """Make now what the first searches on ``graph`` would make and keep: each arc's legs,
+    the places that alternatives deviate at, and each objective's weights in ``year``
+    (default: the atlas year) without constraints. A server calls it before its first
+    request, so that no answer waits for it."""
+    year = graph.atlas.as_of_year if year is None else year
+    prepare_steps(graph)
+    settings = RouteSettings()
+    for objective in Objective:
+        node = graph.node_ids[0]
+        request = _Request(node, node, (), (), (), tuple(FREIGHT_MODES), year, objective, 1, 0.1)
+        weight = _search_weight(graph, request, settings)
+        prepare_places(graph, _search_graph(graph, request, weight))
 
 
 @dataclass(frozen=True)
@@ -262,6 +275,31 @@ def _mask(graph: Graph, request: _Request) -> np.ndarray:
     blocked_state_node = blocked_nodes[graph.state_node]
     mask &= ~blocked_state_node[graph.tail] & ~blocked_state_node[graph.head]
     return mask
+
+
+def _search_weight(graph: Graph, request: _Request, settings: RouteSettings) -> np.ndarray:
+    """Per arc: the objective's weight where the request allows the arc, else infinity.
+
+    Kept on the graph for the next request with the same constraints: never modify it
+    (searches copy it before closing arcs).
+    """
+    vot = settings.vot_usd_per_teu_h if request.objective is Objective.GENERALIZED else None
+    key = (
+        "search weight",
+        request.year,
+        request.modes,
+        request.avoid_countries,
+        request.avoid_nodes,
+        request.objective,
+        vot,
+    )
+
+    def compute() -> np.ndarray:
+        weight = _objective_weight(graph, request.objective, settings)
+        masked: np.ndarray = np.where(_mask(graph, request), weight, np.inf)
+        return masked
+
+    return graph.memo(key, compute)
 
 
 def _objective_weight(graph: Graph, objective: Objective, settings: RouteSettings) -> np.ndarray:

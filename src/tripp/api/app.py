@@ -91,13 +91,16 @@ def create_app(
     *,
     node_modules: Path | None = None,
     jobs: JobManager | None = None,
+    prepare: bool = False,
 ) -> FastAPI:
     """The API and page for the atlas in ``atlas_folder`` (default: the embedded atlas).
 
     The atlas is read on the first request that needs it; scenarios are compiled once and
     kept (LRU). ``node_modules`` holds Leaflet and Swagger UI (default: found, see
     :func:`tripp.api.assets.find_node_modules`). ``jobs`` runs the background jobs
-    (default: 2 workers, 8 waiting at most).
+    (default: 2 workers, 8 waiting at most). With ``prepare`` (``tripp serve``), the base
+    atlas and every shipped scenario are compiled at start-up instead
+    (:meth:`ApiState.prepare`), so that no request waits for that.
     """
     jobs = jobs or JobManager()
 
@@ -106,6 +109,8 @@ def create_app(
         # a server answers many searches: compile the Numba kernels now, before the first
         # request, and use them while the app runs
         previous = use_compiled_kernel()
+        if prepare:
+            app.state.tripp.prepare()
         yield
         jobs.shutdown()
         app.state.tripp.shutdown()

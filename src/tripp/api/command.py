@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import socket
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -16,6 +18,10 @@ __all__ = ["register", "worker_app"]
 
 #: How ``tripp serve --workers N`` tells each worker process which atlas to serve.
 ATLAS_ENV = "TRIPP_SERVE_ATLAS"
+#: ... and the folder where the workers share the state of their jobs.
+JOBS_ENV = "TRIPP_SERVE_JOBS"
+#: ``tripp serve`` starts one worker per CPU core, up to this many.
+DEFAULT_WORKERS_MAX = 4
 #: The server process's GIL switch interval (Python's default: 0.005 s).
 SWITCH_INTERVAL_S = 0.001
 
@@ -43,14 +49,16 @@ def serve_command(
         Path | None, typer.Option("--atlas", help="Atlas folder (default: the embedded atlas).")
     ] = None,
     workers: Annotated[
-        int,
+        int | None,
         typer.Option(
             min=1,
             max=64,
-            help="Server processes (uvicorn workers); each reads the atlas and compiles "
-            "and caches its own graphs and answers.",
+            help="Server processes (uvicorn workers) on the one port; each reads the atlas "
+            "and compiles and caches its own graphs and answers (about 210 MB each). "
+            f"Default: one per CPU core this process may use, at most {DEFAULT_WORKERS_MAX}.",
+            show_default=False,
         ),
-    ] = 1,
+    ] = None,
 ) -> None:
     """Serve the REST API (docs at /api/docs) and the interactive map page at /."""
     import uvicorn
@@ -64,7 +72,7 @@ def serve_command(
     except TrippError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(error.exit_code) from None
-    application = create_app(atlas)
+    application = create_app(atlas, prepare=True)
     if not _is_loopback(host):
         typer.echo(
             f"warning: binding {host} exposes the API beyond this machine; "
@@ -77,6 +85,7 @@ def serve_command(
             "or set TRIPP_NODE_MODULES); the API works, the map and docs pages will not",
             err=True,
         )
+    workers = workers or default_workers()
     typer.echo(
         f"tripp serving on http://{host}:{port}/ (API docs: /api/docs)"
         + (f", {workers} workers" if workers > 1 else "")
@@ -95,18 +104,56 @@ def serve_command(
         _tune_process()
         uvicorn.run(application, **options)
         return
-    # worker processes import the app themselves: pass the atlas in the environment
+    # worker processes import the app themselves: pass the atlas in the environment, and
+    # a folder for their jobs, so that any worker can answer about any job
     os.environ[ATLAS_ENV] = "" if atlas is None else str(atlas.resolve())
-    uvicorn.run("tripp.api.command:worker_app", factory=True, workers=workers, **options)
+    with tempfile.TemporaryDirectory(prefix="tripp-serve-jobs-") as jobs_folder:
+        os.environ[JOBS_ENV] = jobs_folder
+        _run_workers(workers, options)
+
+
+def default_workers() -> int:
+    """One server process per CPU core this process may run on, at most
+    :data:`DEFAULT_WORKERS_MAX`: on 2 cores, two processes answer new route requests under
+    50 concurrent clients in a p50 of ~16 ms where one takes ~38 ms
+    (``benchmarks/api_load.py``)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cores or 1, DEFAULT_WORKERS_MAX))
+
+
+def _run_workers(workers: int, options: dict[str, Any]) -> None:
+    """Run ``workers`` uvicorn processes sharing one listening socket, as ``uvicorn.run``
+    does, but on a socket that declares TCP as its protocol (see :func:`tcp_listener`)."""
+    from uvicorn import Config
+    from uvicorn.supervisors import Multiprocess
+
+    config = Config("tripp.api.command:worker_app", factory=True, workers=workers, **options)
+    Multiprocess(config, sockets=[tcp_listener(config.bind_socket())]).run()
+
+
+def tcp_listener(listener: socket.socket) -> socket.socket:
+    """``listener`` (bound by uvicorn) as a socket whose ``proto`` is ``IPPROTO_TCP``.
+
+    uvicorn binds the shared socket of ``--workers N`` with protocol 0. The connections
+    accepted on it inherit that, and asyncio sets ``TCP_NODELAY`` only on sockets that say
+    TCP, so every answer after the first on a kept-alive connection waited ~40 ms for the
+    client's delayed acknowledgement (Nagle's algorithm). Same file descriptor, no rebind.
+    """
+    tcp = socket.socket(listener.family, listener.type, socket.IPPROTO_TCP, listener.detach())
+    tcp.set_inheritable(True)
+    return tcp
 
 
 def worker_app() -> FastAPI:
-    """The app of one ``tripp serve --workers N`` process (the atlas from the environment)."""
+    """The app of one ``tripp serve --workers N`` process (the atlas and the jobs folder
+    from the environment)."""
     from tripp.api.app import create_app
+    from tripp.api.jobs import JobManager
 
     _tune_process()
-    folder = os.environ.get(ATLAS_ENV)
-    return create_app(Path(folder) if folder else None)
+    folder, jobs_folder = os.environ.get(ATLAS_ENV), os.environ.get(JOBS_ENV)
+    jobs = JobManager(shared=Path(jobs_folder)) if jobs_folder else None
+    return create_app(Path(folder) if folder else None, jobs=jobs, prepare=True)
 
 
 def _tune_process() -> None:

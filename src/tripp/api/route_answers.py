@@ -14,17 +14,19 @@ only values FastAPI's validation would accept unchanged; anything else is left t
 from __future__ import annotations
 
 import asyncio
+import math
 import re
 from collections.abc import Hashable
 from dataclasses import dataclass
 
+import orjson
 from starlette.datastructures import QueryParams
 
 from tripp.api.params import MAX_TEXT, ObjectiveName, shipped_scenario
 from tripp.api.problems import no_route_response
-from tripp.api.routes_atlas import json_bytes
 from tripp.api.state import ApiState
 from tripp.errors import InputError, NoRouteError
+from tripp.results import RouteResult
 from tripp.shortest_path import compiled_kernel_enabled
 
 #: A new request with at most this many alternatives and no via points is computed on the
@@ -81,7 +83,19 @@ class RouteQuery:
             alternatives=self.alternatives,
             settings=RouteSettings(vot_usd_per_teu_h=self.vot_usd_per_teu_h),
         )
-        return json_bytes(result.to_dict())
+        return route_json(result)
+
+
+def route_json(result: RouteResult) -> bytes:
+    """Compact UTF-8 JSON of ``result``, as :func:`tripp.api.routes_atlas.json_bytes` writes
+    it but by orjson (floats in their shortest form, ``0.00001`` for ``1e-05``): with the
+    standard library's encoder the encoding was a sixth of a new answer's time. orjson
+    writes NaN as null, so a route whose totals are not finite (never, after the atlas's
+    validation) is refused instead, as ``json_bytes`` refuses it."""
+    for found in result.routes:
+        if not math.isfinite(found.time_h + found.cost_usd + found.distance_km):
+            raise ValueError(f"route {found.rank} has a total that is not finite")
+    return orjson.dumps(result.to_dict())
 
 
 async def answer(state: ApiState, query: RouteQuery) -> tuple[int, bytes, Hashable]:

@@ -162,6 +162,19 @@ class ApiState:
         built = scenario_network(self.atlas, scenario)
         return Network(scenario, built.atlas, built.graph, built.scenario.year, built)
 
+    def prepare(self) -> int:
+        """Compile the base atlas and every shipped scenario now, and make what their first
+        route searches would make (:func:`tripp.routing.prepare`); the number of networks.
+        For a server, before it takes requests (about 0.3 s for the 15 networks)."""
+        from tripp.routing import prepare
+        from tripp.scenarios import list_scenarios
+
+        names: list[str | None] = [None, *list_scenarios()]
+        for name in names[: self.networks.maxsize]:
+            network = self.network(name)
+            prepare(network.graph, network.year)
+        return min(len(names), self.networks.maxsize)
+
     def cached(self, key: Hashable, compute: Callable[[], bytes]) -> bytes:
         """A serialised result, computed once per ``key``."""
         return self.results.get(key, compute)

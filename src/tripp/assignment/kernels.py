@@ -55,8 +55,10 @@ def dijkstra(
     done: np.ndarray,
     heap_key: np.ndarray,
     heap_node: np.ndarray,
+    stop: int,
 ) -> int:
-    """Shortest-path tree from ``origin`` (binary heap with lazy deletion).
+    """Shortest-path tree from ``origin`` (binary heap with lazy deletion), stopping once
+    node ``stop`` is settled (-1: never; the whole tree).
 
     The heap pops the least (distance, node) pair, so ties between equal distances go to
     the lower node index: the order of :func:`tripp.shortest_path.dijkstra_heap`, so that
@@ -64,7 +66,9 @@ def dijkstra(
 
     Fills ``dist`` (inf when unreachable), ``pred`` (link into each node, -1 at the origin
     and unreached nodes) and ``order`` (nodes in settling order); returns how many nodes
-    were settled. Costs must be non-negative.
+    were settled. After an early stop, ``dist`` and ``pred`` are final for the settled
+    nodes only, which include every node on the path to ``stop``. Costs must be
+    non-negative.
     """
     dist[:] = np.inf
     pred[:] = -1
@@ -102,6 +106,8 @@ def dijkstra(
         done[u] = True
         order[settled] = u
         settled += 1
+        if u == stop:
+            break
         if no_through[u] and u != origin:
             continue
         for k in range(offsets[u], offsets[u + 1]):
@@ -130,8 +136,8 @@ def single_pair_path(
     origin: int, target: int, offsets: np.ndarray, head: np.ndarray, cost: np.ndarray
 ) -> tuple[float, np.ndarray]:
     """Cheapest path from ``origin`` to ``target``: its cost (inf when there is none) and
-    its arcs in order (empty when there is none), read back from the tree of
-    :func:`dijkstra`."""
+    its arcs in order (empty when there is none), read back from :func:`dijkstra`, which
+    stops once ``target`` is settled."""
     n = len(offsets) - 1
     dist = np.empty(n)
     pred = np.empty(n, dtype=np.int64)
@@ -140,7 +146,20 @@ def single_pair_path(
     heap_key = np.empty(len(head) + 1)
     heap_node = np.empty(len(head) + 1, dtype=np.int64)
     no_through = np.zeros(n, dtype=np.bool_)
-    dijkstra(origin, offsets, head, cost, no_through, dist, pred, order, done, heap_key, heap_node)
+    dijkstra(
+        origin,
+        offsets,
+        head,
+        cost,
+        no_through,
+        dist,
+        pred,
+        order,
+        done,
+        heap_key,
+        heap_node,
+        target,
+    )
     if not np.isfinite(dist[target]):
         return np.inf, np.empty(0, dtype=np.int64)
     count = 0
@@ -178,7 +197,18 @@ def _all_or_nothing(
     for i in range(origin_nodes.shape[0]):
         origin = origin_nodes[i]
         settled = dijkstra(
-            origin, offsets, head, cost, no_through, dist, pred, order, done, heap_key, heap_node
+            origin,
+            offsets,
+            head,
+            cost,
+            no_through,
+            dist,
+            pred,
+            order,
+            done,
+            heap_key,
+            heap_node,
+            -1,
         )
         node_load[:] = 0.0
         for k in range(od_offsets[i], od_offsets[i + 1]):
