@@ -1,5 +1,5 @@
-"""``tripp serve`` as processes: ``--workers N`` share one socket whose connections keep
-``TCP_NODELAY`` (without it each answer on a kept-alive connection waited ~40 ms)."""
+"""``tripp serve`` as processes: ``--workers N`` each bind their own socket on the one port
+(``SO_REUSEPORT``), keep ``TCP_NODELAY`` on their connections, and share their jobs."""
 
 from __future__ import annotations
 
@@ -13,18 +13,14 @@ from typing import Any
 import httpx
 import pytest
 
-from tripp.api.command import tcp_listener
+from tripp.api.workers import check_port_free, listening_socket
+from tripp.errors import InputError
 
 
-def test_connections_accepted_on_the_workers_socket_have_nodelay() -> None:
-    bound = socket.socket(socket.AF_INET)  # as uvicorn binds it for --workers: protocol 0
-    bound.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    bound.bind(("127.0.0.1", 0))
-    listener = tcp_listener(bound)
-    assert listener.proto == socket.IPPROTO_TCP
-    assert listener.get_inheritable()  # the worker processes receive it
+def _nodelay_of_accepted(listener: socket.socket) -> int:
+    """TCP_NODELAY of a connection that asyncio accepts on ``listener``."""
 
-    async def nodelay_of_accepted() -> list[int]:
+    async def accept_one() -> int:
         flags: list[int] = []
 
         class Probe(asyncio.Protocol):
@@ -39,10 +35,27 @@ def test_connections_accepted_on_the_workers_socket_have_nodelay() -> None:
         writer.close()
         server.close()
         await server.wait_closed()
-        return flags
+        return flags[0]
 
-    flags = asyncio.run(nodelay_of_accepted())
-    assert len(flags) == 1 and flags[0] != 0
+    return asyncio.run(accept_one())
+
+
+def test_worker_sockets_share_the_port_and_their_connections_have_nodelay() -> None:
+    first = listening_socket("127.0.0.1", 0)
+    port = first.getsockname()[1]
+    second = listening_socket("127.0.0.1", port)  # a second worker on the same port
+    first.listen()
+    second.listen()
+    try:
+        assert first.proto == second.proto == socket.IPPROTO_TCP
+        assert second.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT) != 0
+        with pytest.raises(InputError, match=f"127.0.0.1:{port} cannot be bound"):
+            check_port_free("127.0.0.1", port)  # taken: tripp serve refuses to join it
+        second.close()
+        assert _nodelay_of_accepted(first) != 0
+    finally:
+        first.close()
+        second.close()
 
 
 def _free_port() -> int:
@@ -52,7 +65,7 @@ def _free_port() -> int:
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
-def test_two_workers_answer_on_one_kept_alive_connection() -> None:
+def test_two_workers_answer_routes_and_share_jobs() -> None:
     port = _free_port()
     command = [sys.executable, "-c", "from tripp.cli import main; main()", "serve"]
     server = subprocess.Popen(
@@ -82,8 +95,14 @@ def test_two_workers_answer_on_one_kept_alive_connection() -> None:
         job = {"kind": "exposure", "scenario": "baseline-2025"}
         started = httpx.post(f"{base}/api/jobs", json=job, timeout=10)
         assert started.status_code == 202, started.text
-        polls = [httpx.get(f"{base}/api/jobs/{started.json()['id']}") for _ in range(8)]
+        polls = [httpx.get(f"{base}/api/jobs/{started.json()['id']}") for _ in range(12)]
         assert {p.status_code for p in polls} == {200}
+        # a second server on the same port is refused, not joined
+        second = subprocess.run(
+            [*command, "--port", str(port), "--workers", "2"], capture_output=True, text=True
+        )
+        assert second.returncode == 2 and "cannot be bound" in second.stderr
     finally:
         server.terminate()
         server.wait(timeout=30)
+    assert server.returncode == 0

@@ -7,6 +7,7 @@ assets), the page at ``/``, static files under ``/static``. Every error answers 
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -100,7 +101,8 @@ def create_app(
     :func:`tripp.api.assets.find_node_modules`). ``jobs`` runs the background jobs
     (default: 2 workers, 8 waiting at most). With ``prepare`` (``tripp serve``), the base
     atlas and every shipped scenario are compiled at start-up instead
-    (:meth:`ApiState.prepare`), so that no request waits for that.
+    (:meth:`ApiState.prepare`), so that no request waits for that, and the objects made
+    by then are frozen out of the garbage collector's passes (:func:`gc.freeze`).
     """
     jobs = jobs or JobManager()
 
@@ -111,6 +113,9 @@ def create_app(
         previous = use_compiled_kernel()
         if prepare:
             app.state.tripp.prepare()
+            # the ~200,000 objects made so far (atlas, graphs, legs) live as long as the
+            # server: keep them out of the garbage collector's full passes (~80 ms each)
+            gc.freeze()
         yield
         jobs.shutdown()
         app.state.tripp.shutdown()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import socket
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -107,9 +106,17 @@ def serve_command(
     # worker processes import the app themselves: pass the atlas in the environment, and
     # a folder for their jobs, so that any worker can answer about any job
     os.environ[ATLAS_ENV] = "" if atlas is None else str(atlas.resolve())
+    from tripp.api.workers import run_workers
+
     with tempfile.TemporaryDirectory(prefix="tripp-serve-jobs-") as jobs_folder:
         os.environ[JOBS_ENV] = jobs_folder
-        _run_workers(workers, options)
+        try:
+            status = run_workers(workers, options)
+        except TrippError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(error.exit_code) from None
+    if status:
+        raise typer.Exit(status)
 
 
 def default_workers() -> int:
@@ -119,29 +126,6 @@ def default_workers() -> int:
     (``benchmarks/api_load.py``)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return max(1, min(cores or 1, DEFAULT_WORKERS_MAX))
-
-
-def _run_workers(workers: int, options: dict[str, Any]) -> None:
-    """Run ``workers`` uvicorn processes sharing one listening socket, as ``uvicorn.run``
-    does, but on a socket that declares TCP as its protocol (see :func:`tcp_listener`)."""
-    from uvicorn import Config
-    from uvicorn.supervisors import Multiprocess
-
-    config = Config("tripp.api.command:worker_app", factory=True, workers=workers, **options)
-    Multiprocess(config, sockets=[tcp_listener(config.bind_socket())]).run()
-
-
-def tcp_listener(listener: socket.socket) -> socket.socket:
-    """``listener`` (bound by uvicorn) as a socket whose ``proto`` is ``IPPROTO_TCP``.
-
-    uvicorn binds the shared socket of ``--workers N`` with protocol 0. The connections
-    accepted on it inherit that, and asyncio sets ``TCP_NODELAY`` only on sockets that say
-    TCP, so every answer after the first on a kept-alive connection waited ~40 ms for the
-    client's delayed acknowledgement (Nagle's algorithm). Same file descriptor, no rebind.
-    """
-    tcp = socket.socket(listener.family, listener.type, socket.IPPROTO_TCP, listener.detach())
-    tcp.set_inheritable(True)
-    return tcp
 
 
 def worker_app() -> FastAPI:

@@ -8,6 +8,9 @@ from tripp.atlas.model import Atlas, Node
 from tripp.errors import InputError, Problem
 from tripp.names import hint, name_key
 
+#: How many typed names (not ids) :func:`find_node` keeps per atlas with what they matched.
+FOUND_KEPT = 4096
+
 
 def _index(atlas: Atlas) -> dict[str, list[Node]]:
     cache = atlas.__dict__.get("_name_index")
@@ -31,8 +34,13 @@ def find_node(atlas: Atlas, text: str, *, option: str = "node") -> Node:
     """
     if text in atlas.node_by_id:
         return atlas.node_by_id[text]
+    found: dict[str, Node] = atlas.__dict__.setdefault("_found_by_text", {})
+    if text in found:
+        return found[text]
     matches = _index(atlas).get(name_key(text), [])
     if len(matches) == 1:
+        if len(found) < FOUND_KEPT:  # the texts people type, up to a bound
+            found[text] = matches[0]
         return matches[0]
     if matches:
         shown = ", ".join(f"'{n.node_id}' ({n.name}, {n.country})" for n in matches)
