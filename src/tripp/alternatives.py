@@ -76,7 +76,7 @@ class _Places:
         km = np.where(search.arc_ref >= 0, graph.distance_km[ref], 0.0)
         return cls(link_of, tails, state_place, head_place, n_places, link_of.tolist(), km.tolist())
 
-    def link_ids(self, path: list[int]) -> tuple[int, ...]:
+    def link_ids(self, path: list[int] | IntArray) -> tuple[int, ...]:
         """The path's physical links, in order."""
         links = self.link_of[path]
         return tuple(links[links >= 0].tolist())
@@ -114,7 +114,7 @@ def k_shortest(graph: Graph, search: SearchGraph, k: int, min_difference: float)
     yen_links = [places.links(first[1])]
     accepted: list[list[int]] = [first[1]]
     accepted_links = [set(yen_links[0][0])]
-    candidates: list[tuple[float, int, list[int]]] = []
+    candidates: list[tuple[float, int, list[int] | IntArray]] = []
     seen = {yen_links[0][0]}
     counter = 0
     spurs = _spurs_compiled if compiled_kernel_enabled() else _spurs_python
@@ -129,7 +129,8 @@ def k_shortest(graph: Graph, search: SearchGraph, k: int, min_difference: float)
             heapq.heappush(candidates, (cost, counter, path))
         if not candidates:
             break
-        _, _, best = heapq.heappop(candidates)
+        _, _, popped = heapq.heappop(candidates)
+        best = popped.tolist() if isinstance(popped, np.ndarray) else popped
         yen.append(best)
         yen_links.append(places.links(best))
         if all(places.difference(best, other) >= min_difference for other in accepted_links):
@@ -180,8 +181,9 @@ def _spurs_python(
 
 def _spurs_compiled(
     places: _Places, search: SearchGraph, yen: list[list[int]], yen_links: list[LinkSequence]
-) -> list[list[int]]:
-    """What :func:`_spurs_python` returns, computed by the Numba kernel."""
+) -> list[IntArray]:
+    """What :func:`_spurs_python` returns, computed by the Numba kernel (as arrays: most
+    candidates are only indexed with, never become routes)."""
     from tripp.yen_kernel import spur_paths
 
     def flat(rows: list[list[int]] | list[tuple[int, ...]]) -> tuple[IntArray, IntArray]:
@@ -209,9 +211,7 @@ def _spurs_compiled(
         np.ascontiguousarray(search.weight, dtype=np.float64),
         search.target,
     )
-    flat_paths = values.tolist()
-    bounds = ptr.tolist()
-    return [flat_paths[a:b] for a, b in itertools.pairwise(bounds)]
+    return [values[a:b] for a, b in itertools.pairwise(ptr.tolist())]
 
 
 def _has_loop(places: np.ndarray) -> bool:
