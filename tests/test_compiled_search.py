@@ -167,7 +167,7 @@ def test_a_prepared_server_state_gives_the_answers_of_a_lazy_one() -> None:
     assert prepared.prepare() == 1 + len(list_scenarios())
     assert len(prepared.networks) == 1 + len(list_scenarios()) and len(lazy.networks) == 0
     graph = prepared.network("tripp-2030").graph
-    assert len(graph.memo("route steps", dict)) == graph.n_arcs
+    assert len(graph.memo("route steps", None, dict)) == graph.n_arcs
     queries = [
         RouteQuery("Baku", "Nakhchivan", scenario="tripp-2030", alternatives=3),
         RouteQuery("Yerevan", "Kars", objective="cost", year=2031, scenario="tripp-2030"),

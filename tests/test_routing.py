@@ -152,9 +152,12 @@ def test_graph_memo_computes_once_and_drops_the_oldest(mini_atlas: tripp.Atlas) 
         made.append(value)
         return value
 
-    assert graph.memo("a", lambda: make("a"), limit=2) == "a"
-    assert graph.memo("a", lambda: make("again"), limit=2) == "a"
-    graph.memo("b", lambda: make("b"), limit=2)
-    graph.memo("c", lambda: make("c"), limit=2)  # "a" is the oldest: dropped
-    assert graph.memo("a", lambda: make("a2"), limit=2) == "a2"
-    assert made == ["a", "b", "c", "a2"]
+    other = graph.memo("other", None, lambda: make("other"), limit=2)
+    assert graph.memo("t", "a", lambda: make("a"), limit=2) == "a"
+    assert graph.memo("t", "a", lambda: make("again"), limit=2) == "a"
+    graph.memo("t", "b", lambda: make("b"), limit=2)
+    graph.memo("t", "c", lambda: make("c"), limit=2)  # "a" is the oldest: dropped
+    assert graph.memo("t", "a", lambda: make("a2"), limit=2) == "a2"
+    assert made == ["other", "a", "b", "c", "a2"]
+    # another family keeps its entry however many keys this one had
+    assert graph.memo("other", None, lambda: make("other again"), limit=2) is other

@@ -58,7 +58,7 @@ class _Places:
     def of(cls, graph: Graph, search: SearchGraph) -> _Places:
         """The places of ``search``; kept on the graph when it is the graph itself."""
         if len(search.indptr) - 1 == graph.n_states:  # no via points: the compiled graph
-            return graph.memo("places", lambda: cls._build(graph, search))
+            return graph.memo("places", None, lambda: cls._build(graph, search))
         return cls._build(graph, search)
 
     @classmethod

@@ -38,7 +38,7 @@ NEVER = 9999  # available_from_year of things that never exist without a scenari
 ARC_LINK, ARC_TRANSITION, ARC_HUB = 0, 1, 2
 Layer = tuple[str, int, str]  # (mode, gauge_mm or 0, country)
 
-#: Entries :meth:`Graph.memo` keeps per graph.
+#: Entries :meth:`Graph.memo` keeps per family and graph.
 MEMO_LIMIT = 256
 V = TypeVar("V")
 _MEMO_LOCK = threading.Lock()
@@ -91,15 +91,19 @@ class Graph:
         """Index of ``node_id`` in :attr:`node_ids`."""
         return self._node_index[node_id]
 
-    def memo(self, key: Hashable, compute: Callable[[], V], *, limit: int = MEMO_LIMIT) -> V:
-        """``compute()``, kept on this graph under ``key`` for later calls.
+    def memo(
+        self, family: str, key: Hashable, compute: Callable[[], V], *, limit: int = MEMO_LIMIT
+    ) -> V:
+        """``compute()``, kept on this graph under ``(family, key)`` for later calls.
 
         For values derived from the graph alone that callers never modify. At most
-        ``limit`` entries per graph: the oldest is dropped first. Thread-safe; two threads
-        may compute the same value once each.
+        ``limit`` entries per family, the oldest dropped first, so that a family with many
+        keys (the weights of each set of constraints) never pushes out another's (the legs
+        of every arc). Thread-safe; two threads may compute the same value once each.
         """
         with _MEMO_LOCK:
-            memos: OrderedDict[Hashable, Any] = self.__dict__.setdefault("_memos", OrderedDict())
+            families: dict[str, OrderedDict[Hashable, Any]] = self.__dict__.setdefault("_memos", {})
+            memos = families.setdefault(family, OrderedDict())
             if key in memos:
                 memos.move_to_end(key)
                 return cast(V, memos[key])

@@ -66,7 +66,7 @@ def build_route(graph: Graph, rank: int, arcs: list[int], vot_usd_per_teu_h: flo
 
 def _steps(graph: Graph) -> dict[int, _Step]:
     """Graph arc → its step, filled as routes use the arcs (kept on the graph)."""
-    steps: dict[int, _Step] = graph.memo("route steps", dict)
+    steps: dict[int, _Step] = graph.memo("route steps", None, dict)
     return steps
 
 

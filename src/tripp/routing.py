@@ -123,8 +123,8 @@ def prepare(graph: Graph, year: int | None = None) -> None:
     year = graph.atlas.as_of_year if year is None else year
     prepare_steps(graph)
     settings = RouteSettings()
+    node = graph.node_ids[0]  # the places in the request do not enter what is kept
     for objective in Objective:
-        node = graph.node_ids[0]
         request = _Request(node, node, (), (), (), tuple(FREIGHT_MODES), year, objective, 1, 0.1)
         weight = _search_weight(graph, request, settings)
         prepare_places(graph, _search_graph(graph, request, weight))
@@ -285,7 +285,6 @@ def _search_weight(graph: Graph, request: _Request, settings: RouteSettings) -> 
     """
     vot = settings.vot_usd_per_teu_h if request.objective is Objective.GENERALIZED else None
     key = (
-        "search weight",
         request.year,
         request.modes,
         request.avoid_countries,
@@ -299,7 +298,7 @@ def _search_weight(graph: Graph, request: _Request, settings: RouteSettings) -> 
         masked: np.ndarray = np.where(_mask(graph, request), weight, np.inf)
         return masked
 
-    return graph.memo(key, compute)
+    return graph.memo("search weight", key, compute)
 
 
 def _objective_weight(graph: Graph, objective: Objective, settings: RouteSettings) -> np.ndarray:

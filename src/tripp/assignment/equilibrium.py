@@ -148,7 +148,6 @@ def _check_reachable(ctx: SolveContext) -> None:
             w.done,
             w.heap_key,
             w.heap_node,
-            -1,
         )
         dests = od_dest[od_offsets[i] : od_offsets[i + 1]]
         for dest in dests[~np.isfinite(w.dist[dests])]:

@@ -211,18 +211,7 @@ def _column_generation(
     for i in range(origin_nodes.shape[0]):
         origin = origin_nodes[i]
         dijkstra(
-            origin,
-            offsets,
-            head,
-            cost,
-            no_through,
-            dist,
-            pred,
-            order,
-            done,
-            heap_key,
-            heap_node,
-            -1,
+            origin, offsets, head, cost, no_through, dist, pred, order, done, heap_key, heap_node
         )
         for od in range(od_offsets[i], od_offsets[i + 1]):
             n = 0

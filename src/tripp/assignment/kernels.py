@@ -55,7 +55,7 @@ def dijkstra(
     done: np.ndarray,
     heap_key: np.ndarray,
     heap_node: np.ndarray,
-    stop: int,
+    stop: int = -1,
 ) -> int:
     """Shortest-path tree from ``origin`` (binary heap with lazy deletion), stopping once
     node ``stop`` is settled (-1: never; the whole tree).
@@ -197,18 +197,7 @@ def _all_or_nothing(
     for i in range(origin_nodes.shape[0]):
         origin = origin_nodes[i]
         settled = dijkstra(
-            origin,
-            offsets,
-            head,
-            cost,
-            no_through,
-            dist,
-            pred,
-            order,
-            done,
-            heap_key,
-            heap_node,
-            -1,
+            origin, offsets, head, cost, no_through, dist, pred, order, done, heap_key, heap_node
         )
         node_load[:] = 0.0
         for k in range(od_offsets[i], od_offsets[i + 1]):
