@@ -1,0 +1,1 @@
+"""Golden answers: today's outputs, recorded so a refactor can prove it changed none."""
