@@ -74,8 +74,8 @@ def routable_pairs(count: int, seed: int) -> list[tuple[str, str]]:
     """``count`` distinct (origin, destination) names that route in the atlas as is."""
     from tripp.atlas.io import load_atlas
     from tripp.errors import TrippError
-    from tripp.graph import compile_graph
-    from tripp.routing import route
+    from tripp.graph.compile import compile_graph
+    from tripp.routing.route import route
 
     atlas = load_atlas()
     graph = compile_graph(atlas)
@@ -305,7 +305,7 @@ def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
     """``tripp serve`` on 127.0.0.1:``port``, once it answers /api/health."""
     command = [
         sys.executable,
-        *("-c", "from tripp.cli import main; main()", "serve"),
+        *("-c", "from tripp.cli.main import main; main()", "serve"),
         *("--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)),
     ]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
@@ -361,7 +361,7 @@ def main() -> None:
     parser.add_argument("--json", help="Also write the figures to this file.")
     args = parser.parse_args()
     if args.workers is None:
-        from tripp.api.command import default_workers
+        from tripp.cli.serve import default_workers
 
         args.workers = default_workers()
     tool = args.tool

@@ -24,13 +24,13 @@ import os
 import time
 
 from tripp.atlas.io import load_atlas
-from tripp.compare import scenario_network
-from tripp.exposure import demand_year_for
 from tripp.resilience.kernel import build_kernel, od_pairs
 from tripp.resilience.params import load_params
 from tripp.resilience.reliability import CHUNK_SAMPLES, reliability
 from tripp.resilience.runner import dask_client, run_tasks
 from tripp.resilience.sampling import Sampler, sample_range
+from tripp.scenarios.compare import scenario_network
+from tripp.scenarios.exposure import demand_year_for
 
 
 def make_sampler(scenario: str) -> Sampler:

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tripp.api import create_app
-from tripp.cli import app as cli
+from tripp.cli.main import app as cli
 
 with warnings.catch_warnings():  # starlette's note that it prefers httpx2
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -285,7 +285,7 @@ def test_health(client: TestClient) -> None:
 def test_serve_command_registers() -> None:
     import typer
 
-    from tripp.api.command import register
+    from tripp.cli.serve import register
 
     app = typer.Typer()
     register(app)

@@ -9,7 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from tripp.assignment.command import register
+from tripp.cli.assign import register
 
 FIXTURES = Path(__file__).resolve().parent / "assignment_fixtures"
 FILES = [
@@ -25,7 +25,7 @@ def _app() -> typer.Typer:
 
     @app.callback()
     def main() -> None:
-        """Keeps the app a group, as in tripp.cli."""
+        """Keeps the app a group, as in tripp.cli.main."""
 
     register(app)
     return app

@@ -9,7 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from tests.conftest import MINI
-from tripp.cli import app
+from tripp.cli.main import app
 
 runner = CliRunner()
 Copy = Callable[..., Path]

@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from tests.conftest import MINI
-from tripp.cli import app
+from tripp.cli.main import app
 
 runner = CliRunner()
 SCENARIOS = Path(__file__).parent / "fixtures" / "scenarios"

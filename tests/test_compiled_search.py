@@ -17,13 +17,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tripp
-from tripp.routing import route
-from tripp.shortest_path import (
+from tripp.graph.paths import (
     compiled_kernel_enabled,
     dijkstra_compiled,
     dijkstra_heap,
     use_compiled_kernel,
 )
+from tripp.routing.route import route
 
 
 @st.composite

@@ -7,7 +7,7 @@ import json
 import pytest
 
 import tripp
-from tripp.describe import describe_atlas, print_description
+from tripp.atlas.describe import describe_atlas, print_description
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 import tripp
-from tripp.graph import ARC_LINK
-from tripp.plausibility import default_journeys_file, load_journeys, run_checks
+from tripp.graph.compile import ARC_LINK
+from tripp.routing.plausibility import default_journeys_file, load_journeys, run_checks
 
 STARTER = (
     "baku",

@@ -13,7 +13,7 @@ import typer
 from typer.testing import CliRunner
 
 from tripp.atlas.io import default_atlas_folder
-from tripp.energy.command import register
+from tripp.cli.energy import register
 
 
 def _app() -> typer.Typer:
@@ -21,7 +21,7 @@ def _app() -> typer.Typer:
 
     @app.callback()
     def main() -> None:
-        """Keeps the app a group, as in tripp.cli."""
+        """Keeps the app a group, as in tripp.cli.main."""
 
     register(app)
     return app
@@ -94,7 +94,7 @@ def test_bad_carrier_is_a_usage_error() -> None:
 
 def test_importing_tripp_and_the_command_does_not_import_pypsa() -> None:
     code = (
-        "import sys, tripp, tripp.cli, tripp.energy, tripp.energy.command; "
+        "import sys, tripp, tripp.cli.main, tripp.energy, tripp.cli.energy; "
         "sys.exit('pypsa' in sys.modules or 'linopy' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

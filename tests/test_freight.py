@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 import tripp
-from tripp.cli import app
+from tripp.cli.main import app
 from tripp.freight.corridor import assign_corridor
 from tripp.freight.settings import FreightSettings
 from tripp.scenarios import Scenario, apply_scenario

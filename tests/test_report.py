@@ -17,9 +17,9 @@ import pyogrio
 import pytest
 
 import tripp
-from tripp.compare import ScenarioNetwork, scenario_network
 from tripp.errors import InputError
 from tripp.report import write_report
+from tripp.scenarios.compare import ScenarioNetwork, scenario_network
 
 SCENARIOS = Path(__file__).parent / "fixtures" / "scenarios"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"

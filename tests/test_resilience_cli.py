@@ -17,7 +17,7 @@ import typer
 from typer.testing import CliRunner
 
 from tests.test_resilience_reliability import PARAMS
-from tripp.resilience.command import register
+from tripp.cli.resilience import register
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = ["--atlas", str(FIXTURES / "mini")]

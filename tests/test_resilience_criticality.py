@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 import tripp
-from tripp.compare import ScenarioNetwork, scenario_network
 from tripp.errors import InputError
+from tripp.report.criticality_layer import criticality_geojson
 from tripp.resilience.criticality import criticality
-from tripp.resilience.maplayer import criticality_geojson
+from tripp.scenarios.compare import ScenarioNetwork, scenario_network
 
 SCENARIOS = Path(__file__).parent / "fixtures" / "scenarios"
 

@@ -59,7 +59,7 @@ def test_an_atlas_without_energy_rows_is_refused() -> None:
 def test_cli_rejects_options_that_do_not_apply_to_energy() -> None:
     from typer.testing import CliRunner
 
-    from tripp.cli import app
+    from tripp.cli.main import app
 
     result = CliRunner().invoke(
         app, ["criticality", "baseline-2025", "--elements", "energy", "--k", "2", "--workers", "2"]

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 import tripp
-from tripp.compare import scenario_network
 from tripp.errors import InputError, NoRouteError
-from tripp.exposure import demand_year_for
 from tripp.resilience.kernel import ODPair, build_kernel, od_pairs
+from tripp.scenarios.compare import scenario_network
+from tripp.scenarios.exposure import demand_year_for
 
 
 @pytest.mark.parametrize("objective", ["time", "cost", "generalized"])

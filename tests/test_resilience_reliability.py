@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 import tripp
-from tripp.compare import ScenarioNetwork, scenario_network
 from tripp.errors import InputError
 from tripp.resilience.params import ReliabilityParams, load_params
 from tripp.resilience.reliability import reliability
+from tripp.scenarios.compare import ScenarioNetwork, scenario_network
 
 SCENARIOS = Path(__file__).parent / "fixtures" / "scenarios"
 PARAMS = """element,closures_per_year,closure_days,dwell_median_h,dwell_p90_factor,source_ids,note

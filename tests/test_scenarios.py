@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 
 import tripp
 from tests.test_properties import networks
-from tripp.compare import compare, scenario_network
 from tripp.errors import InputError, NoRouteError
-from tripp.exposure import transit_exposure
 from tripp.scenarios import Scenario, apply_scenario, load_scenario
+from tripp.scenarios.compare import compare, scenario_network
+from tripp.scenarios.exposure import transit_exposure
 
 SCENARIOS = Path(__file__).parent / "fixtures" / "scenarios"
 PAIRS = [("a", "e"), ("a", "c"), ("e", "a")]

@@ -67,7 +67,7 @@ def _free_port() -> int:
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_two_workers_answer_routes_and_share_jobs() -> None:
     port = _free_port()
-    command = [sys.executable, "-c", "from tripp.cli import main; main()", "serve"]
+    command = [sys.executable, "-c", "from tripp.cli.main import main; main()", "serve"]
     server = subprocess.Popen(
         [*command, "--port", str(port), "--workers", "2"],
         stdout=subprocess.DEVNULL,

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tripp.shortest_path import dijkstra_heap, dijkstra_scipy
+from tripp.graph.paths import dijkstra_heap, dijkstra_scipy
 
 
 @st.composite

@@ -120,6 +120,6 @@ def test_data_dictionary_in_docs_is_current() -> None:
 def test_embedded_code_list_matches_pycountry() -> None:
     import pycountry
 
-    from tripp.countries import ISO_ALPHA_2
+    from tripp.atlas.countries import ISO_ALPHA_2
 
     assert {c.alpha_2 for c in pycountry.countries} == ISO_ALPHA_2

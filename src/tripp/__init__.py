@@ -19,13 +19,13 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "load_atlas": "tripp.atlas.io",
     "Atlas": "tripp.atlas.model",
-    "compile": "tripp.graph:compile_graph",
-    "Graph": "tripp.graph",
-    "route": "tripp.routing",
-    "Objective": "tripp.routing",
-    "RouteSettings": "tripp.routing",
-    "RouteResult": "tripp.results",
-    "Route": "tripp.results",
+    "compile": "tripp.graph.compile:compile_graph",
+    "Graph": "tripp.graph.compile",
+    "route": "tripp.routing.route",
+    "Objective": "tripp.routing.route",
+    "RouteSettings": "tripp.routing.route",
+    "RouteResult": "tripp.routing.result",
+    "Route": "tripp.routing.result",
     "TrippError": "tripp.errors",
     "InputError": "tripp.errors",
     "NoRouteError": "tripp.errors",
@@ -52,10 +52,10 @@ if TYPE_CHECKING:
     from tripp.atlas.io import load_atlas
     from tripp.atlas.model import Atlas
     from tripp.errors import ConvergenceError, InputError, NoRouteError, TrippError
-    from tripp.graph import Graph
-    from tripp.graph import compile_graph as compile
-    from tripp.results import Route, RouteResult
-    from tripp.routing import Objective, RouteSettings, route
+    from tripp.graph.compile import Graph
+    from tripp.graph.compile import compile_graph as compile
+    from tripp.routing.result import Route, RouteResult
+    from tripp.routing.route import Objective, RouteSettings, route
 
 
 def __getattr__(name: str) -> Any:

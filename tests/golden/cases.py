@@ -28,7 +28,7 @@ VARYING = {"wall_s", "elapsed_s", "solve_s"}  # timings: left out of the answers
 
 
 def _cli_app() -> Any:
-    from tripp.cli import app
+    from tripp.cli.main import app
 
     return app
 
@@ -91,7 +91,7 @@ def route_answers() -> Iterator[dict[str, Any]]:
     for query in route_queries():
         name = query["scenario"]
         if name not in graphs:
-            from tripp.compare import scenario_network
+            from tripp.scenarios.compare import scenario_network
 
             network = scenario_network(atlas, name)
             graphs[name] = (network.graph, network.scenario.year)

@@ -26,7 +26,7 @@ from tripp.api.jobs import JobManager
 from tripp.api.problems import error_body, install_handlers
 from tripp.api.state import ApiState
 from tripp.errors import Problem
-from tripp.shortest_path import use_compiled_kernel
+from tripp.graph.paths import use_compiled_kernel
 
 MAX_BODY_BYTES = 64 * 1024
 

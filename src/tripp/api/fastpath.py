@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from tripp.api.route_answers import answer, simple_query
 from tripp.api.state import ApiState
 from tripp.errors import InputError
-from tripp.shortest_path import compiled_kernel_enabled
+from tripp.graph.paths import compiled_kernel_enabled
 
 ROUTE_PATH = "/api/route"
 JSON = b"application/json"

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tripp.atomic import atomic_path
 from tripp.errors import Problem, TrippError
+from tripp.report.atomic import atomic_path
 
 logger = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from typing import Annotated, Any
 from fastapi import Query
 
 from tripp.atlas.model import Atlas
+from tripp.atlas.names import did_you_mean
 from tripp.errors import InputError, Problem
-from tripp.names import did_you_mean
 
 #: Request limits.
 MAX_ALTERNATIVES = 10

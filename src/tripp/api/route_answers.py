@@ -26,8 +26,8 @@ from tripp.api.params import MAX_TEXT, ObjectiveName, shipped_scenario
 from tripp.api.problems import no_route_response
 from tripp.api.state import ApiState
 from tripp.errors import InputError, NoRouteError
-from tripp.results import RouteResult
-from tripp.shortest_path import compiled_kernel_enabled
+from tripp.graph.paths import compiled_kernel_enabled
+from tripp.routing.result import RouteResult
 
 #: A new request with at most this many alternatives and no via points is computed on the
 #: event loop (about a millisecond on the atlas with the compiled kernel).
@@ -67,7 +67,7 @@ class RouteQuery:
 
     def compute(self, state: ApiState) -> bytes:
         """The JSON of ``tripp route --format json`` for this request."""
-        from tripp.routing import RouteSettings, route
+        from tripp.routing.route import RouteSettings, route
 
         network = state.network(self.scenario)
         result = route(

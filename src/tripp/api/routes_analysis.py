@@ -123,7 +123,7 @@ def compare(
     objective: ObjectiveQuery = ObjectiveName.TIME,
 ) -> Response:
     """The JSON of ``tripp compare BASE OTHER --format json``."""
-    from tripp.compare import compare as run_compare
+    from tripp.scenarios.compare import compare as run_compare
 
     state = state_of(request)
     base_name, other_name, chosen = gather(
@@ -156,7 +156,7 @@ def exposure(
     objective: ObjectiveQuery = ObjectiveName.TIME,
 ) -> Response:
     """The JSON of ``tripp exposure SCENARIO --format json``."""
-    from tripp.exposure import transit_exposure
+    from tripp.scenarios.exposure import transit_exposure
 
     name = shipped_scenario(scenario)
     state = state_of(request)

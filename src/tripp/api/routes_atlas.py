@@ -80,7 +80,7 @@ def nodes(
     scenario: ScenarioQuery = None,
 ) -> Response:
     """The atlas's places (``tripp nodes --format geojson``), filtered by country and kind."""
-    from tripp.listing import filter_nodes, nodes_geojson
+    from tripp.atlas.listing import filter_nodes, nodes_geojson
 
     state = state_of(request)
     name = shipped_scenario(scenario)
@@ -107,7 +107,7 @@ def links(
     scenario: ScenarioQuery = None,
 ) -> Response:
     """The atlas's links (``tripp links --format geojson``), filtered like the CLI."""
-    from tripp.listing import filter_links, links_geojson
+    from tripp.atlas.listing import filter_links, links_geojson
 
     state = state_of(request)
     name = shipped_scenario(scenario)

@@ -97,8 +97,8 @@ class JobModel(BaseModel):
 
 def _runner(state: ApiState, job: _Job, capabilities: dict[str, Any]) -> Runner:
     """Check ``job`` completely now (so bad input is a 422, not a failed job); return its run."""
-    from tripp.compare import compare
-    from tripp.exposure import transit_exposure
+    from tripp.scenarios.compare import compare
+    from tripp.scenarios.exposure import transit_exposure
 
     if isinstance(job, ReliabilityJob | CriticalityJob) and not capabilities["resilience"]:
         raise ApiError(

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from tripp.atlas.model import Atlas
-from tripp.compare import ScenarioNetwork
-from tripp.graph import Graph
+from tripp.graph.compile import Graph
+from tripp.scenarios.compare import ScenarioNetwork
 
 V = TypeVar("V")
 
@@ -153,20 +153,20 @@ class ApiState:
 
     def _build(self, scenario: str | None) -> Network:
         if scenario is None:
-            from tripp.graph import compile_graph
+            from tripp.graph.compile import compile_graph
 
             atlas = self.atlas
             return Network(None, atlas, compile_graph(atlas), atlas.as_of_year)
-        from tripp.compare import scenario_network
+        from tripp.scenarios.compare import scenario_network
 
         built = scenario_network(self.atlas, scenario)
         return Network(scenario, built.atlas, built.graph, built.scenario.year, built)
 
     def prepare(self) -> int:
         """Compile the base atlas and every shipped scenario now, and make what their first
-        route searches would make (:func:`tripp.routing.prepare`); the number of networks.
+        route searches would make (:func:`tripp.routing.route.prepare`); the number of networks.
         For a server, before it takes requests (about 0.3 s for the 15 networks)."""
-        from tripp.routing import prepare
+        from tripp.routing.route import prepare
         from tripp.scenarios import list_scenarios
 
         names: list[str | None] = [None, *list_scenarios()]

@@ -61,7 +61,7 @@ def check_port_free(host: str, port: int) -> None:
 
 
 def run_workers(workers: int, options: dict[str, Any]) -> int:
-    """Run ``workers`` processes serving ``tripp.api.command:worker_app`` with the uvicorn
+    """Run ``workers`` processes serving ``tripp.cli.serve:worker_app`` with the uvicorn
     ``options`` (``host`` and ``port`` included) until SIGINT or SIGTERM; the exit status."""
     check_port_free(options["host"], options["port"])
     context = multiprocessing.get_context("spawn")
@@ -102,5 +102,5 @@ def _serve(options: dict[str, Any]) -> None:
     import uvicorn
 
     sock = listening_socket(options["host"], options["port"])
-    config = uvicorn.Config("tripp.api.command:worker_app", factory=True, **options)
+    config = uvicorn.Config("tripp.cli.serve:worker_app", factory=True, **options)
     uvicorn.Server(config).run(sockets=[sock])

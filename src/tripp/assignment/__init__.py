@@ -4,7 +4,7 @@ Link-based Frank–Wolfe, conjugate and biconjugate FW, and path-based gradient 
 a CSR network compiled once; Numba kernels for shortest-path trees and loading. See
 ``docs/assignment.md``.
 
-Names are imported on first use, so ``import tripp.assignment.command`` (the CLI) does not
+Names are imported on first use, so ``import tripp.cli.assign`` (the CLI) does not
 load Numba.
 """
 

@@ -20,11 +20,11 @@ import numpy as np
 from tripp.assignment.context import SolveContext
 from tripp.assignment.frank_wolfe import LinkBasedRun, solve_link_based
 from tripp.assignment.gradient_projection import solve_gradient_projection
-from tripp.assignment.kernels import dijkstra
 from tripp.assignment.network import AssignmentNetwork, Demand
 from tripp.assignment.result import AssignmentResult, IterationRecord
 from tripp.assignment.spec import Algorithm, AssignmentSpec
 from tripp.errors import InputError, Problem
+from tripp.graph.kernels import dijkstra
 
 __all__ = ["assign", "relative_gap"]
 

@@ -30,9 +30,9 @@ from numba import njit
 
 from tripp.assignment.context import SolveContext, relative_gap_of
 from tripp.assignment.frank_wolfe import LinkBasedRun
-from tripp.assignment.kernels import dijkstra
 from tripp.assignment.result import IterationRecord
 from tripp.assignment.vdf import cost1, derivative1
+from tripp.graph.kernels import dijkstra
 
 __all__ = ["solve_gradient_projection"]
 

@@ -1,5 +1,5 @@
-"""Numba kernels shared by the assignment algorithms: shortest-path trees, all-or-nothing
-loading and the Frank–Wolfe line search.
+"""Numba kernels of the assignment algorithms: all-or-nothing loading over the shortest-path
+trees of :mod:`tripp.graph.kernels`, and the Frank–Wolfe line search.
 
 All kernels work on the CSR arrays of :class:`~tripp.assignment.network.AssignmentNetwork`
 and take preallocated work arrays where they run once per origin, so the hot loops allocate
@@ -13,13 +13,13 @@ import numpy as np
 from numba import njit
 
 from tripp.assignment.vdf import cost1, derivative1
+from tripp.graph.kernels import dijkstra
 
 __all__ = [
     "DijkstraWork",
     "all_or_nothing",
     "line_search",
     "shortest_path_total",
-    "single_pair_path",
 ]
 
 
@@ -34,141 +34,6 @@ class DijkstraWork:
         self.heap_key = np.empty(n_links + 1)
         self.heap_node = np.empty(n_links + 1, dtype=np.int64)
         self.node_load = np.empty(n_nodes)
-
-
-@njit(cache=True, inline="always")
-def _before(key_a: float, node_a: int, key_b: float, node_b: int) -> bool:
-    """True when heap entry a pops before b: lower distance, then lower node index."""
-    return key_a < key_b or (key_a == key_b and node_a < node_b)
-
-
-@njit(cache=True)
-def dijkstra(
-    origin: int,
-    offsets: np.ndarray,
-    head: np.ndarray,
-    cost: np.ndarray,
-    no_through: np.ndarray,
-    dist: np.ndarray,
-    pred: np.ndarray,
-    order: np.ndarray,
-    done: np.ndarray,
-    heap_key: np.ndarray,
-    heap_node: np.ndarray,
-    stop: int = -1,
-) -> int:
-    """Shortest-path tree from ``origin`` (binary heap with lazy deletion), stopping once
-    node ``stop`` is settled (-1: never; the whole tree).
-
-    The heap pops the least (distance, node) pair, so ties between equal distances go to
-    the lower node index: the order of :func:`tripp.shortest_path.dijkstra_heap`, so that
-    both pick the same path among equally short ones.
-
-    Fills ``dist`` (inf when unreachable), ``pred`` (link into each node, -1 at the origin
-    and unreached nodes) and ``order`` (nodes in settling order); returns how many nodes
-    were settled. After an early stop, ``dist`` and ``pred`` are final for the settled
-    nodes only, which include every node on the path to ``stop``. Costs must be
-    non-negative.
-    """
-    dist[:] = np.inf
-    pred[:] = -1
-    done[:] = False
-    dist[origin] = 0.0
-    heap_key[0] = 0.0
-    heap_node[0] = origin
-    size = 1
-    settled = 0
-    while size > 0:
-        key = heap_key[0]
-        u = heap_node[0]
-        size -= 1
-        # sift the last element down from the root
-        last_key = heap_key[size]
-        last_node = heap_node[size]
-        i = 0
-        while True:
-            child = 2 * i + 1
-            if child >= size:
-                break
-            if child + 1 < size and _before(
-                heap_key[child + 1], heap_node[child + 1], heap_key[child], heap_node[child]
-            ):
-                child += 1
-            if not _before(heap_key[child], heap_node[child], last_key, last_node):
-                break
-            heap_key[i] = heap_key[child]
-            heap_node[i] = heap_node[child]
-            i = child
-        heap_key[i] = last_key
-        heap_node[i] = last_node
-        if done[u] or key > dist[u]:
-            continue
-        done[u] = True
-        order[settled] = u
-        settled += 1
-        if u == stop:
-            break
-        if no_through[u] and u != origin:
-            continue
-        for k in range(offsets[u], offsets[u + 1]):
-            v = head[k]
-            candidate = key + cost[k]
-            if candidate < dist[v]:
-                dist[v] = candidate
-                pred[v] = k
-                # sift up a new entry
-                j = size
-                size += 1
-                while j > 0:
-                    parent = (j - 1) // 2
-                    if not _before(candidate, v, heap_key[parent], heap_node[parent]):
-                        break
-                    heap_key[j] = heap_key[parent]
-                    heap_node[j] = heap_node[parent]
-                    j = parent
-                heap_key[j] = candidate
-                heap_node[j] = v
-    return settled
-
-
-@njit(cache=True)
-def single_pair_path(
-    origin: int, target: int, offsets: np.ndarray, head: np.ndarray, cost: np.ndarray
-) -> tuple[float, np.ndarray]:
-    """Cheapest path from ``origin`` to ``target``: its cost (inf when there is none) and
-    its arcs in order (empty when there is none), read back from :func:`dijkstra`, which
-    stops once ``target`` is settled."""
-    n = len(offsets) - 1
-    dist = np.empty(n)
-    pred = np.empty(n, dtype=np.int64)
-    order = np.empty(n, dtype=np.int64)
-    done = np.empty(n, dtype=np.bool_)
-    heap_key = np.empty(len(head) + 1)
-    heap_node = np.empty(len(head) + 1, dtype=np.int64)
-    no_through = np.zeros(n, dtype=np.bool_)
-    dijkstra(
-        origin,
-        offsets,
-        head,
-        cost,
-        no_through,
-        dist,
-        pred,
-        order,
-        done,
-        heap_key,
-        heap_node,
-        target,
-    )
-    if not np.isfinite(dist[target]):
-        return np.inf, np.empty(0, dtype=np.int64)
-    count = 0
-    node = target
-    while node != origin:
-        order[count] = pred[node]  # reuse: arcs from the target back
-        count += 1
-        node = np.searchsorted(offsets, pred[node], side="right") - 1  # the arc's tail
-    return dist[target], order[:count][::-1].copy()
 
 
 @njit(cache=True)

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from tripp.atlas import model
+from tripp.atlas.countries import country_hint, is_country
+from tripp.atlas.names import did_you_mean
 from tripp.atlas.schema import TABLES, Column, Table
-from tripp.countries import country_hint, is_country
 from tripp.errors import InputError, Problem
-from tripp.names import did_you_mean
 from tripp.units import to_canonical_capacity
 
 ROW_TYPES: dict[str, type] = {

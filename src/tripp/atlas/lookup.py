@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from tripp.atlas.model import Atlas, Node
+from tripp.atlas.names import hint, name_key
 from tripp.errors import InputError, Problem
-from tripp.names import hint, name_key
 
 #: How many typed names (not ids) :func:`find_node` keeps per atlas with what they matched.
 FOUND_KEPT = 4096

@@ -11,11 +11,11 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tripp.atlas.countries import country_hint, is_country
 from tripp.atlas.model import ATLAS_AS_OF_YEAR
+from tripp.atlas.names import hint
 from tripp.atlas.schema import TABLES
-from tripp.countries import country_hint, is_country
 from tripp.errors import Problem
-from tripp.names import hint
 from tripp.units import ENERGY_MODES, FREIGHT_MODES, INTERNATIONAL_WATERS
 
 if TYPE_CHECKING:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 
 from tripp.atlas.model import Atlas
+from tripp.atlas.names import did_you_mean
 from tripp.energy.instance import build_instance
 from tripp.energy.result import EnergyResult, build_result
 from tripp.energy.settings import Carrier, EnergySettings
 from tripp.errors import InputError, Problem
-from tripp.names import did_you_mean
 
 logger = logging.getLogger(__name__)
 

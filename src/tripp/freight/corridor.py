@@ -1,6 +1,6 @@
 """Corridor freight assignment: the atlas's demand on its capacities, at user equilibrium.
 
-The compiled corridor graph (:mod:`tripp.graph`) becomes an assignment network whose nodes
+The compiled corridor graph (:mod:`tripp.graph.compile`) becomes an assignment network whose nodes
 are graph states and whose links are the arcs available in the year. Each demand row
 (tonnes per year) travels from its origin's start state to its destination's end state.
 Link arcs with a capacity use the BPR curve, ferries and port transfers the queue curve;
@@ -18,8 +18,8 @@ import numpy as np
 
 from tripp.atlas.model import Atlas, DemandRow
 from tripp.freight.settings import FreightSettings
-from tripp.graph import ARC_LINK, ARC_TRANSITION, Graph
-from tripp.shortest_path import shortest_path
+from tripp.graph.compile import ARC_LINK, ARC_TRANSITION, Graph
+from tripp.graph.paths import shortest_path
 
 BPR, QUEUE = 0, 1  # tripp.assignment.vdf.VdfKind values, without importing Numba early
 

@@ -21,12 +21,12 @@ import shutil
 import uuid
 from pathlib import Path
 
-from tripp.compare import ScenarioNetwork
 from tripp.errors import InputError, Problem
 from tripp.report.build import ReportData, collect
 from tripp.report.html import render
 from tripp.report.layers import write_layers
 from tripp.report.tables import write_tables
+from tripp.scenarios.compare import ScenarioNetwork
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def write_report(
     """Compare ``base`` with each of ``others`` and write the report folder ``out``.
 
     ``pairs`` are (origin, destination) places by id or name (default: the pairs of
-    :data:`tripp.compare.DEFAULT_PAIRS`); ``objective`` is what routes minimise (``time``,
+    :data:`tripp.scenarios.compare.DEFAULT_PAIRS`); ``objective`` is what routes minimise (``time``,
     ``cost``, ``distance`` or ``generalized``). A folder ``out`` that holds anything is
     replaced only with ``force``. Returns ``out``.
 

@@ -10,12 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from tripp.atlas.describe import describe_atlas
 from tripp.atlas.model import Atlas, Source
-from tripp.compare import DEFAULT_PAIRS, Comparison, ScenarioNetwork, compare
-from tripp.describe import describe_atlas
 from tripp.errors import InputError, NoRouteError, Problem
-from tripp.results import Route
-from tripp.routing import route
+from tripp.routing.result import Route
+from tripp.routing.route import route
+from tripp.scenarios.compare import DEFAULT_PAIRS, Comparison, ScenarioNetwork, compare
 
 Pair = tuple[str, str]
 
@@ -59,7 +59,7 @@ def collect(
     """Compare ``base`` with each of ``others`` and route every pair under every scenario.
 
     Raises :class:`~tripp.errors.InputError` when ``others`` is empty, and whatever
-    :func:`~tripp.routing.route` raises for an unknown place or objective.
+    :func:`~tripp.routing.route.route` raises for an unknown place or objective.
     """
     if not others:
         raise InputError(

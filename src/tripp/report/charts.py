@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tripp.atlas.model import Atlas
-from tripp.results import Route
+from tripp.routing.result import Route
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

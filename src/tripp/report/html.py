@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from tripp.atlas.model import Atlas
-from tripp.compare import Comparison
 from tripp.report.build import (
     ReportData,
     ScenarioRoutes,
@@ -20,6 +19,7 @@ from tripp.report.build import (
 )
 from tripp.report.charts import distance_chart, exposure_chart
 from tripp.report.maps import route_maps
+from tripp.scenarios.compare import Comparison
 
 LICENCE = (
     "Code Apache-2.0; data keep their own terms; country outlines Natural Earth (public domain)"

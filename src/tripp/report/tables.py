@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tripp.compare import Comparison
 from tripp.report.build import ReportData
+from tripp.scenarios.compare import Comparison
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -19,7 +19,7 @@ _EXPORTS = {
     "criticality": "tripp.resilience.criticality",
     "CriticalityResult": "tripp.resilience.criticality",
     "Impact": "tripp.resilience.criticality",
-    "criticality_geojson": "tripp.resilience.maplayer",
+    "criticality_geojson": "tripp.report.criticality_layer",
     "ElementKind": "tripp.resilience.elements",
     "reliability": "tripp.resilience.reliability",
     "ReliabilityResult": "tripp.resilience.reliability",
@@ -42,9 +42,9 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from tripp.report.criticality_layer import criticality_geojson
     from tripp.resilience.criticality import CriticalityResult, Impact, criticality
     from tripp.resilience.elements import ElementKind
-    from tripp.resilience.maplayer import criticality_geojson
     from tripp.resilience.params import ReliabilityParams, default_params_file, load_params
     from tripp.resilience.reliability import ReliabilityResult, reliability
 

@@ -24,9 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from tripp.compare import ScenarioNetwork
 from tripp.errors import InputError, Problem
-from tripp.exposure import demand_year_for
 from tripp.resilience.elements import Element, ElementKind, list_elements
 from tripp.resilience.kernel import (
     FloatArray,
@@ -38,7 +36,9 @@ from tripp.resilience.kernel import (
     od_pairs,
 )
 from tripp.resilience.runner import Progress, dask_client, run_tasks
-from tripp.routing import Objective, RouteSettings
+from tripp.routing.route import Objective, RouteSettings
+from tripp.scenarios.compare import ScenarioNetwork
+from tripp.scenarios.exposure import demand_year_for
 
 #: Closures per Dask task.
 CLOSURES_PER_TASK = 16

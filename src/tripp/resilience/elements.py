@@ -20,7 +20,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # numpy is imported where used, so the CLI can import this module fast
-    from tripp.graph import Graph, IntArray
+    from tripp.graph.compile import Graph, IntArray
 
 
 class ElementKind(StrEnum):

@@ -9,7 +9,7 @@ reads every destination's end state; the time and money cost along each chosen p
 summed over the shortest-path trees by pointer doubling (no Python loop per O-D).
 
 Units: ``time_h`` in hours, ``cost_usd_per_teu`` in USD per TEU, generalised cost in USD
-per TEU (money + value of time × time). Routes are those :func:`tripp.routing.route` picks
+per TEU (money + value of time × time). Routes are those :func:`tripp.routing.route.route` picks
 for the same objective (a test checks the undisturbed case).
 """
 
@@ -22,8 +22,8 @@ import numpy.typing as npt
 
 from tripp.atlas.model import Atlas
 from tripp.errors import InputError, Problem
-from tripp.graph import Graph, IntArray
-from tripp.routing import Objective, RouteSettings
+from tripp.graph.compile import Graph, IntArray
+from tripp.routing.route import Objective, RouteSettings
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]

@@ -27,8 +27,8 @@ from pathlib import Path
 import numpy as np
 
 from tripp.atlas.model import Atlas
+from tripp.atlas.names import did_you_mean
 from tripp.errors import InputError, Problem
-from tripp.names import did_you_mean
 from tripp.resilience.kernel import FloatArray
 from tripp.units import FREIGHT_MODES
 

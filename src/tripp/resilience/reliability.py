@@ -22,16 +22,16 @@ from typing import Any
 
 import numpy as np
 
-from tripp.compare import ScenarioNetwork
 from tripp.errors import InputError, Problem, TrippError
-from tripp.exposure import demand_year_for
 from tripp.resilience.kernel import RoutingKernel, build_kernel, check_objective, od_pairs
 from tripp.resilience.params import ReliabilityParams, load_params
 from tripp.resilience.runner import Progress, dask_client, run_tasks
 from tripp.resilience.sampling import Sampler, sample_range
 from tripp.resilience.stats import probability_with_se, summarise
 from tripp.resilience.store import SweepStore
-from tripp.routing import Objective, RouteSettings
+from tripp.routing.route import Objective, RouteSettings
+from tripp.scenarios.compare import ScenarioNetwork
+from tripp.scenarios.exposure import demand_year_for
 
 #: Samples per task and per chunk file (part of the run spec).
 CHUNK_SAMPLES = 250

@@ -7,10 +7,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from tripp.atlas.countries import country_hint, is_country
 from tripp.atlas.model import Atlas
-from tripp.countries import country_hint, is_country
+from tripp.atlas.names import did_you_mean
 from tripp.errors import InputError, Problem
-from tripp.names import did_you_mean
 from tripp.scenarios.model import (
     OPEN_CLOSE_KINDS,
     SELECTOR_KINDS,

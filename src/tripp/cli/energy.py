@@ -1,0 +1,166 @@
+"""The ``tripp energy`` command: gas and power flows under a scenario.
+
+Wire it into a Typer app with :func:`register`. PyPSA and pandas are imported only when
+the command runs, so importing this module (and ``tripp route``) stays fast.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from tripp.cli.common import TableFormat, handle_errors
+from tripp.energy.settings import Carrier, MissingCapacity
+
+if TYPE_CHECKING:
+    from tripp.energy.result import EnergyResult
+
+__all__ = ["register"]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``energy`` command to ``app``."""
+    app.command("energy")(energy_command)
+
+
+@handle_errors
+def energy_command(
+    scenario: Annotated[str, typer.Argument(help="Scenario name (`tripp scenario list`) or file.")],
+    carrier: Annotated[Carrier, typer.Option(help="gas, power or all.")] = Carrier.ALL,
+    year: Annotated[
+        int | None,
+        typer.Option(help="Energy data and network as in this year (default: the scenario's)."),
+    ] = None,
+    missing_capacity: Annotated[
+        MissingCapacity,
+        typer.Option(
+            help="A link without capacity: 'error', or 'unbounded' (listed as an assumption)."
+        ),
+    ] = MissingCapacity.ERROR,
+    atlas: Annotated[
+        Path | None, typer.Option("--atlas", help="Atlas folder (default: the embedded atlas).")
+    ] = None,
+    format: Annotated[
+        TableFormat, typer.Option("--format", help="table or json.")
+    ] = TableFormat.TABLE,
+) -> None:
+    """Least-cost gas and power flows: utilisation per line, unmet demand per region,
+    total cost, and each demand's dependency on supplier and transit countries.
+
+    Exits 2 on bad input (e.g. a link without capacity), 4 if the LP is not solved.
+    """
+    result = _run(scenario, carrier, year, missing_capacity, atlas)
+    if format is TableFormat.JSON:
+        from tripp.cli.common import emit_json
+
+        emit_json(result.to_dict())
+    else:
+        _print(result)
+
+
+def _run(
+    scenario: str,
+    carrier: Carrier,
+    year: int | None,
+    missing_capacity: MissingCapacity,
+    folder: Path | None,
+) -> EnergyResult:
+    from tripp.atlas.io import load_atlas
+    from tripp.energy.api import solve_energy
+    from tripp.energy.settings import EnergySettings
+    from tripp.scenarios import apply_scenario, load_scenario
+
+    for name in ("linopy", "pypsa"):  # their progress lines are not ours to print
+        logging.getLogger(name).setLevel(logging.WARNING)
+    base = load_atlas(folder)
+    chosen = load_scenario(scenario, base)
+    return solve_energy(
+        apply_scenario(base, chosen),
+        year=chosen.year if year is None else year,
+        carrier=carrier,
+        settings=EnergySettings(missing_capacity=missing_capacity),
+        scenario=chosen.name,
+    )
+
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:,.{digits}f}"
+
+
+def _shares(shares: dict[str, float]) -> str:
+    return ", ".join(f"{k} {v:.0%}" for k, v in shares.items()) or "—"
+
+
+def _print(result: EnergyResult) -> None:
+    from rich.table import Table
+
+    from tripp.cli.display import console
+
+    out = console()
+    out.print(
+        f"[bold]energy {result.scenario}[/bold] ({result.year}, {result.carrier}): "
+        f"total cost USD {result.total_cost_usd:,.0f} "
+        f"(supply {result.cost_usd['supply']:,.0f}, transport {result.cost_usd['transport']:,.0f}, "
+        f"unmet {result.cost_usd['unmet']:,.0f})"
+    )
+    links = Table(title="links (per year)")
+    for column in (
+        "link",
+        "carrier",
+        "from → to",
+        "unit",
+        "capacity",
+        "forward",
+        "backward",
+        "use",
+    ):
+        links.add_column(column)
+    for row in result.links:
+        links.add_row(
+            row["link_id"],
+            row["carrier"],
+            f"{row['from_node']} → {row['to_node']}",
+            row["unit"],
+            _fmt(row["capacity"]),
+            _fmt(row["flow_forward"]),
+            _fmt(row["flow_backward"]),
+            "—" if row["utilisation"] is None else f"{row['utilisation']:.0%}",
+        )
+    out.print(links)
+    demands = Table(title="demand, unmet and dependency (shares of demand)")
+    for column in (
+        "region",
+        "node",
+        "carrier",
+        "unit",
+        "demand",
+        "unmet",
+        "supplier countries",
+        "transit",
+    ):
+        demands.add_column(column)
+    for d in result.demands:
+        demands.add_row(
+            f"{d['region']} ({d['country']})",
+            d["node_id"] + (" (swap)" if d["role"] == "swap" else ""),
+            d["carrier"],
+            d["unit"],
+            _fmt(d["demand"]),
+            _fmt(d["unmet"]),
+            _shares(d["by_supplier_country"]),
+            _shares(d["by_transit_country"]),
+        )
+    out.print(demands)
+    for swap in result.swaps:
+        out.print(
+            f"swap: {swap['power_delivered_gwh_per_year']:,.1f} GWh delivered at "
+            f"{swap['power_node']} for {swap['gas_received_mcm_per_year']:,.1f} mcm at "
+            f"{swap['gas_node']} ({swap['gwh_per_mcm']} GWh/mcm)"
+        )
+    for note in result.assumptions:
+        out.print(f"[yellow]assumption:[/yellow] {note}")
+    for note in result.skipped:
+        out.print(f"skipped: {note}")

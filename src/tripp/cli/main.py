@@ -1,0 +1,327 @@
+"""The ``tripp`` command line: thin wrappers that parse options, call the API and print.
+
+Every command has ``--format table|json`` (and ``geojson`` where there is geometry).
+Errors print one line per problem on stderr and exit non-zero without a traceback:
+2 bad input, 3 no route, 4 not converged.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from tripp.cli.common import (
+    AtlasOption,
+    Format,
+    FormatOption,
+    emit_json,
+    handle_errors,
+    split_list,
+)
+from tripp.errors import InputError, Problem
+
+app = typer.Typer(
+    name="tripp",
+    help="Routes, scenarios and flows on the TRIPP corridor and the routes around it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+atlas_app = typer.Typer(
+    help="Inspect the atlas: check, map, describe, dictionary.", no_args_is_help=True
+)
+app.add_typer(atlas_app, name="atlas")
+
+
+ScenarioOption = Annotated[
+    str | None,
+    typer.Option("--scenario", help="Scenario name (see `tripp scenario list`) or TOML file."),
+]
+
+
+def _load(atlas: Path | None, scenario: str | None = None) -> Any:
+    """The atlas in ``atlas`` (default: embedded), with ``scenario`` applied if given."""
+    return _load_with_year(atlas, scenario)[0]
+
+
+def _load_with_year(atlas: Path | None, scenario: str | None) -> tuple[Any, int | None]:
+    """The atlas with ``scenario`` applied, and the scenario's year (None without one)."""
+    from tripp.atlas.io import load_atlas
+
+    loaded = load_atlas(atlas)
+    if scenario is None:
+        return loaded, None
+    from tripp.scenarios import apply_scenario, load_scenario
+
+    chosen = load_scenario(scenario, loaded)
+    return apply_scenario(loaded, chosen), chosen.year
+
+
+@app.command()
+@handle_errors
+def route(
+    origin: Annotated[str, typer.Argument(help="Start: node id or place name.")],
+    destination: Annotated[str, typer.Argument(help="End: node id or place name.")],
+    via: Annotated[
+        list[str] | None, typer.Option(help="Pass through this place (repeatable).")
+    ] = None,
+    avoid_country: Annotated[
+        list[str] | None, typer.Option(help="ISO codes of countries not to cross, comma-separated.")
+    ] = None,
+    avoid_node: Annotated[
+        list[str] | None, typer.Option(help="Places not to pass, comma-separated.")
+    ] = None,
+    modes: Annotated[
+        str | None,
+        typer.Option(help="Modes allowed, comma-separated: rail,road,ferry,sea (default all)."),
+    ] = None,
+    year: Annotated[int | None, typer.Option(help="Network as in this year.")] = None,
+    objective: Annotated[str, typer.Option(help="time, cost, distance or generalized.")] = "time",
+    alternatives: Annotated[int, typer.Option(help="Number of distinct routes.")] = 1,
+    vot_usd_per_teu_h: Annotated[
+        float, typer.Option(help="Value of time for the generalized objective, USD per TEU-hour.")
+    ] = 1.0,
+    atlas: AtlasOption = None,
+    scenario: ScenarioOption = None,
+    format: FormatOption = Format.TABLE,
+) -> None:
+    """Best route(s) from ORIGIN to DESTINATION with days, dollars, borders and gauge changes."""
+    from tripp.graph.compile import compile_graph
+    from tripp.routing.route import RouteSettings
+    from tripp.routing.route import route as find_route
+
+    if vot_usd_per_teu_h < 0:
+        raise InputError(Problem("--vot-usd-per-teu-h", "is negative", "give a value ≥ 0"))
+    loaded, scenario_year = _load_with_year(atlas, scenario)
+    graph = compile_graph(loaded)
+    if year is None:
+        year = scenario_year
+    result = find_route(
+        graph,
+        origin,
+        destination,
+        via=split_list(via),
+        avoid_countries=split_list(avoid_country),
+        avoid_nodes=split_list(avoid_node),
+        modes=split_list([modes]) if modes else None,
+        year=year,
+        objective=objective,
+        alternatives=alternatives,
+        settings=RouteSettings(vot_usd_per_teu_h=vot_usd_per_teu_h),
+    )
+    if format is Format.JSON:
+        emit_json(result.to_dict())
+    elif format is Format.GEOJSON:
+        emit_json(result.to_geojson())
+    else:
+        from tripp.cli.display import print_routes
+
+        print_routes(result)
+
+
+@app.command()
+@handle_errors
+def nodes(
+    country: Annotated[str | None, typer.Option(help="Only this country (ISO code).")] = None,
+    kind: Annotated[str | None, typer.Option(help="Only this kind, e.g. port.")] = None,
+    atlas: AtlasOption = None,
+    scenario: ScenarioOption = None,
+    format: FormatOption = Format.TABLE,
+) -> None:
+    """List the atlas's places, optionally filtered by country and kind."""
+    from tripp.atlas.listing import filter_nodes, nodes_geojson, print_rows
+
+    rows = filter_nodes(_load(atlas, scenario), country=country, kind=kind)
+    if format is Format.JSON:
+        emit_json([_as_dict(r) for r in rows])
+    elif format is Format.GEOJSON:
+        emit_json(nodes_geojson(rows))
+    else:
+        print_rows("nodes", rows)
+
+
+@app.command()
+@handle_errors
+def links(
+    country: Annotated[str | None, typer.Option(help="Only links in this country.")] = None,
+    mode: Annotated[str | None, typer.Option(help="Only this mode.")] = None,
+    status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
+    corridor: Annotated[
+        str | None, typer.Option(help="Only links tagged with this corridor, e.g. TRIPP.")
+    ] = None,
+    atlas: AtlasOption = None,
+    scenario: ScenarioOption = None,
+    format: FormatOption = Format.TABLE,
+) -> None:
+    """List the atlas's links, optionally filtered by country, mode, status and corridor."""
+    from tripp.atlas.listing import filter_links, links_geojson, print_rows
+
+    loaded = _load(atlas, scenario)
+    rows = filter_links(loaded, country=country, mode=mode, status=status, corridor=corridor)
+    if format is Format.JSON:
+        emit_json([_as_dict(r) for r in rows])
+    elif format is Format.GEOJSON:
+        emit_json(links_geojson(loaded, rows))
+    else:
+        print_rows("links", rows)
+
+
+def _as_dict(row: Any) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(row).items()}
+
+
+@app.command()
+@handle_errors
+def validate(
+    folder: Annotated[Path | None, typer.Argument(help="Atlas folder (default: embedded).")] = None,
+    scenario: ScenarioOption = None,
+    format: FormatOption = Format.TABLE,
+) -> None:
+    """Check every table of an atlas folder; list every problem (exit 2) or say it is valid."""
+    try:
+        loaded = _load(folder, scenario)
+    except InputError as error:
+        if format is Format.JSON:
+            emit_json({"valid": False, "problems": [p.to_dict() for p in error.problems]})
+        else:
+            for problem in error.problems:
+                typer.echo(str(problem), err=True)
+            typer.echo(f"{len(error.problems)} problem(s) found", err=True)
+        raise typer.Exit(error.exit_code) from None
+    counts = {
+        name: len(getattr(loaded, name))
+        for name in (
+            "nodes",
+            "links",
+            "crossings",
+            "transfers",
+            "tariffs",
+            "sources",
+            "energy",
+            "demand",
+        )
+    }
+    if format is Format.JSON:
+        emit_json({"valid": True, "folder": str(loaded.folder), "counts": counts})
+    else:
+        shown = ", ".join(f"{n} {k}" for k, n in counts.items())
+        typer.echo(f"valid: {loaded.folder} ({shown})")
+
+
+@atlas_app.command("check")
+@handle_errors
+def atlas_check(
+    journeys: Annotated[
+        Path | None, typer.Option(help="Reference journeys CSV (default: the shipped one).")
+    ] = None,
+    atlas: AtlasOption = None,
+    scenario: ScenarioOption = None,
+    format: FormatOption = Format.TABLE,
+) -> None:
+    """Route published reference journeys and print model against publication.
+
+    Exits 1 when any journey falls outside its published range.
+    """
+    from tripp.graph.compile import compile_graph
+    from tripp.routing.plausibility import (
+        default_journeys_file,
+        load_journeys,
+        print_checks,
+        run_checks,
+    )
+
+    loaded = _load(atlas, scenario)
+    results = run_checks(
+        compile_graph(loaded), load_journeys(journeys or default_journeys_file(), loaded)
+    )
+    if format is Format.JSON:
+        emit_json(
+            {
+                "checks": [r.to_dict() for r in results],
+                "within": sum(r.within for r in results),
+                "total": len(results),
+            }
+        )
+    else:
+        print_checks(results)
+    if not all(r.within for r in results):
+        raise typer.Exit(1)
+
+
+@atlas_app.command("map")
+@handle_errors
+def atlas_map(
+    out: Annotated[Path, typer.Option("--out", help="Image file: .png, .svg or .pdf.")],
+    year: Annotated[int | None, typer.Option(help="Draw the network as in this year.")] = None,
+    highlight: Annotated[
+        str, typer.Option(help="Corridor tag to highlight ('' for none).")
+    ] = "TRIPP",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    atlas: AtlasOption = None,
+    scenario: ScenarioOption = None,
+) -> None:
+    """Draw the network by mode and status on country outlines, TRIPP highlighted."""
+    from tripp.report.atlas_map import draw_atlas_map
+
+    loaded, scenario_year = _load_with_year(atlas, scenario)
+    path = draw_atlas_map(
+        loaded, out, year=scenario_year if year is None else year, force=force, highlight=highlight
+    )
+    typer.echo(f"wrote {path}")
+
+
+@atlas_app.command("describe")
+@handle_errors
+def atlas_describe(
+    atlas: AtlasOption = None,
+    scenario: ScenarioOption = None,
+    format: FormatOption = Format.TABLE,
+) -> None:
+    """Counts by country, mode and status, and the share of estimated figures."""
+    from tripp.atlas.describe import describe_atlas, print_description
+
+    data = describe_atlas(_load(atlas, scenario))
+    if format is Format.JSON:
+        emit_json(data)
+    else:
+        print_description(data)
+
+
+@atlas_app.command("dictionary")
+@handle_errors
+def atlas_dictionary() -> None:
+    """Print the data dictionary generated from the column registry (Markdown)."""
+    from tripp.atlas.schema import data_dictionary
+
+    typer.echo(data_dictionary())
+
+
+def main() -> None:
+    """Console-script entry point: warnings and errors only on stderr (libraries such as
+    PyPSA would otherwise turn the root logger to INFO), then the command."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app()
+
+
+def _register_more() -> None:
+    from tripp.cli.assign import register as register_assign
+    from tripp.cli.energy import register as register_energy
+    from tripp.cli.freight import register as register_freight
+    from tripp.cli.resilience import register as register_resilience
+    from tripp.cli.scenarios import register
+    from tripp.cli.serve import register as register_serve
+
+    register(app)
+    register_assign(app)
+    register_freight(app)
+    register_energy(app)
+    register_resilience(app)
+    register_serve(app)
+
+
+_register_more()

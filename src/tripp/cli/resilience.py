@@ -1,0 +1,247 @@
+"""The ``tripp criticality`` and ``tripp reliability`` commands; wire them with :func:`register`.
+
+Both run on Dask: a local cluster of ``--workers`` processes by default, or the running
+cluster at ``--scheduler tcp://HOST:PORT``. A Rich progress bar on stderr follows the tasks;
+results go to stdout (``--format``) and, with ``--out DIR``, to files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from tripp.cli.common import AtlasOption, Format, emit_json, handle_errors
+from tripp.errors import InputError, Problem
+from tripp.resilience.elements import ElementKind
+from tripp.resilience.runner import check_cluster_options
+
+__all__ = ["register"]
+
+WorkersOption = Annotated[
+    int | None,
+    typer.Option("--workers", help="Local cluster size in processes (default: CPU cores)."),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option("--scheduler", help="Run on the Dask cluster at tcp://HOST:PORT instead."),
+]
+ObjectiveOption = Annotated[
+    str, typer.Option("--objective", help="What routes minimise: time, cost or generalized.")
+]
+VotOption = Annotated[
+    float,
+    typer.Option(
+        "--vot-usd-per-teu-h", help="Value of time in the generalised cost, USD per TEU-hour."
+    ),
+]
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``criticality`` and ``reliability`` to ``app``."""
+    app.command("criticality")(criticality_command)
+    app.command("reliability")(reliability_command)
+
+
+def _network(atlas: Path | None, scenario: str):  # type: ignore[no-untyped-def]
+    from tripp.atlas.io import load_atlas
+    from tripp.scenarios.compare import scenario_network
+
+    return scenario_network(load_atlas(atlas), scenario)
+
+
+def _settings(vot_usd_per_teu_h: float):  # type: ignore[no-untyped-def]
+    from tripp.routing.route import RouteSettings
+
+    if vot_usd_per_teu_h < 0:
+        raise InputError(Problem("--vot-usd-per-teu-h", "is negative", "give a value ≥ 0"))
+    return RouteSettings(vot_usd_per_teu_h=vot_usd_per_teu_h)
+
+
+@handle_errors
+def criticality_command(
+    scenario: Annotated[str, typer.Argument(help="Scenario name or TOML file.")],
+    elements: Annotated[
+        ElementKind,
+        typer.Option(help="What to close: links, nodes, crossings, countries or energy."),
+    ] = ElementKind.LINKS,
+    k: Annotated[int, typer.Option("--k", help="1: single closures; 2: pairs of the top N.")] = 1,
+    top: Annotated[int, typer.Option(help="Closures shown (and, for --k 2, paired).")] = 10,
+    objective: ObjectiveOption = "generalized",
+    vot_usd_per_teu_h: VotOption = 1.0,
+    t_per_teu: Annotated[
+        float, typer.Option("--t-per-teu", help="Tonnes per TEU to weight costs by tonnes.")
+    ] = 10.0,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for criticality.json, .csv and .geojson.")
+    ] = None,
+    atlas: AtlasOption = None,
+    format: Annotated[Format, typer.Option("--format", help="table, json or geojson.")] = (
+        Format.TABLE
+    ),
+) -> None:
+    """Close each element, re-route the scenario's demand, rank by unmet t and cost increase."""
+    from tripp.cli.resilience_output import print_criticality, progress_bar, write_criticality
+    from tripp.report.criticality_layer import criticality_geojson
+    from tripp.resilience.criticality import criticality
+
+    check_cluster_options(workers, scheduler)
+    network = _network(atlas, scenario)
+    if elements is ElementKind.ENERGY:
+        _energy_criticality(network, k, top, workers, scheduler, format, out)
+        return
+    with progress_bar() as progress:
+        result = criticality(
+            network,
+            elements=elements,
+            k=k,
+            top=top,
+            objective=objective,
+            settings=_settings(vot_usd_per_teu_h),
+            t_per_teu=t_per_teu,
+            workers=workers,
+            scheduler=scheduler,
+            progress=progress,
+        )
+    if format is Format.JSON:
+        emit_json(result.to_dict())
+    elif format is Format.GEOJSON:
+        emit_json(criticality_geojson(result, network.atlas))
+    else:
+        print_criticality(result)
+    if out is not None:
+        for path in write_criticality(result, network.atlas, out):
+            typer.echo(f"wrote {path}", err=True)
+
+
+def _energy_criticality(
+    network: Any,
+    k: int,
+    top: int,
+    workers: int | None,
+    scheduler: str | None,
+    format: Format,
+    out: Path | None,
+) -> None:
+    """Rank pipelines and power lines by the demand their closure leaves unmet."""
+    from tripp.resilience.energy_criticality import energy_criticality
+
+    problems = [
+        Problem(option, "does not apply to energy elements", fix)
+        for option, given, fix in (
+            ("--k", k != 1, "energy closures are ranked one at a time (--k 1)"),
+            (
+                "--workers/--scheduler",
+                workers is not None or scheduler is not None,
+                "energy solves run in this process; drop the option",
+            ),
+            (
+                "--format geojson/--out",
+                format is Format.GEOJSON or out is not None,
+                "use --format table or json",
+            ),
+        )
+        if given
+    ]
+    if problems:
+        raise InputError(problems)
+    result = energy_criticality(
+        network.atlas, scenario=network.scenario.name, year=network.scenario.year
+    )
+    if format is Format.JSON:
+        emit_json(result.to_dict(top))
+        return
+    from rich.table import Table
+
+    from tripp.cli.display import console
+
+    table = Table(
+        title=f"Criticality of energy links, {result.scenario} {result.year}: "
+        "unmet demand when each is closed"
+    )
+    for column in (
+        "rank",
+        "closed",
+        "mode",
+        "Δ unmet gas mcm/y",
+        "Δ unmet power GWh/y",
+        "Δ cost USD/y",
+        "demand cut at",
+    ):
+        table.add_column(column)
+    for rank, i in enumerate(result.impacts[:top], start=1):
+        table.add_row(
+            str(rank),
+            i.element_id,
+            i.mode,
+            f"{i.delta_unmet_gas_mcm_per_year:,.0f}",
+            f"{i.delta_unmet_power_gwh_per_year:,.0f}",
+            f"{i.delta_cost_usd_per_year:,.0f}",
+            ", ".join(i.regions_cut) or "—",
+        )
+    console().print(table)
+
+
+@handle_errors
+def reliability_command(
+    scenario: Annotated[str, typer.Argument(help="Scenario name or TOML file.")],
+    samples: Annotated[int, typer.Option(help="Number of disrupted networks to draw.")],
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same result).")],
+    params: Annotated[
+        Path | None,
+        typer.Option(help="Reliability parameter CSV (default: the shipped one)."),
+    ] = None,
+    objective: ObjectiveOption = "generalized",
+    vot_usd_per_teu_h: VotOption = 1.0,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    resume: Annotated[
+        Path | None, typer.Option(help="Continue the sweep in this folder (same options).")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Folder for the sweep: manifest, chunk files and results."),
+    ] = None,
+    atlas: AtlasOption = None,
+    format: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.TABLE,
+) -> None:
+    """P50/P90/P95 of time and cost and the chance of no route per O-D, under random
+    closures and border dwells, with standard errors."""
+    from tripp.cli.resilience_output import print_reliability, progress_bar, write_reliability
+    from tripp.resilience.params import load_params
+    from tripp.resilience.reliability import reliability
+
+    if format is Format.GEOJSON:
+        raise InputError(Problem("--format", "reliability has no geometry", "use table or json"))
+    if resume is not None and out is not None and resume.resolve() != out.resolve():
+        raise InputError(
+            Problem("--out", "differs from --resume", "a resumed sweep writes to its own folder")
+        )
+    check_cluster_options(workers, scheduler)
+    folder = resume or out
+    network = _network(atlas, scenario)
+    loaded = load_params(params, network.atlas)
+    with progress_bar() as progress:
+        result = reliability(
+            network,
+            samples=samples,
+            seed=seed,
+            params=loaded,
+            objective=objective,
+            settings=_settings(vot_usd_per_teu_h),
+            workers=workers,
+            scheduler=scheduler,
+            folder=folder,
+            resume=resume is not None,
+            progress=progress,
+        )
+    if format is Format.JSON:
+        emit_json(result.to_dict())
+    else:
+        print_reliability(result)
+    if folder is not None:
+        for path in write_reliability(result, folder):
+            typer.echo(f"wrote {path}", err=True)

@@ -1,0 +1,144 @@
+"""Files and terminal tables for the resilience commands (only the CLI calls this module)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tripp.atlas.model import Atlas
+from tripp.report.criticality_layer import criticality_geojson
+from tripp.resilience.criticality import CriticalityResult
+from tripp.resilience.reliability import ReliabilityResult
+from tripp.resilience.store import write_text_atomic
+
+
+def _csv_text(rows: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _json_text(data: object) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_criticality(result: CriticalityResult, atlas: Atlas, folder: Path) -> list[Path]:
+    """Write ``criticality.json``, ``.csv`` and ``.geojson`` into ``folder`` (atomically)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for impact in result.impacts:
+        row = impact.to_dict()
+        row["elements"] = "+".join(row["elements"])
+        row["labels"] = " + ".join(row["labels"])
+        rows.append(row)
+    files = {
+        "criticality.json": _json_text(result.to_dict()),
+        "criticality.csv": _csv_text(rows),
+        "criticality.geojson": _json_text(criticality_geojson(result, atlas)),
+    }
+    for name, text in files.items():
+        write_text_atomic(folder / name, text)
+    return [folder / name for name in files]
+
+
+def write_reliability(result: ReliabilityResult, folder: Path) -> list[Path]:
+    """Write ``reliability.json`` and ``reliability.csv`` into ``folder`` (atomically)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {
+        "reliability.json": _json_text(result.to_dict()),
+        "reliability.csv": _csv_text(result.rows()),
+    }
+    for name, text in files.items():
+        write_text_atomic(folder / name, text)
+    return [folder / name for name in files]
+
+
+def _number(value: float | None, digits: int = 1) -> str:
+    return "no route" if value is None else f"{value:,.{digits}f}"
+
+
+def _with_se(stats: dict[str, float | None], label: str) -> str:
+    se = stats[f"{label}_se"]
+    return _number(stats[label]) + ("" if se is None else f" ± {se:,.1f}")
+
+
+def print_criticality(result: CriticalityResult) -> None:
+    """The ranking as a Rich table."""
+    from rich.table import Table
+
+    from tripp.cli.display import console
+
+    spec = result.spec
+    table = Table(
+        title=f"Criticality of {spec['elements']} (k={spec['k']}), {spec['scenario']} "
+        f"{spec['year']}, demand {spec['demand_year']}, objective {spec['objective']}"
+    )
+    for name in ("rank", "closed", "unmet t/yr", "Δ gen. cost USD/yr", "Δ time h", "cost rank"):
+        table.add_column(name, justify="left" if name == "closed" else "right")
+    for impact in result.impacts:
+        table.add_row(
+            str(impact.rank),
+            "\n".join(f"{e.element_id} ({e.label})" for e in impact.elements),
+            _number(impact.unmet_t_per_year, 0),
+            _number(impact.delta_generalized_usd_per_year, 0),
+            "—" if impact.delta_time_h_mean is None else f"{impact.delta_time_h_mean:+.1f}",
+            str(impact.rank_by_cost),
+        )
+    out = console()
+    out.print(table)
+    base = result.base
+    out.print(
+        f"{result.closed} closures; base: {base['od_pairs']} O-D pairs, "
+        f"{base['t_per_year']:,.0f} t/yr ({base['unrouted_t_per_year']:,.0f} without a route), "
+        f"generalised cost {base['generalized_usd_per_year']:,.0f} USD/yr"
+    )
+
+
+def print_reliability(result: ReliabilityResult) -> None:
+    """Per O-D quantiles and no-route probability as a Rich table."""
+    from rich.table import Table
+
+    from tripp.cli.display import console
+
+    spec = result.spec
+    table = Table(
+        title=f"Reliability, {spec['scenario']} {spec['year']} (demand {spec['demand_year']}), "
+        f"{spec['samples']:,} samples, seed {spec['seed']}, objective {spec['objective']}"
+    )
+    columns = ("O-D", "time P50 h", "time P90 h", "time P95 h", "cost P50 USD/TEU")
+    for name in (*columns, "cost P90 USD/TEU", "P(no route)"):
+        table.add_column(name, justify="left" if name == "O-D" else "right")
+    for od in result.ods:
+        time_h, cost = od["time_h"], od["cost_usd_per_teu"]
+        table.add_row(
+            f"{od['origin']} → {od['destination']}",
+            *(_with_se(time_h, q) for q in ("p50", "p90", "p95")),
+            *(_with_se(cost, q) for q in ("p50", "p90")),
+            f"{od['p_no_route']:.3f} ± {od['p_no_route_se']:.3f}",
+        )
+    console().print(table)
+
+
+@contextmanager
+def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
+    """A Rich progress bar on stderr, fed by a ``(what, done, total)`` callback."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    tasks: dict[str, Any] = {}
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+
+        def update(what: str, done: int, total: int) -> None:
+            if what not in tasks:
+                tasks[what] = bar.add_task(what, total=total)
+            bar.update(tasks[what], completed=done, total=total)
+
+        yield update

@@ -1,0 +1,220 @@
+"""Ranked distinct routes: Yen's k-shortest-paths algorithm over physical links.
+
+A deviation ("spur") must leave by another physical link, not merely another transfer,
+and accepted routes differ from every better one in at least ``min_difference`` of their
+length. The spur step, a shortest-path search per deviation point, runs in pure Python by
+default and in the Numba kernel :func:`tripp.graph.yen.spur_paths` once
+:func:`tripp.graph.paths.use_compiled_kernel` is on (the API server); both give the same
+candidates in the same order, so the same routes.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+
+from tripp.graph.compile import ARC_LINK, Graph, IntArray
+from tripp.graph.paths import compiled_kernel_enabled, shortest_path
+
+#: A path's physical links, and how many of them come before each of its positions.
+LinkSequence = tuple[tuple[int, ...], list[int]]
+
+
+@dataclass(frozen=True)
+class SearchGraph:
+    """The graph one query searches: CSR arrays, arc weights and the source and target."""
+
+    indptr: IntArray
+    head: IntArray
+    arc_ref: IntArray  # index of the graph arc, -1 for a via connector
+    weight: np.ndarray
+    source: int
+    target: int
+    n_base: int  # states per copy
+
+    def shortest(self, weight: np.ndarray, source: int) -> tuple[float, list[int]] | None:
+        """Cheapest arc sequence from ``source`` to the target under ``weight`` (or None)."""
+        return shortest_path(self.indptr, self.head, weight, source, self.target)
+
+
+@dataclass(frozen=True)
+class _Places:
+    """Per arc of a search graph: its physical link (-1 for none), tail state, and the
+    places (node per graph copy) it leaves and enters; as lists, the link and the length
+    (km) of each arc, for the per-route loops."""
+
+    link_of: IntArray
+    tails: IntArray
+    state_place: IntArray
+    head_place: IntArray
+    n_places: int
+    link_list: list[int]
+    km_list: list[float]
+
+    @classmethod
+    def of(cls, graph: Graph, search: SearchGraph) -> _Places:
+        """The places of ``search``; kept on the graph when it is the graph itself."""
+        if len(search.indptr) - 1 == graph.n_states:  # no via points: the compiled graph
+            return graph.memo("places", None, lambda: cls._build(graph, search))
+        return cls._build(graph, search)
+
+    @classmethod
+    def _build(cls, graph: Graph, search: SearchGraph) -> _Places:
+        ref = np.maximum(search.arc_ref, 0)
+        is_link = (search.arc_ref >= 0) & (graph.kind[ref] == ARC_LINK)
+        link_of = np.where(is_link, graph.link[ref], -1)
+        tails = np.repeat(np.arange(len(search.indptr) - 1), np.diff(search.indptr))
+        n_nodes = len(graph.node_ids)
+        state_place = graph.state_node[tails % search.n_base] + (tails // search.n_base) * n_nodes
+        head_place = (
+            graph.state_node[search.head % search.n_base] + (search.head // search.n_base) * n_nodes
+        )
+        n_places = int(max(state_place.max(initial=0), head_place.max(initial=0))) + 1
+        km = np.where(search.arc_ref >= 0, graph.distance_km[ref], 0.0)
+        return cls(link_of, tails, state_place, head_place, n_places, link_of.tolist(), km.tolist())
+
+    def link_ids(self, path: list[int] | IntArray) -> tuple[int, ...]:
+        """The path's physical links, in order."""
+        links = self.link_of[path]
+        return tuple(links[links >= 0].tolist())
+
+    def links(self, path: list[int]) -> LinkSequence:
+        """The path's physical links, and how many of them come before each position."""
+        is_link = self.link_of[path] >= 0
+        return self.link_ids(path), [0, *np.cumsum(is_link).tolist()]
+
+    def difference(self, path: list[int], other_links: set[int]) -> float:
+        """Share of ``path``'s length (km) on links outside ``other_links``."""
+        total = unshared = 0.0
+        for arc in path:
+            km = self.km_list[arc]
+            total += km
+            if self.link_list[arc] >= 0 and self.link_list[arc] not in other_links:
+                unshared += km
+        return unshared / total if total > 0 else 0.0
+
+
+def prepare_places(graph: Graph, search: SearchGraph) -> None:
+    """Make and keep the places of ``search`` now, if it is the compiled graph itself."""
+    _Places.of(graph, search)
+
+
+def k_shortest(graph: Graph, search: SearchGraph, k: int, min_difference: float) -> list[list[int]]:
+    """Up to ``k`` routes (arc lists, best first) that differ enough from each other."""
+    first = search.shortest(search.weight, search.source)
+    if first is None:
+        return []
+    if k == 1:
+        return [first[1]]
+    places = _Places.of(graph, search)
+    yen: list[list[int]] = [first[1]]
+    yen_links = [places.links(first[1])]
+    accepted: list[list[int]] = [first[1]]
+    accepted_links = [set(yen_links[0][0])]
+    candidates: list[tuple[float, int, list[int] | IntArray]] = []
+    seen = {yen_links[0][0]}
+    counter = 0
+    spurs = _spurs_compiled if compiled_kernel_enabled() else _spurs_python
+    while len(accepted) < k and len(yen) <= 10 * k:
+        for path in spurs(places, search, yen, yen_links):
+            path_links = places.link_ids(path)
+            if path_links in seen:
+                continue
+            seen.add(path_links)
+            counter += 1
+            cost = float(search.weight[path].sum())
+            heapq.heappush(candidates, (cost, counter, path))
+        if not candidates:
+            break
+        _, _, popped = heapq.heappop(candidates)
+        best = popped.tolist() if isinstance(popped, np.ndarray) else popped
+        yen.append(best)
+        yen_links.append(places.links(best))
+        if all(places.difference(best, other) >= min_difference for other in accepted_links):
+            accepted.append(best)
+            accepted_links.append(set(yen_links[-1][0]))
+    return accepted
+
+
+def spur_positions(places: _Places, last: list[int]) -> list[int]:
+    """Where a route may deviate: at the start and on arrival at each place (before the
+    transitions there), never after its last link."""
+    links_at = [i for i, a in enumerate(last) if places.link_list[a] >= 0]
+    return [0] + [j + 1 for j in links_at[:-1]]
+
+
+def _spurs_python(
+    places: _Places, search: SearchGraph, yen: list[list[int]], yen_links: list[LinkSequence]
+) -> list[list[int]]:
+    """Loop-free deviations of the last route in ``yen``, in order of deviation point."""
+    last = yen[-1]
+    last_links, last_before = yen_links[-1]
+    found = []
+    for i in spur_positions(places, last):
+        root = last[:i]
+        root_links = last_links[: last_before[i]]
+        weight = search.weight.copy()
+        spur_place = places.state_place[last[i]]
+        at_spur = places.state_place == spur_place
+        # the next link of every earlier route with this root is closed at the spur place
+        for path, (links, before) in zip(yen, yen_links, strict=True):
+            in_root = before[min(i, len(path))]
+            if in_root < len(links) and links[:in_root] == root_links:
+                weight[(places.link_of == links[in_root]) & at_spur] = np.inf
+        # and the root's places cannot be entered again
+        root_places = set(places.state_place[root].tolist()) - {spur_place}
+        if root_places:
+            in_root_place = np.zeros(places.n_places, dtype=bool)
+            in_root_place[list(root_places)] = True
+            weight[in_root_place[places.head_place]] = np.inf
+        spur = search.shortest(weight, int(places.tails[last[i]]))
+        if spur is None:
+            continue
+        path = root + spur[1]
+        if not _has_loop(places.state_place[path]):
+            found.append(path)
+    return found
+
+
+def _spurs_compiled(
+    places: _Places, search: SearchGraph, yen: list[list[int]], yen_links: list[LinkSequence]
+) -> list[IntArray]:
+    """What :func:`_spurs_python` returns, computed by the Numba kernel (as arrays: most
+    candidates are only indexed with, never become routes)."""
+    from tripp.graph.yen import spur_paths
+
+    def flat(rows: list[list[int]] | list[tuple[int, ...]]) -> tuple[IntArray, IntArray]:
+        lengths = [len(row) for row in rows]
+        values = np.array(list(itertools.chain.from_iterable(rows)), dtype=np.int64)
+        return values, np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+
+    link_values, link_ptr = flat([links for links, _ in yen_links])
+    before_values, before_ptr = flat([before for _, before in yen_links])
+    last = yen[-1]
+    values, ptr = spur_paths(
+        np.asarray(last, dtype=np.int64),
+        np.asarray(spur_positions(places, last), dtype=np.int64),
+        link_values,
+        link_ptr,
+        before_values,
+        before_ptr,
+        places.link_of,
+        places.state_place,
+        places.head_place,
+        places.tails,
+        places.n_places,
+        search.indptr,
+        search.head,
+        np.ascontiguousarray(search.weight, dtype=np.float64),
+        search.target,
+    )
+    return [values[a:b] for a, b in itertools.pairwise(ptr.tolist())]
+
+
+def _has_loop(places: np.ndarray) -> bool:
+    """True when a route leaves a place and comes back to it later."""
+    runs = places[np.concatenate(([True], places[1:] != places[:-1]))]
+    return len(np.unique(runs)) < len(runs)

@@ -1,0 +1,238 @@
+"""``tripp atlas check``: route published reference journeys and compare with the sources.
+
+Each row of ``data/reference/journeys.csv`` names a journey (origin, destination, optional
+via points, modes, countries to avoid, year), a metric (``distance_km``, ``time_h``,
+``time_days`` or ``dwell_h`` — the border dwell along the route) and the published range
+``low``–``high`` with its sources. The check routes the journey with the objective that
+fits the metric (distance for lengths, time otherwise) and reports model against
+publication.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from tripp.atlas.lookup import find_node
+from tripp.atlas.model import Atlas
+from tripp.errors import InputError, NoRouteError, Problem
+from tripp.graph.compile import Graph
+from tripp.routing.result import Route
+from tripp.routing.route import route
+
+METRICS = ("distance_km", "time_h", "time_days", "dwell_h")
+COLUMNS = (
+    "check_id",
+    "description",
+    "origin",
+    "destination",
+    "via",
+    "modes",
+    "avoid_countries",
+    "year",
+    "metric",
+    "low",
+    "high",
+    "source_ids",
+    "note",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Journey:
+    """A published reference journey and its range."""
+
+    check_id: str
+    description: str
+    origin: str
+    destination: str
+    via: tuple[str, ...]
+    modes: tuple[str, ...]
+    avoid_countries: tuple[str, ...]
+    year: int
+    metric: str
+    low: float
+    high: float
+    source_ids: tuple[str, ...]
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """Model against publication for one journey."""
+
+    journey: Journey
+    model: float | None  # None: no route
+    within: bool
+    sources: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready mapping."""
+        j = self.journey
+        return {
+            "check_id": j.check_id,
+            "description": j.description,
+            "metric": j.metric,
+            "model": None if self.model is None else round(self.model, 2),
+            "low": j.low,
+            "high": j.high,
+            "within": self.within,
+            "sources": list(self.sources),
+            "note": j.note,
+        }
+
+
+def default_journeys_file() -> Path:
+    """The reference journeys shipped with the atlas."""
+    return Path(str(resources.files("tripp") / "data" / "reference" / "journeys.csv"))
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in text.split(";") if item.strip())
+
+
+def load_journeys(file: Path, atlas: Atlas) -> list[Journey]:
+    """Read and check the journeys file against the atlas; all problems at once."""
+    problems: list[Problem] = []
+    journeys: list[Journey] = []
+    where = file.name
+    if not file.exists():
+        raise InputError(Problem(str(file), "journeys file not found", "give an existing file"))
+    with file.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise InputError(
+                Problem(
+                    where,
+                    f"missing columns {', '.join(missing)}",
+                    f"use the header {','.join(COLUMNS)}",
+                    1,
+                )
+            )
+        for raw in reader:
+            line = reader.line_num
+            row = {k: (v or "").strip() for k, v in raw.items() if k}
+            try:
+                low, high, year = float(row["low"]), float(row["high"]), int(row["year"])
+            except ValueError:
+                problems.append(
+                    Problem(where, "low, high or year is not a number", "give numbers", line, "low")
+                )
+                continue
+            if row["metric"] not in METRICS:
+                problems.append(
+                    Problem(
+                        where,
+                        f"unknown metric '{row['metric']}'",
+                        f"use one of {', '.join(METRICS)}",
+                        line,
+                        "metric",
+                    )
+                )
+            if low > high:
+                problems.append(Problem(where, "low is above high", "swap them", line, "low"))
+            for source in _split(row["source_ids"]):
+                if source not in {s.source_id for s in atlas.sources}:
+                    problems.append(
+                        Problem(
+                            where,
+                            f"unknown source '{source}'",
+                            "add it to sources.csv",
+                            line,
+                            "source_ids",
+                        )
+                    )
+            for column in ("origin", "destination"):
+                try:
+                    find_node(atlas, row[column], option=column)
+                except InputError as error:
+                    problems.extend(
+                        Problem(where, p.problem, p.fix, line, column) for p in error.problems
+                    )
+            journeys.append(
+                Journey(
+                    row["check_id"],
+                    row["description"],
+                    row["origin"],
+                    row["destination"],
+                    _split(row["via"]),
+                    _split(row["modes"]),
+                    _split(row["avoid_countries"]),
+                    year,
+                    row["metric"],
+                    low,
+                    high,
+                    _split(row["source_ids"]),
+                    row["note"],
+                )
+            )
+    if problems:
+        raise InputError(problems)
+    return journeys
+
+
+def _measure(best: Route, metric: str) -> float:
+    if metric == "distance_km":
+        return best.distance_km
+    if metric == "time_h":
+        return best.time_h
+    if metric == "time_days":
+        return best.time_h / 24.0
+    return sum(b.dwell_h for b in best.border_crossings)
+
+
+def run_checks(graph: Graph, journeys: list[Journey]) -> list[CheckResult]:
+    """Route every journey and compare the model's figure with the published range."""
+    atlas = graph.atlas
+    results = []
+    for j in journeys:
+        objective = "distance" if j.metric == "distance_km" else "time"
+        try:
+            best = route(
+                graph,
+                j.origin,
+                j.destination,
+                via=j.via,
+                modes=j.modes or None,
+                avoid_countries=j.avoid_countries,
+                year=j.year,
+                objective=objective,
+            ).routes[0]
+            value: float | None = _measure(best, j.metric)
+        except NoRouteError:
+            value = None
+        within = value is not None and j.low <= value <= j.high
+        sources = tuple(
+            f"{s.publisher}: {s.url}" for s in atlas.sources if s.source_id in j.source_ids
+        )
+        results.append(CheckResult(j, value, within, sources))
+    return results
+
+
+def print_checks(results: list[CheckResult]) -> None:
+    """Rich table of model against publication."""
+    from rich.table import Table
+
+    from tripp.cli.display import console
+
+    table = Table(title="Atlas plausibility: model vs publication")
+    for column in ("check", "metric", "model", "published", "ok", "source"):
+        table.add_column(column)
+    for r in results:
+        j = r.journey
+        model = "no route" if r.model is None else f"{r.model:,.1f}"
+        table.add_row(
+            f"{j.check_id}\n{j.description}",
+            j.metric,
+            model,
+            f"{j.low:,.1f} – {j.high:,.1f}",
+            "yes" if r.within else "[red]NO[/red]",
+            "\n".join(r.sources),
+        )
+    console().print(table)
+    failed = sum(not r.within for r in results)
+    console().print(f"{len(results) - failed} of {len(results)} within the published range")

@@ -1,0 +1,216 @@
+"""Compare two scenarios: per O-D pair, route before and after, deltas, and exposure change."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tripp.atlas.model import Atlas
+from tripp.errors import InputError, NoRouteError, Problem
+from tripp.graph.compile import Graph, compile_graph
+from tripp.routing.result import Route
+from tripp.routing.route import route
+from tripp.scenarios import Scenario, apply_scenario, load_scenario
+from tripp.scenarios.exposure import Exposure, demand_year_for, transit_exposure
+
+#: The stories users ask about first (place names, resolved against the atlas).
+DEFAULT_PAIRS: tuple[tuple[str, str], ...] = (
+    ("Baku", "Nakhchivan"),
+    ("Baku", "Kars"),
+    ("Nakhchivan", "Baku"),
+    ("Xi'an", "Istanbul"),
+    ("Xi'an", "Duisburg"),
+    ("Aktau", "Kars"),
+    ("Yerevan", "Kars"),
+    ("Tehran", "Nakhchivan"),
+)
+
+
+@dataclass(frozen=True)
+class ScenarioNetwork:
+    """A scenario applied to the atlas and compiled: what routing under it needs."""
+
+    scenario: Scenario
+    atlas: Atlas
+    graph: Graph
+
+
+def scenario_network(base_atlas: Atlas, name_or_path: str | Path) -> ScenarioNetwork:
+    """Load, apply and compile a scenario."""
+    scenario = load_scenario(name_or_path, base_atlas)
+    atlas = apply_scenario(base_atlas, scenario)
+    return ScenarioNetwork(scenario, atlas, compile_graph(atlas))
+
+
+def read_pairs(file: Path) -> list[tuple[str, str]]:
+    """O-D pairs from a CSV with columns origin,destination."""
+    if not file.is_file():
+        raise InputError(
+            Problem(
+                str(file),
+                "pairs file not found",
+                "give a CSV with columns origin,destination or 'default'",
+            )
+        )
+    with file.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        if not {"origin", "destination"} <= set(reader.fieldnames or []):
+            raise InputError(
+                Problem(
+                    file.name,
+                    "needs columns origin and destination",
+                    "write the header origin,destination",
+                    1,
+                )
+            )
+        pairs = [(row["origin"].strip(), row["destination"].strip()) for row in reader]
+    if not pairs:
+        raise InputError(Problem(file.name, "has no pairs", "add at least one row", 2))
+    return pairs
+
+
+def _summary(r: Route | None) -> dict[str, Any] | None:
+    if r is None:
+        return None
+    return {
+        "time_h": round(r.time_h, 2),
+        "cost_usd": round(r.cost_usd, 2),
+        "distance_km": round(r.distance_km, 1),
+        "countries": list(r.countries),
+        "border_crossings": [b.node for b in r.border_crossings],
+        "gauge_changes": [g.node for g in r.gauge_changes],
+    }
+
+
+def _best(network: ScenarioNetwork, origin: str, destination: str, objective: str) -> Route | None:
+    try:
+        return route(
+            network.graph, origin, destination, year=network.scenario.year, objective=objective
+        ).routes[0]
+    except NoRouteError:
+        return None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The comparison of two scenarios."""
+
+    base: Scenario
+    other: Scenario
+    objective: str
+    pairs: tuple[dict[str, Any], ...]
+    exposure_base: Exposure
+    exposure_other: Exposure
+    energy: dict[str, Any] | None = None
+
+    def summary(self) -> dict[str, Any]:
+        """Counts of faster, slower, newly connected and cut pairs, and the mean change."""
+        both = [p for p in self.pairs if p["before"] and p["after"]]
+        deltas = [p["delta"]["time_h"] for p in both]
+        return {
+            "pairs": len(self.pairs),
+            "faster": sum(d < -1e-9 for d in deltas),
+            "slower": sum(d > 1e-9 for d in deltas),
+            "unchanged": sum(abs(d) <= 1e-9 for d in deltas),
+            "newly_connected": sum(not p["before"] and bool(p["after"]) for p in self.pairs),
+            "disconnected": sum(bool(p["before"]) and not p["after"] for p in self.pairs),
+            "mean_delta_time_h": round(sum(deltas) / len(deltas), 2) if deltas else None,
+        }
+
+    def exposure_change(self) -> list[dict[str, Any]]:
+        """Per country: transit share of tonnes before and after."""
+        countries = sorted(set(self.exposure_base.share_t) | set(self.exposure_other.share_t))
+        rows = []
+        for c in countries:
+            before = self.exposure_base.share_t.get(c, 0.0)
+            after = self.exposure_other.share_t.get(c, 0.0)
+            rows.append(
+                {
+                    "country": c,
+                    "transit_share_t_before": round(before, 4),
+                    "transit_share_t_after": round(after, 4),
+                    "delta": round(after - before, 4),
+                }
+            )
+        return sorted(rows, key=lambda r: r["delta"])
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready mapping."""
+        return {
+            "base": self.base.name,
+            "other": self.other.name,
+            "base_year": self.base.year,
+            "other_year": self.other.year,
+            "objective": self.objective,
+            "pairs": list(self.pairs),
+            "summary": self.summary(),
+            "exposure_change": self.exposure_change(),
+            "energy": self.energy,
+        }
+
+
+def compare(
+    base: ScenarioNetwork,
+    other: ScenarioNetwork,
+    *,
+    pairs: list[tuple[str, str]] | None = None,
+    objective: str = "time",
+    energy: bool = True,
+) -> Comparison:
+    """Route every pair under both scenarios and measure the change; with ``energy``, also
+    solve both scenarios' gas and power flows when their atlases have energy rows."""
+    rows = []
+    for origin, destination in pairs or list(DEFAULT_PAIRS):
+        before = _best(base, origin, destination, objective)
+        after = _best(other, origin, destination, objective)
+        delta = None
+        if before and after:
+            delta = {
+                "time_h": round(after.time_h - before.time_h, 2),
+                "cost_usd": round(after.cost_usd - before.cost_usd, 2),
+                "distance_km": round(after.distance_km - before.distance_km, 1),
+            }
+        rows.append(
+            {
+                "origin": origin,
+                "destination": destination,
+                "before": _summary(before),
+                "after": _summary(after),
+                "delta": delta,
+            }
+        )
+    demand_year = demand_year_for(other.atlas, other.scenario.year)
+    exposure_base, exposure_other = (
+        transit_exposure(
+            n.graph,
+            scenario=n.scenario.name,
+            year=n.scenario.year,
+            objective=objective,
+            demand_year=demand_year,
+        )
+        for n in (base, other)
+    )
+    return Comparison(
+        base.scenario,
+        other.scenario,
+        objective,
+        tuple(rows),
+        exposure_base,
+        exposure_other,
+        energy=energy_change(base, other) if energy else None,
+    )
+
+
+def energy_change(base: ScenarioNetwork, other: ScenarioNetwork) -> dict[str, Any] | None:
+    """The energy side of a comparison (gas and power flows solved with PyPSA for both
+    scenarios), or None when either atlas has no energy rows."""
+    if not base.atlas.energy or not other.atlas.energy:
+        return None
+    from tripp.energy import energy_comparison, solve_energy
+
+    results = [
+        solve_energy(n.atlas, year=n.scenario.year, scenario=n.scenario.name) for n in (base, other)
+    ]
+    return energy_comparison(*results)

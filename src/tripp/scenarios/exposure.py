@@ -1,0 +1,229 @@
+"""Transit exposure: who carries whose freight, and what losing a transit country costs.
+
+For a scenario, every demand row (origin, destination, tonnes) is routed on the scenario's
+network. A country is *transited* by a flow when the chosen route crosses it and it is
+neither the origin's nor the destination's country. Shares are of all routed tonnes (t) and
+of tonne-kilometres (t-km, using the kilometres run inside each country). For each flow and
+each country it transits, the flow is re-routed avoiding that country; the increase in the
+objective (or "no route") is the cost of losing it.
+
+Demand year: the latest year of the demand table not after the scenario year (else the
+earliest), scaled by the scenario's demand rules.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from tripp.atlas.model import Atlas
+from tripp.errors import NoRouteError
+from tripp.graph.compile import Graph
+from tripp.routing.route import route
+
+#: The places whose access the exposure report details: (label, country, region or "").
+FOCUS_AREAS = (("Nakhchivan", "AZ", "Nakhchivan"), ("Armenia", "AM", ""), ("Georgia", "GE", ""))
+
+
+@dataclass(frozen=True, slots=True)
+class FlowExposure:
+    """One demand flow on its chosen route and its dependence on each transit country."""
+
+    origin: str
+    destination: str
+    commodity: str
+    t_per_year: float
+    routed: bool
+    objective_value: float | None
+    distance_km: float
+    transit_km: dict[str, float]
+    loss: dict[str, float | None]  # transit country → objective increase, None: no route
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """Transit exposure of one scenario."""
+
+    scenario: str
+    year: int
+    demand_year: int | None
+    objective: str
+    flows: tuple[FlowExposure, ...]
+    share_t: dict[str, float] = field(default_factory=dict)
+    share_tkm: dict[str, float] = field(default_factory=dict)
+    focus: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready mapping: per-country shares, per-flow dependence, focus areas."""
+        return {
+            "scenario": self.scenario,
+            "year": self.year,
+            "demand_year": self.demand_year,
+            "objective": self.objective,
+            "countries": [
+                {
+                    "country": c,
+                    "transit_share_t": round(self.share_t[c], 4),
+                    "transit_share_tkm": round(self.share_tkm.get(c, 0.0), 4),
+                }
+                for c in sorted(self.share_t, key=lambda c: -self.share_t[c])
+            ],
+            "flows": [
+                {
+                    "origin": f.origin,
+                    "destination": f.destination,
+                    "commodity": f.commodity,
+                    "t_per_year": f.t_per_year,
+                    "routed": f.routed,
+                    "transit_countries": sorted(f.transit_km),
+                    "loss": {c: None if v is None else round(v, 3) for c, v in f.loss.items()},
+                }
+                for f in self.flows
+            ],
+            "focus": self.focus,
+        }
+
+
+def demand_year_for(atlas: Atlas, year: int) -> int | None:
+    """The demand year used for network ``year`` (see the module docstring)."""
+    years = sorted({row.year for row in atlas.demand})
+    if not years:
+        return None
+    earlier = [y for y in years if y <= year]
+    return earlier[-1] if earlier else years[0]
+
+
+def transit_exposure(
+    graph: Graph,
+    *,
+    scenario: str,
+    year: int,
+    objective: str = "time",
+    demand_year: int | None = None,
+) -> Exposure:
+    """Route every demand flow and measure transit dependence.
+
+    ``demand_year`` picks the demand rows (default: :func:`demand_year_for` ``year``);
+    comparisons pass one year to both scenarios so that only the network differs.
+    """
+    atlas = graph.atlas
+    if demand_year is None:
+        demand_year = demand_year_for(atlas, year)
+    rows = [r for r in atlas.demand if r.year == demand_year and r.t_per_year]
+    nodes = atlas.node_by_id
+    flows = []
+    for row in rows:
+        ends = {nodes[row.origin].country, nodes[row.destination].country}
+        try:
+            best = route(graph, row.origin, row.destination, year=year, objective=objective).routes[
+                0
+            ]
+        except NoRouteError:
+            flows.append(
+                FlowExposure(
+                    row.origin,
+                    row.destination,
+                    row.commodity,
+                    float(row.t_per_year or 0),
+                    False,
+                    None,
+                    0.0,
+                    {},
+                    {},
+                )
+            )
+            continue
+        value = _objective_value(best, objective)
+        transit_km: dict[str, float] = defaultdict(float)
+        for leg in best.legs:
+            if leg.kind == "link" and leg.country in best.countries and leg.country not in ends:
+                transit_km[leg.country] += leg.distance_km
+        loss: dict[str, float | None] = {}
+        for country in transit_km:
+            try:
+                other = route(
+                    graph,
+                    row.origin,
+                    row.destination,
+                    year=year,
+                    objective=objective,
+                    avoid_countries=[country],
+                ).routes[0]
+                loss[country] = _objective_value(other, objective) - value
+            except NoRouteError:
+                loss[country] = None
+        flows.append(
+            FlowExposure(
+                row.origin,
+                row.destination,
+                row.commodity,
+                float(row.t_per_year or 0),
+                True,
+                value,
+                best.distance_km,
+                dict(transit_km),
+                loss,
+            )
+        )
+    return _summarise(atlas, scenario, year, demand_year, objective, flows)
+
+
+def _objective_value(best: Any, objective: str) -> float:
+    key = {
+        "time": "time_h",
+        "cost": "cost_usd",
+        "distance": "distance_km",
+        "generalized": "generalized_cost_usd",
+    }[objective]
+    return float(getattr(best, key))
+
+
+def _summarise(
+    atlas: Atlas,
+    scenario: str,
+    year: int,
+    demand_year: int | None,
+    objective: str,
+    flows: list[FlowExposure],
+) -> Exposure:
+    routed = [f for f in flows if f.routed]
+    total_t = sum(f.t_per_year for f in routed) or 1.0
+    total_tkm = sum(f.t_per_year * f.distance_km for f in routed) or 1.0
+    nodes = atlas.node_by_id
+    share_t: dict[str, float] = defaultdict(float)
+    share_tkm: dict[str, float] = defaultdict(float)
+    for f in routed:
+        for country, km in f.transit_km.items():
+            share_t[country] += f.t_per_year / total_t
+            share_tkm[country] += f.t_per_year * km / total_tkm
+    focus: dict[str, dict[str, Any]] = {}
+    for label, country, region in FOCUS_AREAS:
+
+        def touches(node_id: str, country: str = country, region: str = region) -> bool:
+            node = nodes[node_id]
+            return node.country == country and (not region or node.region == region)
+
+        mine = [f for f in flows if touches(f.origin) or touches(f.destination)]
+        mine_t = sum(f.t_per_year for f in mine) or 1.0
+        depends: dict[str, dict[str, float]] = defaultdict(lambda: {"share_t": 0.0, "cut_t": 0.0})
+        for f in mine:
+            for c in f.transit_km:
+                depends[c]["share_t"] += f.t_per_year / mine_t
+                if f.loss.get(c) is None:
+                    depends[c]["cut_t"] += f.t_per_year
+        focus[label] = {
+            "flows": len(mine),
+            "t_per_year": sum(f.t_per_year for f in mine),
+            "unrouted_t_per_year": sum(f.t_per_year for f in mine if not f.routed),
+            "depends_on": {
+                c: {
+                    "share_t": round(v["share_t"], 4),
+                    "t_without_route_if_lost": round(v["cut_t"], 1),
+                }
+                for c, v in sorted(depends.items())
+            },
+        }
+    return Exposure(
+        scenario, year, demand_year, objective, tuple(flows), dict(share_t), dict(share_tkm), focus
+    )
