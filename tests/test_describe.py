@@ -7,7 +7,8 @@ import json
 import pytest
 
 import tripp
-from tripp.atlas.describe import describe_atlas, print_description
+from tripp.atlas.describe import describe_atlas
+from tripp.cli.display_atlas import print_description
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,6 +14,7 @@ from tripp.api.params import MAX_TEXT, CountryQuery, ScenarioQuery, shipped_scen
 from tripp.api.problems import ERRORS
 from tripp.api.schemas import FeatureCollectionModel, HealthModel, ScenarioModel
 from tripp.api.state import ApiState
+from tripp.atlas.countries import outlines_file
 
 router = APIRouter(prefix="/api", tags=["atlas"])
 
@@ -151,5 +151,4 @@ def scenarios(request: Request) -> Response:
 )
 def countries() -> FileResponse:
     """The bundled Natural Earth country outlines the map draws (GeoJSON)."""
-    path = Path(str(resources.files("tripp") / "data" / "geo" / "countries.geojson"))
-    return FileResponse(path, media_type="application/json")
+    return FileResponse(outlines_file(), media_type="application/json")

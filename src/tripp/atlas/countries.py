@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
 
 from tripp.atlas.names import did_you_mean, name_key
 from tripp.units import INTERNATIONAL_WATERS
@@ -62,3 +66,13 @@ def country_hint(code: str) -> str:
         shown = ", ".join(f"'{c}' ({names[c]})" for c in dict.fromkeys(codes))
         return f"did you mean {shown}?"
     return "use an ISO 3166-1 alpha-2 code such as AZ, AM, GE, TR, IR"
+
+
+def outlines_file() -> Path:
+    """The bundled Natural Earth country outlines (GeoJSON, WGS 84; see data/geo/README.md)."""
+    return Path(str(resources.files("tripp") / "data" / "geo" / "countries.geojson"))
+
+
+def read_outlines() -> dict[str, Any]:
+    """The bundled country outlines as a GeoJSON mapping."""
+    return dict(json.loads(outlines_file().read_text(encoding="utf-8")))

@@ -1,8 +1,8 @@
 """Counts that describe an atlas: places and links by country, mode and status, sources by
 confidence and how much of it is estimated rather than published.
 
-:func:`describe_atlas` returns plain JSON-ready data; :func:`print_description` renders it
-as Rich tables for the terminal (only interfaces call it).
+:func:`describe_atlas` returns plain JSON-ready data; the command line renders it
+as Rich tables.
 """
 
 from __future__ import annotations
@@ -100,66 +100,3 @@ def describe_atlas(atlas: Atlas) -> dict[str, Any]:
 
 def _share(rows: int, flagged: int) -> dict[str, Any]:
     return {"rows": rows, "estimated": flagged, "share": flagged / rows if rows else None}
-
-
-def print_description(data: dict[str, Any]) -> None:
-    """Print the output of :func:`describe_atlas` as Rich tables."""
-    from rich.table import Table
-
-    from tripp.cli.display import console
-
-    out = console()
-    out.print(f"[bold]Atlas[/bold] {data['folder']} — statuses as of {data['as_of_year']}")
-
-    totals = Table(title="Rows per table", title_justify="left", header_style="bold")
-    for table in data["totals"]:
-        totals.add_column(table, justify="right")
-    totals.add_row(*(f"{n:,}" for n in data["totals"].values()))
-    out.print(totals)
-
-    countries = Table(title="By country", title_justify="left", header_style="bold")
-    for column in ("country", "nodes", "links"):
-        countries.add_column(column, justify="left" if column == "country" else "right")
-    for code, counts in data["by_country"].items():
-        countries.add_row(code, f"{counts['nodes']:,}", f"{counts['links']:,}")
-    out.print(countries)
-
-    statuses = [s for s, n in data["by_status"].items() if n]
-    modes = Table(title="Links by mode and status", title_justify="left", header_style="bold")
-    modes.add_column("mode")
-    for status in statuses:
-        modes.add_column(status.replace("_", " "), justify="right")
-    modes.add_column("total", justify="right", style="bold")
-    for mode, counts in data["by_mode_status"].items():
-        modes.add_row(
-            mode.replace("_", " "),
-            *(f"{counts[s]:,}" if counts[s] else "·" for s in statuses),
-            f"{data['by_mode'][mode]:,}",
-        )
-    modes.add_row(
-        "total",
-        *(f"{data['by_status'][s]:,}" for s in statuses),
-        f"{sum(data['by_status'].values()):,}",
-        style="bold",
-    )
-    out.print(modes)
-
-    sources = Table(title="Sources by confidence", title_justify="left", header_style="bold")
-    sources.add_column("confidence")
-    sources.add_column("sources", justify="right")
-    for level, n in data["sources_by_confidence"].items():
-        sources.add_row(level, f"{n:,}")
-    out.print(sources)
-
-    shares = Table(title="Estimated figures", title_justify="left", header_style="bold")
-    for column in ("table", "rows", "estimated", "share"):
-        shares.add_column(column, justify="left" if column == "table" else "right")
-    for table, share in data["estimated"].items():
-        shares.add_row(
-            table,
-            f"{share['rows']:,}",
-            f"{share['estimated']:,}",
-            "–" if share["share"] is None else f"{share['share']:.0%}",
-            style="bold" if table == "overall" else None,
-        )
-    out.print(shares)

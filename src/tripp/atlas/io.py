@@ -10,7 +10,6 @@ import csv
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 from tripp.atlas import model
 from tripp.atlas.countries import country_hint, is_country
 from tripp.atlas.names import did_you_mean
-from tripp.atlas.schema import TABLES, Column, Table
+from tripp.atlas.schema import TABLES, Column, ParsedRow, Table
 from tripp.errors import InputError, Problem
 from tripp.units import to_canonical_capacity
 
@@ -33,14 +32,6 @@ ROW_TYPES: dict[str, type] = {
     "demand": model.DemandRow,
 }
 _BOOLS = {"true": True, "false": False}
-
-
-@dataclass(frozen=True, slots=True)
-class ParsedRow:
-    """One parsed CSV row: its line number and typed values (None where the cell is empty)."""
-
-    line: int
-    values: dict[str, Any]
 
 
 def default_atlas_folder() -> Path:

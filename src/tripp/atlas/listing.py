@@ -8,7 +8,7 @@ from typing import Any
 from tripp.atlas.countries import country_hint, is_country
 from tripp.atlas.model import Atlas, Link, Node
 from tripp.atlas.names import did_you_mean
-from tripp.atlas.schema import LINKS, NODES, STATUSES
+from tripp.atlas.schema import NODES, STATUSES
 from tripp.errors import InputError, Problem
 from tripp.units import ALL_MODES
 
@@ -96,39 +96,3 @@ def links_geojson(atlas: Atlas, links: list[Link]) -> dict[str, Any]:
 
 def _properties(row: Node | Link) -> dict[str, Any]:
     return {k: ";".join(v) if isinstance(v, tuple) else v for k, v in asdict(row).items()}
-
-
-def print_rows(table_name: str, rows: list[Node] | list[Link]) -> None:
-    """Print rows as a Rich table with the main columns of the table."""
-    from rich.table import Table
-
-    from tripp.cli.display import console
-
-    columns = {
-        "nodes": ("node_id", "name", "kind", "country", "region", "lon", "lat"),
-        "links": (
-            "link_id",
-            "from_node",
-            "to_node",
-            "mode",
-            "country",
-            "length_km",
-            "gauge_mm",
-            "status",
-            "open_year",
-            "corridors",
-        ),
-    }[table_name]
-    assert all(
-        c in {col.name for col in (NODES if table_name == "nodes" else LINKS).columns}
-        for c in columns
-    )
-    table = Table(title=f"{len(rows)} {table_name}")
-    for column in columns:
-        table.add_column(column)
-    for row in rows:
-        values = [getattr(row, c) for c in columns]
-        table.add_row(
-            *("" if v is None else ";".join(v) if isinstance(v, tuple) else str(v) for v in values)
-        )
-    console().print(table)

@@ -8,7 +8,7 @@ Each :class:`Column` states its type, unit, range, whether it is required and wh
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from tripp.units import ALL_MODES, CAPACITY_UNITS, FREIGHT_MODES, GAUGES_MM
 
@@ -36,6 +36,14 @@ ENERGY_UNITS: Final = ("mcm_per_year", "mw", "gwh_per_year", "mb_per_day")
 CAPACITY_UNIT_NAMES: Final = tuple(CAPACITY_UNITS)
 GAUGE_CHOICES: Final = tuple(str(g) for g in GAUGES_MM)
 ID_PATTERN: Final = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedRow:
+    """One parsed CSV row: its line number and typed values (None where the cell is empty)."""
+
+    line: int
+    values: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,19 +9,16 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tripp.atlas.countries import country_hint, is_country
 from tripp.atlas.model import ATLAS_AS_OF_YEAR
 from tripp.atlas.names import hint
-from tripp.atlas.schema import TABLES
+from tripp.atlas.schema import TABLES, ParsedRow
 from tripp.errors import Problem
 from tripp.units import ENERGY_MODES, FREIGHT_MODES, INTERNATIONAL_WATERS
 
-if TYPE_CHECKING:
-    from tripp.atlas.io import ParsedRow
-
-Rows = dict[str, list["ParsedRow"]]
+Rows = dict[str, list[ParsedRow]]
 
 
 def check_tables(folder: Path, rows: Rows, problems: list[Problem]) -> None:

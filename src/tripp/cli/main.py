@@ -132,7 +132,8 @@ def nodes(
     format: FormatOption = Format.TABLE,
 ) -> None:
     """List the atlas's places, optionally filtered by country and kind."""
-    from tripp.atlas.listing import filter_nodes, nodes_geojson, print_rows
+    from tripp.atlas.listing import filter_nodes, nodes_geojson
+    from tripp.cli.display_atlas import print_rows
 
     rows = filter_nodes(_load(atlas, scenario), country=country, kind=kind)
     if format is Format.JSON:
@@ -157,7 +158,8 @@ def links(
     format: FormatOption = Format.TABLE,
 ) -> None:
     """List the atlas's links, optionally filtered by country, mode, status and corridor."""
-    from tripp.atlas.listing import filter_links, links_geojson, print_rows
+    from tripp.atlas.listing import filter_links, links_geojson
+    from tripp.cli.display_atlas import print_rows
 
     loaded = _load(atlas, scenario)
     rows = filter_links(loaded, country=country, mode=mode, status=status, corridor=corridor)
@@ -231,7 +233,6 @@ def atlas_check(
     from tripp.routing.plausibility import (
         default_journeys_file,
         load_journeys,
-        print_checks,
         run_checks,
     )
 
@@ -248,6 +249,8 @@ def atlas_check(
             }
         )
     else:
+        from tripp.cli.display_atlas import print_checks
+
         print_checks(results)
     if not all(r.within for r in results):
         raise typer.Exit(1)
@@ -283,7 +286,8 @@ def atlas_describe(
     format: FormatOption = Format.TABLE,
 ) -> None:
     """Counts by country, mode and status, and the share of estimated figures."""
-    from tripp.atlas.describe import describe_atlas, print_description
+    from tripp.atlas.describe import describe_atlas
+    from tripp.cli.display_atlas import print_description
 
     data = describe_atlas(_load(atlas, scenario))
     if format is Format.JSON:

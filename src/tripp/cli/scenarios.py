@@ -178,7 +178,7 @@ def report_command(
     atlas: AtlasOption = None,
 ) -> None:
     """Self-contained HTML report with maps and charts, GIS layers and tables, in OUT."""
-    from tripp.report import write_report
+    from tripp.report.write import write_report
     from tripp.scenarios.compare import read_pairs, scenario_network
 
     loaded = _atlas(atlas)

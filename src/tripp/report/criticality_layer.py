@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tripp.atlas.countries import read_outlines
 from tripp.atlas.model import Atlas
 from tripp.resilience.criticality import CriticalityResult
 
@@ -28,8 +29,6 @@ def criticality_geojson(result: CriticalityResult, atlas: Atlas) -> dict[str, An
         if kind in ("node", "crossing"):
             return {"type": "Point", "coordinates": [nodes[key].lon, nodes[key].lat]}
         if outlines is None:
-            from tripp.report.atlas_map.outlines import read_outlines
-
             outlines = {
                 f["properties"].get("iso_a2"): f["geometry"] for f in read_outlines()["features"]
             }

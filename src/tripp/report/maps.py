@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from tripp.atlas.countries import outlines_file
 from tripp.atlas.model import is_available
 from tripp.report.build import Pair, ScenarioRoutes, route_label
 from tripp.report.charts import TEXT_COLOUR, new_figure, png_data_uri
@@ -139,9 +139,7 @@ def _outlines(extent: BBox) -> Any:
     """The committed country outlines that meet ``extent``, as a GeoDataFrame."""
     import geopandas as gpd
 
-    file = resources.files("tripp") / "data" / "geo" / "countries.geojson"
-    with resources.as_file(file) as path:
-        frame = gpd.read_file(path, engine="pyogrio")
+    frame = gpd.read_file(outlines_file(), engine="pyogrio")
     # a margin, because the panel's limits widen to fill the frame
     pad = max(extent[2] - extent[0], extent[3] - extent[1])
     box = (extent[0] - pad, extent[1] - pad, extent[2] + pad, extent[3] + pad)

@@ -19,7 +19,6 @@ _EXPORTS = {
     "criticality": "tripp.resilience.criticality",
     "CriticalityResult": "tripp.resilience.criticality",
     "Impact": "tripp.resilience.criticality",
-    "criticality_geojson": "tripp.report.criticality_layer",
     "ElementKind": "tripp.resilience.elements",
     "reliability": "tripp.resilience.reliability",
     "ReliabilityResult": "tripp.resilience.reliability",
@@ -35,14 +34,12 @@ __all__ = [
     "ReliabilityParams",
     "ReliabilityResult",
     "criticality",
-    "criticality_geojson",
     "default_params_file",
     "load_params",
     "reliability",
 ]
 
 if TYPE_CHECKING:
-    from tripp.report.criticality_layer import criticality_geojson
     from tripp.resilience.criticality import CriticalityResult, Impact, criticality
     from tripp.resilience.elements import ElementKind
     from tripp.resilience.params import ReliabilityParams, default_params_file, load_params

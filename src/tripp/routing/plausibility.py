@@ -211,28 +211,3 @@ def run_checks(graph: Graph, journeys: list[Journey]) -> list[CheckResult]:
         )
         results.append(CheckResult(j, value, within, sources))
     return results
-
-
-def print_checks(results: list[CheckResult]) -> None:
-    """Rich table of model against publication."""
-    from rich.table import Table
-
-    from tripp.cli.display import console
-
-    table = Table(title="Atlas plausibility: model vs publication")
-    for column in ("check", "metric", "model", "published", "ok", "source"):
-        table.add_column(column)
-    for r in results:
-        j = r.journey
-        model = "no route" if r.model is None else f"{r.model:,.1f}"
-        table.add_row(
-            f"{j.check_id}\n{j.description}",
-            j.metric,
-            model,
-            f"{j.low:,.1f} – {j.high:,.1f}",
-            "yes" if r.within else "[red]NO[/red]",
-            "\n".join(r.sources),
-        )
-    console().print(table)
-    failed = sum(not r.within for r in results)
-    console().print(f"{len(results) - failed} of {len(results)} within the published range")

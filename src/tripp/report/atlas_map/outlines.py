@@ -7,19 +7,10 @@ imported only when the outlines are turned into shapes.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any, Final
 
-
-def _outline_file() -> Any:
-    return resources.files("tripp") / "data" / "geo" / "countries.geojson"
-
-
-def read_outlines() -> dict[str, Any]:
-    """The committed country outlines as a GeoJSON mapping."""
-    return dict(json.loads(_outline_file().read_text(encoding="utf-8")))
+from tripp.atlas.countries import read_outlines
 
 
 @dataclass(frozen=True)
