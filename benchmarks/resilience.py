@@ -29,8 +29,8 @@ from tripp.resilience.params import load_params
 from tripp.resilience.reliability import CHUNK_SAMPLES, reliability
 from tripp.resilience.runner import dask_client, run_tasks
 from tripp.resilience.sampling import Sampler, sample_range
-from tripp.scenarios.compare import scenario_network
 from tripp.scenarios.exposure import demand_year_for
+from tripp.scenarios.network import scenario_network
 
 
 def make_sampler(scenario: str) -> Sampler:

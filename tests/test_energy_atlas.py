@@ -86,7 +86,8 @@ def test_every_energy_scenario_validates() -> None:
 
 
 def test_compare_reports_the_energy_side_of_shipped_scenarios() -> None:
-    from tripp.scenarios.compare import compare, scenario_network
+    from tripp.scenarios.compare import compare
+    from tripp.scenarios.network import scenario_network
 
     atlas = tripp.load_atlas()
     base = scenario_network(atlas, "baseline-2025")

@@ -19,7 +19,7 @@ import pytest
 import tripp
 from tripp.errors import InputError
 from tripp.report.write import write_report
-from tripp.scenarios.compare import ScenarioNetwork, scenario_network
+from tripp.scenarios.network import ScenarioNetwork, scenario_network
 
 SCENARIOS = Path(__file__).parent / "fixtures" / "scenarios"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"

@@ -16,7 +16,7 @@ import tripp
 from tripp.errors import InputError
 from tripp.report.criticality_layer import criticality_geojson
 from tripp.resilience.criticality import criticality
-from tripp.scenarios.compare import ScenarioNetwork, scenario_network
+from tripp.scenarios.network import ScenarioNetwork, scenario_network
 
 SCENARIOS = Path(__file__).parent / "fixtures" / "scenarios"
 

@@ -8,8 +8,8 @@ import pytest
 import tripp
 from tripp.errors import InputError, NoRouteError
 from tripp.resilience.kernel import ODPair, build_kernel, od_pairs
-from tripp.scenarios.compare import scenario_network
 from tripp.scenarios.exposure import demand_year_for
+from tripp.scenarios.network import scenario_network
 
 
 @pytest.mark.parametrize("objective", ["time", "cost", "generalized"])

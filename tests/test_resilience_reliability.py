@@ -17,7 +17,7 @@ import tripp
 from tripp.errors import InputError
 from tripp.resilience.params import ReliabilityParams, load_params
 from tripp.resilience.reliability import reliability
-from tripp.scenarios.compare import ScenarioNetwork, scenario_network
+from tripp.scenarios.network import ScenarioNetwork, scenario_network
 
 SCENARIOS = Path(__file__).parent / "fixtures" / "scenarios"
 PARAMS = """element,closures_per_year,closure_days,dwell_median_h,dwell_p90_factor,source_ids,note

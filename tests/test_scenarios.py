@@ -18,8 +18,9 @@ import tripp
 from tests.test_properties import networks
 from tripp.errors import InputError, NoRouteError
 from tripp.scenarios import Scenario, apply_scenario, load_scenario
-from tripp.scenarios.compare import compare, scenario_network
+from tripp.scenarios.compare import compare
 from tripp.scenarios.exposure import transit_exposure
+from tripp.scenarios.network import scenario_network
 
 SCENARIOS = Path(__file__).parent / "fixtures" / "scenarios"
 PAIRS = [("a", "e"), ("a", "c"), ("e", "a")]

@@ -91,7 +91,7 @@ def route_answers() -> Iterator[dict[str, Any]]:
     for query in route_queries():
         name = query["scenario"]
         if name not in graphs:
-            from tripp.scenarios.compare import scenario_network
+            from tripp.scenarios.network import scenario_network
 
             network = scenario_network(atlas, name)
             graphs[name] = (network.graph, network.scenario.year)

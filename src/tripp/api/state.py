@@ -16,7 +16,7 @@ from typing import Generic, TypeVar
 
 from tripp.atlas.model import Atlas
 from tripp.graph.compile import Graph
-from tripp.scenarios.compare import ScenarioNetwork
+from tripp.scenarios.network import ScenarioNetwork
 
 V = TypeVar("V")
 
@@ -157,7 +157,7 @@ class ApiState:
 
             atlas = self.atlas
             return Network(None, atlas, compile_graph(atlas), atlas.as_of_year)
-        from tripp.scenarios.compare import scenario_network
+        from tripp.scenarios.network import scenario_network
 
         built = scenario_network(self.atlas, scenario)
         return Network(scenario, built.atlas, built.graph, built.scenario.year, built)

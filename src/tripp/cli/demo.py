@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tripp.atlas.io import load_atlas
-from tripp.scenarios.compare import compare, scenario_network
+from tripp.scenarios.compare import compare
+from tripp.scenarios.network import scenario_network
 
 BASE, OTHER = "baseline-2025", "tripp-2030"
 

@@ -33,8 +33,8 @@ def run_corridor(
     from tripp.cli.freight_output import print_assignment, write_assignment
     from tripp.freight.corridor import assign_corridor
     from tripp.freight.settings import FreightSettings
-    from tripp.scenarios.compare import scenario_network
     from tripp.scenarios.exposure import demand_year_for
+    from tripp.scenarios.network import scenario_network
 
     network = scenario_network(load_atlas(atlas_folder), scenario)
     network_year = year if year is not None else network.scenario.year

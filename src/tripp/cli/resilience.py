@@ -46,7 +46,7 @@ def register(app: typer.Typer) -> None:
 
 def _network(atlas: Path | None, scenario: str):  # type: ignore[no-untyped-def]
     from tripp.atlas.io import load_atlas
-    from tripp.scenarios.compare import scenario_network
+    from tripp.scenarios.network import scenario_network
 
     return scenario_network(load_atlas(atlas), scenario)
 

@@ -120,7 +120,8 @@ def compare_command(
 ) -> None:
     """Routes before and after for each O-D pair, deltas, the transit-exposure change and,
     where both scenarios have energy data, the energy side."""
-    from tripp.scenarios.compare import compare, read_pairs, scenario_network
+    from tripp.scenarios.compare import compare, read_pairs
+    from tripp.scenarios.network import scenario_network
 
     loaded = _atlas(atlas)
     chosen = None if pairs == "default" else read_pairs(Path(pairs))
@@ -147,8 +148,8 @@ def exposure_command(
     format: TableOrJson = Format.TABLE,
 ) -> None:
     """Each country's transit share of demand, each flow's dependence, focus areas."""
-    from tripp.scenarios.compare import scenario_network
     from tripp.scenarios.exposure import transit_exposure
+    from tripp.scenarios.network import scenario_network
 
     network = scenario_network(_atlas(atlas), scenario)
     result = transit_exposure(
@@ -179,7 +180,8 @@ def report_command(
 ) -> None:
     """Self-contained HTML report with maps and charts, GIS layers and tables, in OUT."""
     from tripp.report.write import write_report
-    from tripp.scenarios.compare import read_pairs, scenario_network
+    from tripp.scenarios.compare import read_pairs
+    from tripp.scenarios.network import scenario_network
 
     loaded = _atlas(atlas)
     chosen = None if pairs == "default" else read_pairs(Path(pairs))

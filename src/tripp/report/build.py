@@ -15,7 +15,8 @@ from tripp.atlas.model import Atlas, Source
 from tripp.errors import InputError, NoRouteError, Problem
 from tripp.routing.result import Route
 from tripp.routing.route import route
-from tripp.scenarios.compare import DEFAULT_PAIRS, Comparison, ScenarioNetwork, compare
+from tripp.scenarios.compare import DEFAULT_PAIRS, Comparison, compare
+from tripp.scenarios.network import ScenarioNetwork
 
 Pair = tuple[str, str]
 

@@ -26,7 +26,7 @@ from tripp.report.build import ReportData, collect
 from tripp.report.html import render
 from tripp.report.layers import write_layers
 from tripp.report.tables import write_tables
-from tripp.scenarios.compare import ScenarioNetwork
+from tripp.scenarios.network import ScenarioNetwork
 
 logger = logging.getLogger(__name__)
 

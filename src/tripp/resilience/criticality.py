@@ -37,8 +37,8 @@ from tripp.resilience.kernel import (
 )
 from tripp.resilience.runner import Progress, dask_client, run_tasks
 from tripp.routing.route import Objective, RouteSettings
-from tripp.scenarios.compare import ScenarioNetwork
 from tripp.scenarios.exposure import demand_year_for
+from tripp.scenarios.network import ScenarioNetwork
 
 #: Closures per Dask task.
 CLOSURES_PER_TASK = 16

@@ -30,8 +30,8 @@ from tripp.resilience.sampling import Sampler, sample_range
 from tripp.resilience.stats import probability_with_se, summarise
 from tripp.resilience.store import SweepStore
 from tripp.routing.route import Objective, RouteSettings
-from tripp.scenarios.compare import ScenarioNetwork
 from tripp.scenarios.exposure import demand_year_for
+from tripp.scenarios.network import ScenarioNetwork
 
 #: Samples per task and per chunk file (part of the run spec).
 CHUNK_SAMPLES = 250

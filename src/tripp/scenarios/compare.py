@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tripp.atlas.model import Atlas
 from tripp.errors import InputError, NoRouteError, Problem
-from tripp.graph.compile import Graph, compile_graph
 from tripp.routing.result import Route
 from tripp.routing.route import route
-from tripp.scenarios import Scenario, apply_scenario, load_scenario
 from tripp.scenarios.exposure import Exposure, demand_year_for, transit_exposure
+from tripp.scenarios.model import Scenario
+from tripp.scenarios.network import ScenarioNetwork
 
 #: The stories users ask about first (place names, resolved against the atlas).
 DEFAULT_PAIRS: tuple[tuple[str, str], ...] = (
@@ -26,22 +25,6 @@ DEFAULT_PAIRS: tuple[tuple[str, str], ...] = (
     ("Yerevan", "Kars"),
     ("Tehran", "Nakhchivan"),
 )
-
-
-@dataclass(frozen=True)
-class ScenarioNetwork:
-    """A scenario applied to the atlas and compiled: what routing under it needs."""
-
-    scenario: Scenario
-    atlas: Atlas
-    graph: Graph
-
-
-def scenario_network(base_atlas: Atlas, name_or_path: str | Path) -> ScenarioNetwork:
-    """Load, apply and compile a scenario."""
-    scenario = load_scenario(name_or_path, base_atlas)
-    atlas = apply_scenario(base_atlas, scenario)
-    return ScenarioNetwork(scenario, atlas, compile_graph(atlas))
 
 
 def read_pairs(file: Path) -> list[tuple[str, str]]:
