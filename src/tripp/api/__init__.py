@@ -1,4 +1,6 @@
-"""The REST API and web page of tripp: ``create_app(atlas_folder=None)`` builds the FastAPI app.
+"""The REST API and the web map: the FastAPI app that ``tripp serve`` runs.
+
+``create_app(atlas_folder=None)`` builds it.
 
 ``tripp serve`` (see :mod:`tripp.cli.serve`) runs it with uvicorn on 127.0.0.1. FastAPI
 is imported only when the app is built, so ``import tripp.api`` stays light.

@@ -1,0 +1,1 @@
+"""Corridor freight volumes: the atlas's demand assigned on its capacities, bottlenecks."""

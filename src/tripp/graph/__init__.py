@@ -1,2 +1,5 @@
-"""The engine's graph: an atlas compiled once into CSR arrays (:mod:`tripp.graph.compile`) and
-the shortest-path kernels every engine searches it with (:mod:`tripp.graph.paths`)."""
+"""The engine's graph: the atlas compiled once into CSR arrays, and the shortest-path kernels.
+
+:mod:`tripp.graph.compile` builds the graph every engine shares; :mod:`tripp.graph.paths`
+searches it.
+"""

@@ -1,4 +1,6 @@
-"""Outputs for people and GIS: the scenario report (:mod:`~tripp.report.write`: HTML page,
-GeoPackage/GeoJSON layers, tables), its charts and maps, the atlas map
-(:mod:`~tripp.report.atlas_map`), the criticality map layer, and atomic file writing
-(:mod:`~tripp.report.atomic`)."""
+"""Outputs for people and GIS: the scenario report, its charts and maps, the atlas map.
+
+:mod:`~tripp.report.write` writes the HTML page, GeoPackage/GeoJSON layers and tables;
+:mod:`~tripp.report.atlas_map` draws the atlas map; :mod:`~tripp.report.criticality_layer`
+the criticality map layer; :mod:`~tripp.report.atomic` writes files atomically.
+"""
