@@ -9,16 +9,20 @@ road and 35.9 t/year on the rail. The 200 t/year from e to a stay on the road (1
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pyogrio
 import pytest
 from typer.testing import CliRunner
 
 import tripp
+from tripp.assignment.vdf_kind import VdfKind
 from tripp.cli.main import app
-from tripp.freight.corridor import assign_corridor
+from tripp.freight.corridor import assign_corridor, corridor_network
 from tripp.freight.settings import FreightSettings
 from tripp.scenarios import Scenario, apply_scenario
 
@@ -129,3 +133,67 @@ def test_cli_assign_scenario_and_bottlenecks(congested: Path, tmp_path: Path) ->
         ],
     )
     assert bad.exit_code == 2 and "give one of the demand years 2025" in bad.stderr
+
+
+def _state_balance(graph: tripp.Graph, arc_flow: np.ndarray) -> np.ndarray:
+    """Flow leaving minus flow entering each state (t/year)."""
+    leaving = np.bincount(graph.tail, weights=arc_flow, minlength=graph.n_states)
+    return leaving - np.bincount(graph.head, weights=arc_flow, minlength=graph.n_states)
+
+
+@pytest.mark.parametrize("year", [2026, 2030])
+def test_corridor_network_is_a_view_of_the_graph(congested: Path, year: int) -> None:
+    graph = tripp.compile(tripp.load_atlas(congested))
+    view = corridor_network(graph, year=year, settings=FreightSettings())
+    net = view.network
+    # the crosswalk: link k is graph arc graph_arc[k], and exactly the arcs open in the year
+    assert np.array_equal(view.graph_arc, np.flatnonzero(graph.available_from_year <= year))
+    assert np.array_equal(net.tail, graph.tail[view.graph_arc])
+    assert np.array_equal(net.head, graph.head[view.graph_arc])
+    assert np.array_equal(net.vdf_params[0], graph.time_h[view.graph_arc])  # free-flow h
+    assert np.array_equal(net.node_ids, np.arange(graph.n_states))  # nodes are graph states
+    for u in range(graph.n_states):  # a state's links are its open arcs, in the graph's order
+        own = view.graph_arc[net.csr.indptr[u] : net.csr.indptr[u + 1]]
+        open_arcs = np.arange(graph.indptr[u], graph.indptr[u + 1])
+        assert np.array_equal(own, open_arcs[graph.available_from_year[open_arcs] <= year])
+    link_ids = [graph.atlas.links[i].link_id if i >= 0 else None for i in graph.link]
+    links = {
+        name: [k for k, a in enumerate(view.graph_arc) if link_ids[a] == name]
+        for name in ("road1", "r2")
+    }
+    alpha = net.vdf_params[2]
+    assert [(net.vdf_kind[k], alpha[k]) for k in links["road1"]] == [(VdfKind.BPR, 0.15)] * 2
+    assert [alpha[k] for k in links["r2"]] == [0.0, 0.0]  # no capacity: free-flow time
+    # every arc open in 2030: the topology is the graph's own arrays, not a copy
+    assert np.shares_memory(net.tail, graph.tail) == (year == 2030)
+
+
+@pytest.mark.parametrize(
+    ("atlas", "year", "demand_year"),
+    [("mini", 2026, 2025), ("mini", 2030, 2025), (None, 2030, 2030)],
+)
+def test_corridor_flow_is_conserved_at_every_state(
+    congested: Path, atlas: str | None, year: int, demand_year: int
+) -> None:
+    graph = tripp.compile(tripp.load_atlas(congested) if atlas else tripp.load_atlas())
+    result = assign_corridor(graph, scenario="base", year=year, demand_year=demand_year)
+    unserved = {(u["origin"], u["destination"], u["commodity"]) for u in result.unserved}
+    assert len(unserved) <= 1  # the embedded atlas has no freight route for Aktau's oil
+    expected = np.zeros(graph.n_states)
+    for row in graph.atlas.demand:
+        served = (row.origin, row.destination, row.commodity) not in unserved
+        if row.year == demand_year and (row.t_per_year or 0) > 0 and served:
+            expected[graph.start_state[graph.node_index(row.origin)]] += row.t_per_year
+            expected[graph.end_state[graph.node_index(row.destination)]] -= row.t_per_year
+    balance = _state_balance(graph, result.arc_flow_t_per_year)
+    assert np.allclose(balance, expected, atol=1e-6 * max(1.0, np.abs(expected).max()))
+    assert (result.arc_flow_t_per_year[graph.available_from_year > year] == 0).all()
+
+
+def test_building_the_corridor_network_does_not_load_numba() -> None:
+    code = (
+        "import sys, tripp.cli.main, tripp.freight.corridor; "
+        "from tripp.assignment import VdfKind; "
+        "sys.exit('numba' in sys.modules)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

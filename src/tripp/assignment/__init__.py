@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from tripp.assignment.result import AssignmentResult, IterationRecord
     from tripp.assignment.spec import Algorithm, AssignmentSpec
     from tripp.assignment.tntp import load_tntp, read_flows, read_net, read_trips
-    from tripp.assignment.vdf import VdfKind
+    from tripp.assignment.vdf_kind import VdfKind
 
 _EXPORTS = {
     "Algorithm": "spec",
@@ -35,7 +35,7 @@ _EXPORTS = {
     "read_flows": "tntp",
     "read_net": "tntp",
     "read_trips": "tntp",
-    "VdfKind": "vdf",
+    "VdfKind": "vdf_kind",
 }
 
 __all__ = [

@@ -26,7 +26,7 @@ class SolveContext:
     def __post_init__(self) -> None:
         net = self.network
         self.od = self.demand.od_table()
-        self.arrays = (net.offsets, net.head, net.tail, net.no_through)
+        self.arrays = (net.csr.indptr, net.head, net.tail, net.no_through)
         self.work = DijkstraWork(net.n_nodes, net.n_links)
 
     def costs(self, flows: np.ndarray) -> np.ndarray:

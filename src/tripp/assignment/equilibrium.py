@@ -91,7 +91,7 @@ def assign(
 def relative_gap(network: AssignmentNetwork, demand: Demand, flows: np.ndarray) -> float:
     """Relative gap ``(TSTT − SPTT) / TSTT`` of link ``flows`` given in input order."""
     ctx = _prepare(network, demand)
-    csr_flows = np.asarray(flows, dtype=np.float64)[network.link_order]
+    csr_flows = network.csr.from_caller_order(np.asarray(flows, dtype=np.float64))
     return ctx.gap(csr_flows)[0]
 
 
@@ -138,7 +138,7 @@ def _check_reachable(ctx: SolveContext) -> None:
     for i, origin in enumerate(origin_nodes):
         dijkstra(
             origin,
-            net.offsets,
+            net.csr.indptr,
             net.head,
             cost,
             net.no_through,

@@ -361,7 +361,7 @@ def solve_gradient_projection(
     def sweep() -> None:
         nonlocal path_links, paths, path_flow
         path_links, paths, path_flow = _column_generation(
-            net.offsets,
+            net.csr.indptr,
             net.head,
             net.tail,
             net.no_through,

@@ -1,12 +1,17 @@
 """The assignment network compiled to arrays, and the demand it carries.
 
-A network is compiled once into a CSR forward star: links sorted by tail node (stable),
-``offsets[u]:offsets[u + 1]`` the links leaving node index ``u``. ``link_order`` maps each
-CSR position back to the link's position in the caller's input, so results come back in
-input order. Nothing is simplified away: every input link and node stays, so flow
-conservation holds at every node, including nodes whose links all point in or all out.
+An :class:`AssignmentNetwork` is a forward star (:class:`tripp.graph.csr.Csr`, the same layout
+and builder as the compiled atlas graph) whose vertices are node indices and whose arcs are
+links, plus one volume-delay function per link. ``csr.order`` maps each CSR link back to its
+position in the caller's input, so results come back in input order. Nothing is simplified
+away: every input link and node stays, so flow conservation holds at every node, including
+nodes whose links all point in or all out.
 
-Node ids are arbitrary integers; ``node_ids[i]`` is the id of node index ``i``.
+Two ways in: :func:`build_network` from link arrays keyed by arbitrary integer node ids (TNTP
+files, tests), and :func:`network_from_csr` on a forward star that already exists (corridor
+freight runs on a restriction of the compiled graph's own CSR, see
+:mod:`tripp.freight.corridor`). Either way ``node_ids[i]`` is the id of node index ``i``.
+No Numba is imported here.
 """
 
 from __future__ import annotations
@@ -15,11 +20,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
-from tripp.assignment.vdf import ALPHA, BETA, CAPACITY, FIXED, T0, VdfKind
+from tripp.assignment.vdf_kind import ALPHA, BETA, CAPACITY, FIXED, N_PARAMS, T0, VdfKind
 from tripp.errors import InputError, Problem
+from tripp.graph.csr import Csr, build_csr
 
-__all__ = ["AssignmentNetwork", "Demand", "build_network"]
+__all__ = ["AssignmentNetwork", "Demand", "build_network", "network_from_csr"]
+
+Values = npt.ArrayLike
 
 
 @dataclass(frozen=True, eq=False)
@@ -27,22 +36,18 @@ class AssignmentNetwork:
     """A directed network of links with volume-delay functions, as contiguous arrays.
 
     Attributes:
+        csr: the links sorted by tail node index, with the crosswalk ``csr.order`` from each
+            CSR link to its input position.
         node_ids: id of each node index (int64, sorted ascending).
-        offsets: CSR offsets, length ``n_nodes + 1``.
-        tail, head: node index at each end of each link (CSR order).
-        link_order: input position of each CSR link.
-        vdf_kind: :class:`~tripp.assignment.vdf.VdfKind` of each link (int64).
-        vdf_params: ``(5, n_links)`` float64: free-flow time (network time unit), capacity
-            (network flow unit per period), alpha, beta, fixed cost (network time unit).
+        vdf_kind: :class:`~tripp.assignment.vdf_kind.VdfKind` of each link (int64, CSR order).
+        vdf_params: ``(5, n_links)`` float64 (CSR order): free-flow time (network time unit),
+            capacity (network flow unit per period), alpha, beta, fixed cost (network time unit).
         no_through: True for nodes that paths may start or end at but never pass through
             (TNTP zones below FIRST THRU NODE).
     """
 
+    csr: Csr
     node_ids: np.ndarray
-    offsets: np.ndarray
-    tail: np.ndarray
-    head: np.ndarray
-    link_order: np.ndarray
     vdf_kind: np.ndarray
     vdf_params: np.ndarray
     no_through: np.ndarray
@@ -55,7 +60,17 @@ class AssignmentNetwork:
     @property
     def n_links(self) -> int:
         """Number of links."""
-        return int(self.tail.shape[0])
+        return self.csr.n_arcs
+
+    @property
+    def tail(self) -> np.ndarray:
+        """Node index each link leaves (CSR order, sorted)."""
+        return self.csr.tail
+
+    @property
+    def head(self) -> np.ndarray:
+        """Node index each link enters (CSR order)."""
+        return self.csr.head
 
     def node_index(self, ids: np.ndarray | Sequence[int]) -> np.ndarray:
         """Node indices of the given node ids; raises InputError naming unknown ids."""
@@ -76,9 +91,7 @@ class AssignmentNetwork:
 
     def to_input_order(self, values: np.ndarray) -> np.ndarray:
         """Reorder a per-link array from CSR order to the caller's input order."""
-        out = np.empty_like(values)
-        out[self.link_order] = values
-        return out
+        return self.csr.to_caller_order(values)
 
 
 @dataclass(frozen=True, eq=False)
@@ -118,17 +131,17 @@ class Demand:
 
 
 def build_network(
-    init_node: np.ndarray | Sequence[int],
-    term_node: np.ndarray | Sequence[int],
+    init_node: Values,
+    term_node: Values,
     *,
-    free_flow_time: np.ndarray | Sequence[float],
-    capacity: np.ndarray | Sequence[float],
-    alpha: np.ndarray | Sequence[float],
-    beta: np.ndarray | Sequence[float],
-    vdf_kind: np.ndarray | Sequence[int] | None = None,
-    fixed_cost: np.ndarray | Sequence[float] | None = None,
-    no_through_nodes: np.ndarray | Sequence[int] = (),
-    extra_node_ids: np.ndarray | Sequence[int] = (),
+    free_flow_time: Values,
+    capacity: Values,
+    alpha: Values,
+    beta: Values,
+    vdf_kind: Values | None = None,
+    fixed_cost: Values | None = None,
+    no_through_nodes: Values = (),
+    extra_node_ids: Values = (),
 ) -> AssignmentNetwork:
     """Compile link arrays (node ids per link, VDF parameters) into an AssignmentNetwork.
 
@@ -140,8 +153,52 @@ def build_network(
     tail_ids = np.asarray(init_node, dtype=np.int64)
     head_ids = np.asarray(term_node, dtype=np.int64)
     n = tail_ids.shape[0]
+    if head_ids.shape != (n,):
+        raise InputError(_problem("term_node", f"has shape {head_ids.shape}, expected ({n},)"))
+    node_ids = np.unique(
+        np.concatenate([tail_ids, head_ids, np.asarray(extra_node_ids, dtype=np.int64)])
+    )
+    csr = build_csr(
+        np.searchsorted(node_ids, tail_ids),
+        np.searchsorted(node_ids, head_ids),
+        n_vertices=node_ids.shape[0],
+    )
+    return network_from_csr(
+        csr,
+        free_flow_time=free_flow_time,
+        capacity=capacity,
+        alpha=alpha,
+        beta=beta,
+        vdf_kind=vdf_kind,
+        fixed_cost=fixed_cost,
+        node_ids=node_ids,
+        no_through=np.isin(node_ids, np.asarray(no_through_nodes, dtype=np.int64)),
+    )
+
+
+def network_from_csr(
+    csr: Csr,
+    *,
+    free_flow_time: Values,
+    capacity: Values,
+    alpha: Values,
+    beta: Values,
+    vdf_kind: Values | None = None,
+    fixed_cost: Values | None = None,
+    node_ids: np.ndarray | None = None,
+    no_through: np.ndarray | None = None,
+) -> AssignmentNetwork:
+    """An AssignmentNetwork whose links are the arcs of ``csr``, which it keeps (no copy).
+
+    The per-link values are given in ``csr``'s caller order (one per arc) and are stored in
+    CSR order. ``node_ids`` defaults to the vertex indices themselves and ``no_through`` to
+    no such node; ``vdf_kind`` and ``fixed_cost`` default as in :func:`build_network`.
+    Raises InputError when a value has the wrong length or would make a cost negative,
+    undefined or non-convex.
+    """
+    n = csr.n_arcs
     kind = np.zeros(n, dtype=np.int64) if vdf_kind is None else np.asarray(vdf_kind, dtype=np.int64)
-    params = np.empty((5, n), dtype=np.float64)
+    params = np.empty((N_PARAMS, n), dtype=np.float64)
     columns = {
         "free_flow_time": (T0, free_flow_time),
         "capacity": (CAPACITY, capacity),
@@ -156,32 +213,24 @@ def build_network(
             problems.append(_problem(name, f"has shape {array.shape}, expected ({n},)"))
             continue
         params[row] = array
-    if head_ids.shape != (n,) or kind.shape != (n,):
-        problems.append(_problem("term_node/vdf_kind", f"lengths differ from init_node ({n})"))
+    if kind.shape != (n,):
+        problems.append(_problem("vdf_kind", f"has shape {kind.shape}, expected ({n},)"))
     if problems:
         raise InputError(problems)
     problems.extend(_check_params(kind, params))
     if problems:
         raise InputError(problems)
-
-    node_ids = np.unique(
-        np.concatenate([tail_ids, head_ids, np.asarray(extra_node_ids, dtype=np.int64)])
-    )
-    tail = np.searchsorted(node_ids, tail_ids)
-    head = np.searchsorted(node_ids, head_ids)
-    order = np.argsort(tail, kind="stable")
-    offsets = np.zeros(node_ids.shape[0] + 1, dtype=np.int64)
-    np.cumsum(np.bincount(tail, minlength=node_ids.shape[0]), out=offsets[1:])
-    blocked_ids = np.asarray(no_through_nodes, dtype=np.int64)
-    no_through = np.isin(node_ids, blocked_ids)
+    if node_ids is None:
+        node_ids = np.arange(csr.n_vertices, dtype=np.int64)
+    if no_through is None:
+        no_through = np.zeros(csr.n_vertices, dtype=np.bool_)
+    if node_ids.shape != (csr.n_vertices,) or no_through.shape != (csr.n_vertices,):
+        raise ValueError(f"node_ids and no_through need one entry per vertex ({csr.n_vertices})")
     return AssignmentNetwork(
+        csr=csr,
         node_ids=node_ids,
-        offsets=offsets,
-        tail=tail[order].astype(np.int64),
-        head=head[order].astype(np.int64),
-        link_order=order.astype(np.int64),
-        vdf_kind=kind[order],
-        vdf_params=np.ascontiguousarray(params[:, order]),
+        vdf_kind=csr.from_caller_order(kind),
+        vdf_params=np.ascontiguousarray(csr.from_caller_order(params)),
         no_through=no_through,
     )
 

@@ -1,9 +1,10 @@
 """Volume-delay functions (VDFs): link cost, its derivative and its integral.
 
-Every link has a kind (:class:`VdfKind`) and four parameters held in one ``(5, n_links)``
+Every link has a kind (:class:`VdfKind`) and five parameters held in one ``(5, n_links)``
 float64 matrix (rows :data:`T0`, :data:`CAPACITY`, :data:`ALPHA`, :data:`BETA`,
-:data:`FIXED`). Times are in the network's own time unit and flows in its own flow unit
-(TNTP networks differ: SiouxFalls uses 0.01 h, Anaheim minutes); the functions below are
+:data:`FIXED`); kind and rows are defined in :mod:`tripp.assignment.vdf_kind`, which does not
+load Numba. Times are in the network's own time unit and flows in its own flow unit (TNTP
+networks differ: SiouxFalls uses 0.01 h, Anaheim minutes); the functions below are
 unit-agnostic as long as ``capacity`` and the flow share a unit.
 
 BPR (``VdfKind.BPR``)::
@@ -33,10 +34,11 @@ steps of the algorithms are well defined.
 from __future__ import annotations
 
 import math
-from enum import IntEnum
 
 import numpy as np
 from numba import njit
+
+from tripp.assignment.vdf_kind import ALPHA, BETA, CAPACITY, FIXED, T0, VdfKind
 
 __all__ = [
     "ALPHA",
@@ -49,19 +51,6 @@ __all__ = [
     "link_cost_derivatives",
     "link_costs",
 ]
-
-T0 = 0
-CAPACITY = 1
-ALPHA = 2
-BETA = 3
-FIXED = 4
-
-
-class VdfKind(IntEnum):
-    """The volume-delay function of a link."""
-
-    BPR = 0
-    QUEUE = 1
 
 
 @njit(cache=True, inline="always")

@@ -1,11 +1,13 @@
 """Corridor freight assignment: the atlas's demand on its capacities, at user equilibrium.
 
-The compiled corridor graph (:mod:`tripp.graph.compile`) becomes an assignment network whose nodes
-are graph states and whose links are the arcs available in the year. Each demand row
-(tonnes per year) travels from its origin's start state to its destination's end state.
-Link arcs with a capacity use the BPR curve, ferries and port transfers the queue curve;
-everything is in hours and tonnes per year (see :mod:`tripp.freight.settings`). Demand whose
-origin and destination are not connected in the year is reported as unserved, not dropped.
+The assignment runs on the compiled corridor graph itself (:mod:`tripp.graph.compile`): its
+network (:class:`CorridorNetwork`, built by :func:`corridor_network`) is the graph's CSR
+restricted to the arcs available in the year, whose nodes are graph states and whose links
+are graph arcs. Each demand row (tonnes per year) travels from its origin's start state to
+its destination's end state. Link arcs with a capacity use the BPR curve, ferries and port
+transfers the queue curve; everything is in hours and tonnes per year (see
+:mod:`tripp.freight.settings`). Demand whose origin and destination are not connected in the
+year is reported as unserved, not dropped.
 """
 
 from __future__ import annotations
@@ -15,13 +17,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
+from tripp.assignment.network import AssignmentNetwork, Demand, network_from_csr
+from tripp.assignment.spec import AssignmentSpec
+from tripp.assignment.vdf_kind import VdfKind
 from tripp.atlas.model import Atlas, DemandRow
 from tripp.freight.settings import FreightSettings
 from tripp.graph.compile import ARC_LINK, ARC_TRANSITION, Graph
 from tripp.graph.paths import shortest_path
-
-BPR, QUEUE = 0, 1  # tripp.assignment.vdf.VdfKind values, without importing Numba early
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,26 +97,89 @@ class CorridorAssignment:
         }
 
 
+@dataclass(frozen=True, eq=False)
+class CorridorNetwork:
+    """The assignment network of one corridor run: a view of the compiled graph's CSR.
+
+    Shared with the graph: the vertices (graph states; a node id is the state index, so
+    zones are start and end states), the arcs and their order (the graph's CSR order, already
+    sorted by tail, so nothing is sorted again), and, in a year where every arc exists, the
+    ``indptr``, ``tail`` and ``head`` arrays themselves. Per run: which arcs take part (those
+    available in the year; the others are left out, with ``indptr`` recounted) and each
+    link's volume-delay function, from the atlas capacities converted by the settings and the
+    fixed cost of the objective. The network's input order is its CSR order, so per-link
+    results map to graph arcs through :attr:`graph_arc` alone.
+
+    Attributes:
+        network: the assignment network; its link ``k`` is graph arc ``graph_arc[k]``.
+        graph_arc: the graph arc of each link (the crosswalk back, ascending).
+        capacity_t_per_year: capacity of every graph arc (t/year), NaN where it has none.
+        fixed_h: fixed generalised cost of every graph arc (h; zero for the time objective).
+        uncapacitated: how many link and transfer arcs of the graph (open in any year) have
+            no freight capacity.
+    """
+
+    network: AssignmentNetwork
+    graph_arc: npt.NDArray[np.int64]
+    capacity_t_per_year: npt.NDArray[np.float64]
+    fixed_h: npt.NDArray[np.float64]
+    uncapacitated: dict[str, int]
+
+    def on_graph(
+        self, values: npt.NDArray[np.float64], *, elsewhere: float | npt.NDArray[np.float64]
+    ) -> npt.NDArray[np.float64]:
+        """Per-link ``values`` spread onto every graph arc; ``elsewhere`` (one value, or one
+        per graph arc) on the arcs that are not in this run."""
+        out = np.array(np.broadcast_to(elsewhere, self.capacity_t_per_year.shape), dtype=float)
+        out[self.graph_arc] = values
+        return out
+
+
+def corridor_network(graph: Graph, *, year: int, settings: FreightSettings) -> CorridorNetwork:
+    """The assignment network of ``graph`` in ``year``: its CSR restricted to the arcs
+    available then, with the volume-delay functions ``settings`` give them."""
+    csr, arcs = graph.csr.restrict(graph.available_from_year <= year)
+    capacity, kind, missing = _capacities(graph, settings)
+    fixed_h = (
+        graph.cost_usd_per_teu / settings.vot_usd_per_teu_h
+        if settings.objective == "generalized"
+        else np.zeros(graph.n_arcs)
+    )
+    has_cap = ~np.isnan(capacity[arcs])
+    kind = np.where(has_cap, kind[arcs], VdfKind.BPR)  # no capacity: constant free-flow time
+    queue = kind == VdfKind.QUEUE
+    network = network_from_csr(
+        csr,
+        free_flow_time=graph.time_h[arcs],
+        capacity=np.where(has_cap, capacity[arcs], 1.0),
+        alpha=np.where(has_cap, np.where(queue, settings.queue_j, settings.bpr_alpha), 0.0),
+        beta=np.where(queue, settings.queue_rho_bar, settings.bpr_beta),
+        vdf_kind=kind,
+        fixed_cost=fixed_h[arcs],
+    )
+    return CorridorNetwork(network, arcs, capacity, fixed_h, missing)
+
+
 def _capacities(
     graph: Graph, settings: FreightSettings
 ) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
     """Capacity (t/year, NaN if none) and VDF kind of every arc; count of uncapacitated."""
     atlas = graph.atlas
     capacity = np.full(graph.n_arcs, np.nan)
-    kind = np.full(graph.n_arcs, BPR, dtype=np.int64)
+    kind = np.full(graph.n_arcs, VdfKind.BPR, dtype=np.int64)
     missing: dict[str, int] = defaultdict(int)
     for arc in range(graph.n_arcs):
         if graph.kind[arc] == ARC_LINK:
             link = atlas.links[int(graph.link[arc])]
             value = settings.t_per_year(link.capacity, link.capacity_unit)
             if link.mode == "ferry":
-                kind[arc] = QUEUE
+                kind[arc] = VdfKind.QUEUE
             if value is None:
                 missing["links"] += 1
         elif graph.kind[arc] == ARC_TRANSITION and graph.transfer[arc] >= 0:
             row = atlas.transfers[int(graph.transfer[arc])]
             value = settings.t_per_year(row.capacity, row.capacity_unit)
-            kind[arc] = QUEUE
+            kind[arc] = VdfKind.QUEUE
             if value is None:
                 missing["transfers"] += 1
         else:
@@ -138,41 +205,19 @@ def assign_corridor(
     max_iter: int = 500,
 ) -> CorridorAssignment:
     """Assign the demand rows of ``demand_year`` on the network of ``year``."""
-    from tripp.assignment import AssignmentSpec, Demand, assign, build_network
+    from tripp.assignment.equilibrium import assign  # loads Numba: only when a run solves
 
     settings = settings or FreightSettings()
-    usable = graph.available_from_year <= year
-    capacity, kind, missing = _capacities(graph, settings)
-    free_h = graph.time_h
-    fixed_h = (
-        graph.cost_usd_per_teu / settings.vot_usd_per_teu_h
-        if settings.objective == "generalized"
-        else np.zeros(graph.n_arcs)
-    )
-    has_cap = ~np.isnan(capacity)
-    kind = np.where(has_cap, kind, BPR)  # no capacity: constant free-flow time
-    alpha = np.where(has_cap, np.where(kind == QUEUE, settings.queue_j, settings.bpr_alpha), 0.0)
-    beta = np.where(kind == QUEUE, settings.queue_rho_bar, settings.bpr_beta)
-    arcs = np.flatnonzero(usable)
-    network = build_network(
-        graph.tail[arcs],
-        graph.head[arcs],
-        free_flow_time=free_h[arcs],
-        capacity=np.where(has_cap, capacity, 1.0)[arcs],
-        alpha=alpha[arcs],
-        beta=beta[arcs],
-        vdf_kind=kind[arcs],
-        fixed_cost=fixed_h[arcs],
-        extra_node_ids=np.arange(graph.n_states),
-    )
-    weight = np.where(usable, free_h, np.inf)
+    view = corridor_network(graph, year=year, settings=settings)
+    network = view.network
+    free_h = graph.time_h[view.graph_arc]
     totals: dict[tuple[int, int], float] = defaultdict(float)
     unserved = []
     rows = _demand_rows(graph.atlas, demand_year)
     for row in rows:
         source = int(graph.start_state[graph.node_index(row.origin)])
         target = int(graph.end_state[graph.node_index(row.destination)])
-        if shortest_path(graph.indptr, graph.head, weight, source, target) is None:
+        if shortest_path(network.csr.indptr, network.head, free_h, source, target) is None:
             unserved.append(
                 {
                     "origin": row.origin,
@@ -194,18 +239,16 @@ def assign_corridor(
             Demand(zone_nodes=network.node_index(zones), trips=trips, source="demand.csv"),
             AssignmentSpec(algorithm, gap, max_iter),
         )
-        arc_flow = np.zeros(graph.n_arcs)
-        arc_flow[arcs] = result.flow
-        arc_time = np.array(free_h, dtype=float)
-        arc_time[arcs] = result.cost - fixed_h[arcs]
+        arc_flow = view.on_graph(result.flow, elsewhere=0.0)
+        arc_time = view.on_graph(result.cost - view.fixed_h[view.graph_arc], elsewhere=graph.time_h)
         run = (result.algorithm, result.iterations, result.relative_gap, result.converged)
     else:
         arc_flow, arc_time, run = (
             np.zeros(graph.n_arcs),
-            np.array(free_h),
+            np.array(graph.time_h),
             (algorithm, 0, 0.0, True),
         )
-    elements = _elements(graph, arc_flow, arc_time, capacity)
+    elements = _elements(graph, arc_flow, arc_time, view.capacity_t_per_year)
     return CorridorAssignment(
         scenario,
         year,
@@ -217,7 +260,7 @@ def assign_corridor(
         sum(float(r.t_per_year or 0) for r in rows),
         tuple(unserved),
         elements,
-        missing,
+        view.uncapacitated,
         arc_flow,
     )
 

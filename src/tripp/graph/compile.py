@@ -12,9 +12,10 @@ meet it. Arcs are:
 * hub arcs: every node has a *start* state with free arcs to its layers and an *end* state
   with free arcs from them, so any query is single-source, single-target.
 
-Arcs are stored in CSR order (sorted by tail) with per-arc time, cost, distance, the year
-from which they exist, and a crosswalk back to atlas rows. Parallel arcs between the same
-two states are split by a midpoint state so no arc is lost when SciPy builds the matrix.
+Arcs are stored in CSR order (sorted by tail, built by :func:`tripp.graph.csr.build_csr`, the
+layout assignment shares) with per-arc time, cost, distance, the year from which they exist,
+and a crosswalk back to atlas rows. Parallel arcs between the same two states are split by a
+midpoint state so no arc is lost when SciPy builds the matrix.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tripp.atlas.model import Atlas, Transfer, is_available
+from tripp.graph.csr import Csr, build_csr
 from tripp.units import FREIGHT_MODES
 
 if TYPE_CHECKING:
@@ -57,9 +59,7 @@ class Graph:
     state_layer: tuple[Layer | None, ...]  # None for hub and midpoint states
     start_state: IntArray  # per node: state to start a route from
     end_state: IntArray  # per node: state a route ends in
-    indptr: IntArray
-    head: IntArray
-    tail: IntArray
+    csr: Csr  # the arcs sorted by tail (vertices = states)
     kind: IntArray  # ARC_LINK, ARC_TRANSITION or ARC_HUB
     link: IntArray  # atlas link index, -1 if none
     forward: npt.NDArray[np.bool_]  # link arc runs from_node→to_node
@@ -85,7 +85,22 @@ class Graph:
     @property
     def n_arcs(self) -> int:
         """Number of arcs."""
-        return len(self.head)
+        return self.csr.n_arcs
+
+    @property
+    def indptr(self) -> IntArray:
+        """CSR offsets: the arcs leaving state ``s`` are ``indptr[s]:indptr[s + 1]``."""
+        return self.csr.indptr
+
+    @property
+    def head(self) -> IntArray:
+        """State each arc enters."""
+        return self.csr.head
+
+    @property
+    def tail(self) -> IntArray:
+        """State each arc leaves (sorted)."""
+        return self.csr.tail
 
     def node_index(self, node_id: str) -> int:
         """Index of ``node_id`` in :attr:`node_ids`."""
@@ -331,14 +346,10 @@ def _to_csr(
     arcs: _ArcBuilder,
 ) -> Graph:
     columns = arcs.columns
-    tail = np.asarray(columns["tail"], dtype=np.int64)
-    order = np.argsort(tail, kind="stable")
-    n_states = len(state_node)
-    indptr = np.zeros(n_states + 1, dtype=np.int64)
-    np.cumsum(np.bincount(tail, minlength=n_states), out=indptr[1:])
+    csr = build_csr(columns["tail"], columns["head"], n_vertices=len(state_node))
 
     def col(name: str, dtype: type) -> npt.NDArray[Any]:
-        return np.asarray(columns[name], dtype=dtype)[order]
+        return np.asarray(columns[name], dtype=dtype)[csr.order]
 
     return Graph(
         atlas=atlas,
@@ -347,9 +358,7 @@ def _to_csr(
         state_layer=tuple(state_layer),
         start_state=start,
         end_state=end,
-        indptr=indptr,
-        head=col("head", np.int64),
-        tail=tail[order],
+        csr=csr,
         kind=col("kind", np.int64),
         link=col("link", np.int64),
         forward=col("forward", np.bool_),
