@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from tripp.api.jobs import JobManager, JobsFull, Progress, Runner
-from tripp.api.params import MAX_PAIRS, MAX_SAMPLES, MAX_TEXT, ObjectiveName, check_pairs, gather
+from tripp.api.params import MAX_PAIRS, MAX_SAMPLES, MAX_TEXT, check_pairs, gather
 from tripp.api.params import shipped_scenario as check_scenario
 from tripp.api.problems import ERRORS, NOT_FOUND, ApiError, ErrorModel
 from tripp.api.routes_atlas import state_of
@@ -17,6 +17,7 @@ from tripp.api.routes_energy import run_energy
 from tripp.api.state import ApiState
 from tripp.energy.settings import Carrier, MissingCapacity
 from tripp.errors import Problem
+from tripp.routing.route import Objective
 
 router = APIRouter(prefix="/api", tags=["jobs"])
 
@@ -36,7 +37,7 @@ class CompareJob(_Job):
     pairs: list[Annotated[str, Field(max_length=2 * MAX_TEXT)]] = Field(
         default_factory=list, max_length=MAX_PAIRS, description="origin>destination; [] default"
     )
-    objective: ObjectiveName = ObjectiveName.TIME
+    objective: Objective = Objective.TIME
 
 
 class ExposureJob(_Job):
@@ -44,7 +45,7 @@ class ExposureJob(_Job):
 
     kind: Literal["exposure"]
     scenario: Scenario = "baseline-2025"
-    objective: ObjectiveName = ObjectiveName.TIME
+    objective: Objective = Objective.TIME
 
 
 class ReliabilityJob(_Job):
@@ -54,7 +55,7 @@ class ReliabilityJob(_Job):
     scenario: Scenario = "baseline-2025"
     samples: int = Field(200, ge=1, le=MAX_SAMPLES)
     seed: int = Field(0, ge=0, le=2**32 - 1)
-    objective: ObjectiveName = ObjectiveName.GENERALIZED
+    objective: Objective = Objective.GENERALIZED
 
 
 class CriticalityJob(_Job):
@@ -62,7 +63,7 @@ class CriticalityJob(_Job):
 
     kind: Literal["criticality"]
     scenario: Scenario = "baseline-2025"
-    objective: ObjectiveName = ObjectiveName.TIME
+    objective: Objective = Objective.TIME
 
 
 class EnergyJob(_Job):
