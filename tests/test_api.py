@@ -249,16 +249,14 @@ def test_body_over_the_limit_is_413(client: TestClient) -> None:
     )
 
 
-def test_energy_answers_or_says_not_available(client: TestClient) -> None:
-    response = client.get(
-        "/api/energy",
-        params={"scenario": "baseline-2025", "carrier": "gas", "missing_capacity": "unbounded"},
+def test_energy_answers_with_the_cli_json(client: TestClient) -> None:
+    params = {"scenario": "baseline-2025", "carrier": "gas", "missing_capacity": "unbounded"}
+    response = client.get("/api/energy", params=params)
+    assert response.status_code == 200, response.text
+    assert response.json()["carrier"] == "gas" and response.json()["links"]
+    assert response.json() == cli_json(
+        "energy", "baseline-2025", "--carrier", "gas", "--missing-capacity", "unbounded"
     )
-    if client.app.state.capabilities["energy"]:  # type: ignore[attr-defined]
-        assert response.status_code == 200, response.text
-        assert response.json()["carrier"] == "gas" and response.json()["links"]
-    else:
-        problems_of(response, 501)
     problems_of(client.get("/api/energy", params={"carrier": "steam"}), 422)
 
 
@@ -279,7 +277,26 @@ def test_docs_page_uses_local_assets_only(client: TestClient) -> None:
 def test_health(client: TestClient) -> None:
     health = client.get("/api/health").json()
     assert health["status"] == "ok" and health["atlas"]["nodes"] == 180
-    assert "compare" in health["capabilities"]["jobs"]
+    assert health["capabilities"] == {
+        "energy": True,
+        "resilience": True,
+        "jobs": ["compare", "exposure", "reliability", "criticality", "energy"],
+    }
+
+
+def test_criticality_job_reports_progress_and_the_ranking(client: TestClient) -> None:
+    from tripp.resilience.criticality import criticality
+
+    started = client.post("/api/jobs", json={"kind": "criticality", "objective": "time"})
+    assert started.status_code == 202, started.text
+    deadline = time.monotonic() + 120
+    path = f"/api/jobs/{started.json()['id']}"
+    while (job := client.get(path).json())["status"] in {"queued", "running"}:
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    assert job["status"] == "succeeded", job["error"]
+    network = client.app.state.tripp.network("baseline-2025").scenario  # type: ignore[attr-defined]
+    assert job["result"] == criticality(network, objective="time", workers=1).to_dict()
 
 
 def test_serve_command_registers() -> None:

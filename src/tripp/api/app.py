@@ -19,7 +19,6 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import tripp
-from tripp.api import plugins
 from tripp.api.assets import VENDOR, docs_html, find_node_modules, web_folder
 from tripp.api.fastpath import RouteFastPath
 from tripp.api.jobs import JobManager
@@ -132,13 +131,17 @@ def create_app(
     )
     app.state.tripp = ApiState(atlas_folder=atlas_folder)
     app.state.jobs = jobs
-    app.state.capabilities = plugins.capabilities()
     vendor = find_node_modules(node_modules)
     app.state.web_assets = vendor is not None
     install_handlers(app)
 
     from tripp.api import routes_analysis, routes_atlas, routes_energy, routes_jobs
 
+    app.state.capabilities = {
+        "energy": True,
+        "resilience": True,
+        "jobs": list(routes_jobs.JOB_KINDS),
+    }
     for module in (routes_atlas, routes_analysis, routes_energy, routes_jobs):
         app.include_router(module.router)
 

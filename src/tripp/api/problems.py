@@ -128,13 +128,6 @@ def install_handlers(app: FastAPI) -> None:
     async def on_no_route(_: Request, error: NoRouteError) -> JSONResponse:
         return no_route_response(error)
 
-    from tripp.api.plugins import NotAvailable
-
-    @app.exception_handler(NotAvailable)
-    async def on_not_available(_: Request, error: NotAvailable) -> JSONResponse:
-        problem = Problem(error.function, "is not installed", "install a tripp release with it")
-        return error_response(501, str(error), [problem])
-
     @app.exception_handler(ApiError)
     async def on_api_error(_: Request, error: ApiError) -> JSONResponse:
         return error_response(error.status_code, error.detail, error.problems)

@@ -39,7 +39,7 @@ def state_of(request: Request) -> ApiState:
 
 @router.get("/health", response_model=HealthModel, summary="Service health and capabilities")
 def health(request: Request) -> dict[str, Any]:
-    """Whether the atlas loaded, what it holds, and which optional analyses are available."""
+    """Whether the atlas loaded, what it holds, and the analyses and job kinds it serves."""
     state = state_of(request)
     atlas = state.atlas
     return {

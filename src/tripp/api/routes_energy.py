@@ -1,59 +1,42 @@
-"""``/api/energy``: gas and power flows of a scenario, when ``tripp.energy`` is installed."""
+"""``/api/energy``: gas and power flows of a scenario (``tripp.energy``)."""
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
 from tripp.api.params import shipped_scenario
-from tripp.api.plugins import run_energy
-from tripp.api.problems import ERRORS, ApiError, ErrorModel
+from tripp.api.problems import ERRORS
 from tripp.api.routes_atlas import json_bytes, json_response, state_of
-from tripp.errors import Problem
+from tripp.api.schemas import EnergyResultModel
+from tripp.api.state import Network
+from tripp.energy.settings import Carrier, MissingCapacity
 
 router = APIRouter(prefix="/api", tags=["energy"])
 
 
-class Carrier(StrEnum):
-    """Energy carriers."""
+def run_energy(
+    network: Network, carrier: Carrier, *, year: int | None, missing_capacity: MissingCapacity
+) -> dict[str, Any]:
+    """Gas and power flows on ``network`` in ``year`` (None: the network's): the JSON of
+    ``tripp energy --format json``. PyPSA is imported here, not when the app starts."""
+    from tripp.energy import EnergySettings, solve_energy
 
-    GAS = "gas"
-    POWER = "power"
-    ALL = "all"
-
-
-class MissingCapacity(StrEnum):
-    """An energy link without capacity: an error, or unlimited (listed as an assumption)."""
-
-    ERROR = "error"
-    UNBOUNDED = "unbounded"
-
-
-NOT_AVAILABLE: dict[int | str, dict[str, Any]] = {
-    501: {"model": ErrorModel, "description": "tripp.energy is not installed here."}
-}
-
-
-def energy_unavailable() -> ApiError:
-    """The 501 answer of an analysis this installation lacks."""
-    return ApiError(
-        501,
-        "energy analysis is not available in this installation",
-        [
-            Problem(
-                "energy",
-                "the module tripp.energy is not installed",
-                "install a tripp release with energy optimisation",
-            )
-        ],
+    result = solve_energy(
+        network.atlas,
+        year=network.year if year is None else year,
+        carrier=carrier,
+        settings=EnergySettings(missing_capacity=missing_capacity),
+        scenario=network.name,
     )
+    return result.to_dict()
 
 
 @router.get(
     "/energy",
-    responses={**ERRORS, **NOT_AVAILABLE},
+    response_model=EnergyResultModel,
+    responses=ERRORS,
     summary="Energy flows on lines and unmet demand",
 )
 def energy(
@@ -71,15 +54,13 @@ def energy(
 ) -> Response:
     """Flows per line, supplies, unmet demand: the JSON of ``tripp energy SCENARIO --format
     json``."""
-    if not request.app.state.capabilities["energy"]:
-        raise energy_unavailable()
     name = shipped_scenario(scenario)
     state = state_of(request)
 
     def build() -> bytes:
         network = state.network(name)
         return json_bytes(
-            run_energy(network, carrier.value, year=year, missing_capacity=missing_capacity.value)
+            run_energy(network, carrier, year=year, missing_capacity=missing_capacity)
         )
 
     key = ("energy", name, carrier.value, year, missing_capacity.value)

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, Body, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from tripp.api import plugins
 from tripp.api.jobs import JobManager, JobsFull, Progress, Runner
-from tripp.api.params import MAX_PAIRS, MAX_SAMPLES, MAX_TEXT, ObjectiveName, check_pairs, gather
+from tripp.api.params import MAX_PAIRS, MAX_SAMPLES, MAX_TEXT, check_pairs, gather
 from tripp.api.params import shipped_scenario as check_scenario
 from tripp.api.problems import ERRORS, NOT_FOUND, ApiError, ErrorModel
 from tripp.api.routes_atlas import state_of
-from tripp.api.routes_energy import Carrier, MissingCapacity, energy_unavailable
+from tripp.api.routes_energy import run_energy
 from tripp.api.state import ApiState
+from tripp.energy.settings import Carrier, MissingCapacity
 from tripp.errors import Problem
+from tripp.routing.route import Objective
 
 router = APIRouter(prefix="/api", tags=["jobs"])
 
@@ -35,7 +37,7 @@ class CompareJob(_Job):
     pairs: list[Annotated[str, Field(max_length=2 * MAX_TEXT)]] = Field(
         default_factory=list, max_length=MAX_PAIRS, description="origin>destination; [] default"
     )
-    objective: ObjectiveName = ObjectiveName.TIME
+    objective: Objective = Objective.TIME
 
 
 class ExposureJob(_Job):
@@ -43,7 +45,7 @@ class ExposureJob(_Job):
 
     kind: Literal["exposure"]
     scenario: Scenario = "baseline-2025"
-    objective: ObjectiveName = ObjectiveName.TIME
+    objective: Objective = Objective.TIME
 
 
 class ReliabilityJob(_Job):
@@ -53,19 +55,19 @@ class ReliabilityJob(_Job):
     scenario: Scenario = "baseline-2025"
     samples: int = Field(200, ge=1, le=MAX_SAMPLES)
     seed: int = Field(0, ge=0, le=2**32 - 1)
-    objective: ObjectiveName = ObjectiveName.GENERALIZED
+    objective: Objective = Objective.GENERALIZED
 
 
 class CriticalityJob(_Job):
-    """Which single closure hurts most (needs tripp.resilience)."""
+    """Which single closure hurts most."""
 
     kind: Literal["criticality"]
     scenario: Scenario = "baseline-2025"
-    objective: ObjectiveName = ObjectiveName.TIME
+    objective: Objective = Objective.TIME
 
 
 class EnergyJob(_Job):
-    """Energy-flow optimisation (needs tripp.energy)."""
+    """Energy-flow optimisation."""
 
     kind: Literal["energy"]
     scenario: Scenario = "baseline-2025"
@@ -77,6 +79,10 @@ JobRequest = Annotated[
     CompareJob | ExposureJob | ReliabilityJob | CriticalityJob | EnergyJob,
     Field(discriminator="kind"),
 ]
+#: The kinds of job, in the order ``/api/health`` lists them.
+JOB_KINDS: tuple[str, ...] = tuple(
+    get_args(job.model_fields["kind"].annotation)[0] for job in get_args(get_args(JobRequest)[0])
+)
 
 
 class JobModel(BaseModel):
@@ -95,30 +101,22 @@ class JobModel(BaseModel):
     result: dict[str, Any] | None = None
 
 
-def _runner(state: ApiState, job: _Job, capabilities: dict[str, Any]) -> Runner:
-    """Check ``job`` completely now (so bad input is a 422, not a failed job); return its run."""
-    from tripp.scenarios.compare import compare
-    from tripp.scenarios.exposure import transit_exposure
+def _resilience_progress(progress: Progress) -> Callable[[str, int, int], None]:
+    """The job's ``progress(fraction, message)`` as :mod:`tripp.resilience` reports it:
+    ``(what, done, total)``."""
 
-    if isinstance(job, ReliabilityJob | CriticalityJob) and not capabilities["resilience"]:
-        raise ApiError(
-            501,
-            f"{job.kind} is not available in this installation",
-            [
-                Problem(
-                    "kind",
-                    "the module tripp.resilience is not installed",
-                    "use compare or exposure",
-                )
-            ],
-        )
-    if isinstance(job, EnergyJob) and not capabilities["energy"]:
-        raise energy_unavailable()
-    if isinstance(job, ReliabilityJob | CriticalityJob):
-        # 501 now, not a failed job, if the function is missing
-        plugins.require(f"tripp.resilience.{job.kind}", job.kind)
-    if isinstance(job, EnergyJob):
-        plugins.require("tripp.energy", "solve_energy")
+    def report(what: str, done: int, total: int) -> None:
+        progress(done / total if total else 0.0, f"{what} {done}/{total}")
+
+    return report
+
+
+def _runner(state: ApiState, job: _Job) -> Runner:
+    """Check ``job`` completely now (so bad input is a 422, not a failed job); return its run.
+
+    Each run imports its analysis when it starts (PyPSA and Dask are slow to import); the
+    resilience runs use a one-worker local Dask cluster, so that a job never takes the
+    whole machine."""
     if isinstance(job, CompareJob):
         base, other, pairs = gather(
             lambda: check_scenario(job.base, option="base"),
@@ -127,6 +125,8 @@ def _runner(state: ApiState, job: _Job, capabilities: dict[str, Any]) -> Runner:
         )
 
         def run_compare(progress: Progress) -> dict[str, Any]:
+            from tripp.scenarios.compare import compare
+
             progress(0.05, f"compiling {base}")
             a = state.network(base).scenario
             progress(0.15, f"compiling {other}")
@@ -140,6 +140,8 @@ def _runner(state: ApiState, job: _Job, capabilities: dict[str, Any]) -> Runner:
         name = check_scenario(job.scenario)
 
         def run_exposure(progress: Progress) -> dict[str, Any]:
+            from tripp.scenarios.exposure import transit_exposure
+
             progress(0.1, f"compiling {name}")
             network = state.network(name)
             progress(0.2, "routing every demand flow")
@@ -150,25 +152,42 @@ def _runner(state: ApiState, job: _Job, capabilities: dict[str, Any]) -> Runner:
         return run_exposure
     if isinstance(job, ReliabilityJob):
         name = check_scenario(job.scenario)
-        return lambda progress: plugins.run_reliability(
-            state.network(name),
-            samples=job.samples,
-            seed=job.seed,
-            objective=job.objective.value,
-            progress=progress,
-        )
+
+        def run_reliability(progress: Progress) -> dict[str, Any]:
+            from tripp.resilience.reliability import reliability
+
+            network = state.network(name).scenario
+            assert network is not None  # a shipped scenario, checked above
+            return reliability(
+                network,
+                samples=job.samples,
+                seed=job.seed,
+                objective=job.objective.value,
+                workers=1,
+                progress=_resilience_progress(progress),
+            ).to_dict()
+
+        return run_reliability
     if isinstance(job, CriticalityJob):
         name = check_scenario(job.scenario)
-        return lambda progress: plugins.run_criticality(
-            state.network(name), objective=job.objective.value, progress=progress
-        )
+
+        def run_criticality(progress: Progress) -> dict[str, Any]:
+            from tripp.resilience.criticality import criticality
+
+            network = state.network(name).scenario
+            assert network is not None  # a shipped scenario, checked above
+            return criticality(
+                network,
+                objective=job.objective.value,
+                workers=1,
+                progress=_resilience_progress(progress),
+            ).to_dict()
+
+        return run_criticality
     assert isinstance(job, EnergyJob)
     name = check_scenario(job.scenario)
-    return lambda progress: plugins.run_energy(
-        state.network(name),
-        job.carrier.value,
-        year=None,
-        missing_capacity=job.missing_capacity.value,
+    return lambda progress: run_energy(
+        state.network(name), job.carrier, year=None, missing_capacity=job.missing_capacity
     )
 
 
@@ -187,13 +206,12 @@ def manager_of(request: Request) -> JobManager:
         400: {"model": ErrorModel, "description": "The body is not JSON."},
         413: {"model": ErrorModel, "description": "The body is over 64 KiB."},
         429: {"model": ErrorModel, "description": "Too many jobs waiting."},
-        501: {"model": ErrorModel, "description": "Analysis not installed."},
     },
     summary="Start a long run",
 )
 def start_job(request: Request, job: Annotated[JobRequest, Body()]) -> dict[str, Any]:
     """Start a compare, exposure, reliability, criticality or energy run; poll its ``id``."""
-    runner = _runner(state_of(request), job, request.app.state.capabilities)
+    runner = _runner(state_of(request), job)
     try:
         started = manager_of(request).submit(job.kind, job.model_dump(mode="json"), runner)
     except JobsFull:

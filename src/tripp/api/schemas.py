@@ -1,76 +1,63 @@
-"""Response models: they document the JSON shapes in OpenAPI (the CLI's JSON, unchanged)."""
+"""Response models: they document the JSON shapes in OpenAPI (the CLI's JSON, unchanged).
+
+The models of results are made from the :class:`~tripp.jsonshape.JsonShape` that each
+result's ``to_dict()`` dumps (:func:`model_of`): one declaration, next to the dataclass,
+gives both the JSON and its schema.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import keyword
+import operator
+import types
+import typing
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from tripp.energy.result import ENERGY_RESULT_JSON
+from tripp.jsonshape import JsonShape, Key
+from tripp.routing.result import ROUTE_RESULT_JSON
+from tripp.scenarios.compare import COMPARISON_JSON
+from tripp.scenarios.exposure import EXPOSURE_JSON
 
 
-class LegModel(BaseModel):
-    kind: str = Field(description="link, transfer or border")
-    mode: str
-    distance_km: float
-    time_h: float
-    cost_usd: float
-    country: str
-    detail: str
-    link_id: str
-    from_: str = Field(alias="from")
-    to: str
+@functools.cache
+def model_of(shape: JsonShape) -> type[BaseModel]:
+    """The pydantic model ``<title>Model`` of the JSON objects ``shape`` dumps (no other keys
+    allowed; a key that is no Python name, e.g. ``from``, becomes the alias of ``from_``)."""
+    fields: dict[str, Any] = {}
+    for key in shape.keys:
+        name = f"{key.name}_" if keyword.iskeyword(key.name) else key.name
+        alias = key.name if name != key.name else None
+        description = key.description or None
+        fields[name] = (_annotation(key), Field(alias=alias, description=description))
+    return create_model(f"{shape.title}Model", __config__=ConfigDict(extra="forbid"), **fields)
 
 
-class BorderModel(BaseModel):
-    node: str
-    from_country: str
-    to_country: str
-    mode: str
-    dwell_h: float
-    cost_usd: float
+def _annotation(key: Key) -> Any:
+    """``key``'s type with the nested result dataclass replaced by its shape's model."""
+
+    def replace(annotation: Any) -> Any:
+        if dataclasses.is_dataclass(annotation):
+            assert key.shape is not None
+            return model_of(key.shape)
+        origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+        if origin in (types.UnionType, typing.Union):
+            return functools.reduce(operator.or_, [replace(a) for a in args])
+        if origin is not None and args:
+            return origin[tuple(replace(a) for a in args)]
+        return annotation
+
+    return replace(key.type)
 
 
-class GaugeChangeModel(BaseModel):
-    node: str
-    from_gauge_mm: int | None
-    to_gauge_mm: int | None
-    time_h: float
-    cost_usd: float
-
-
-class TransferModel(BaseModel):
-    node: str
-    from_mode: str
-    to_mode: str
-    time_h: float
-    cost_usd: float
-
-
-class RouteModel(BaseModel):
-    rank: int
-    distance_km: float
-    time_h: float
-    time_days: float
-    cost_usd: float
-    generalized_cost_usd: float
-    countries: list[str]
-    border_crossings: list[BorderModel]
-    gauge_changes: list[GaugeChangeModel]
-    transfers: list[TransferModel]
-    legs: list[LegModel]
-
-
-class RouteResultModel(BaseModel):
-    """The JSON of ``tripp route --format json``."""
-
-    origin: str
-    destination: str
-    objective: str
-    year: int
-    routes: list[RouteModel]
-    via: list[str]
-    avoid_countries: list[str]
-    avoid_nodes: list[str]
-    modes: list[str]
+RouteResultModel = model_of(ROUTE_RESULT_JSON)
+ComparisonModel = model_of(COMPARISON_JSON)
+ExposureModel = model_of(EXPOSURE_JSON)
+EnergyResultModel = model_of(ENERGY_RESULT_JSON)
 
 
 class FeatureCollectionModel(BaseModel):
@@ -94,28 +81,3 @@ class HealthModel(BaseModel):
     capabilities: dict[str, Any]
     web_assets: bool
     cache: dict[str, int]
-
-
-class ComparisonModel(BaseModel):
-    """The JSON of ``tripp compare --format json``."""
-
-    base: str
-    other: str
-    base_year: int
-    other_year: int
-    objective: str
-    pairs: list[dict[str, Any]]
-    summary: dict[str, Any]
-    exposure_change: list[dict[str, Any]]
-
-
-class ExposureModel(BaseModel):
-    """The JSON of ``tripp exposure --format json``."""
-
-    scenario: str
-    year: int
-    demand_year: int | None
-    objective: str
-    countries: list[dict[str, Any]]
-    flows: list[dict[str, Any]]
-    focus: dict[str, Any]

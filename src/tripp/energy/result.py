@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from tripp.atlas.model import Atlas
 from tripp.energy.settings import MWH_PER_GWH, EnergySettings
+from tripp.jsonshape import JsonShape, Key, computed, rounded
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -80,21 +81,7 @@ class EnergyResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping; its shape is documented in docs/energy.md."""
-        return {
-            "scenario": self.scenario,
-            "year": self.year,
-            "carrier": self.carrier,
-            "total_cost_usd": _r(self.total_cost_usd),
-            "cost_usd": {k: _r(v) for k, v in self.cost_usd.items()},
-            "links": list(self.links),
-            "supplies": list(self.supplies),
-            "swaps": list(self.swaps),
-            "demands": list(self.demands),
-            "unmet_by_region": self.unmet_by_region(),
-            "assumptions": list(self.assumptions),
-            "skipped": list(self.skipped),
-            "settings": self.settings.to_dict(),
-        }
+        return ENERGY_RESULT_JSON.dump(self)
 
     def to_frame(
         self, table: Literal["links", "supplies", "swaps", "demands"] = "links"
@@ -103,6 +90,19 @@ class EnergyResult:
         import pandas as pd
 
         return pd.DataFrame(list(getattr(self, table)))
+
+
+#: The JSON of ``tripp energy --format json`` (docs/energy.md): money rounded to 4 decimals.
+ENERGY_RESULT_JSON = JsonShape(
+    EnergyResult,
+    *("scenario", "year", "carrier"),
+    rounded("total_cost_usd", _DIGITS),
+    Key("cost_usd", lambda r: {k: _r(v) for k, v in r.cost_usd.items()}, field="cost_usd"),
+    *("links", "supplies", "swaps", "demands"),
+    computed("unmet_by_region", list[dict[str, Any]], EnergyResult.unmet_by_region),
+    *("assumptions", "skipped"),
+    Key("settings", lambda r: r.settings.to_dict(), dict[str, Any], field="settings"),
+)
 
 
 def _links(atlas: Atlas, instance: EnergyInstance, solution: Solution) -> list[dict[str, Any]]:

@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from tripp.jsonshape import JsonShape, computed, nested, renamed, rounded
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -33,18 +35,16 @@ class Leg:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping with keys ``from`` and ``to`` for the node ids."""
-        return {
-            "kind": self.kind,
-            "mode": self.mode,
-            "distance_km": self.distance_km,
-            "time_h": self.time_h,
-            "cost_usd": self.cost_usd,
-            "country": self.country,
-            "detail": self.detail,
-            "link_id": self.link_id,
-            "from": self.from_node,
-            "to": self.to_node,
-        }
+        return LEG_JSON.dump(self)
+
+
+#: A leg's JSON: the node ids as ``from`` and ``to``, last.
+LEG_JSON = JsonShape(
+    Leg,
+    *("kind", "mode", "distance_km", "time_h", "cost_usd", "country", "detail", "link_id"),
+    renamed("from", "from_node"),
+    renamed("to", "to_node"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,47 +103,33 @@ class Route:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping (the ``routes`` items of the route JSON)."""
-        return {
-            "rank": self.rank,
-            "distance_km": round(self.distance_km, 3),
-            "time_h": round(self.time_h, 3),
-            "time_days": round(self.time_h / 24.0, 3),
-            "cost_usd": round(self.cost_usd, 2),
-            "generalized_cost_usd": round(self.generalized_cost_usd, 2),
-            "countries": list(self.countries),
-            "border_crossings": [
-                {
-                    "node": b.node,
-                    "from_country": b.from_country,
-                    "to_country": b.to_country,
-                    "mode": b.mode,
-                    "dwell_h": b.dwell_h,
-                    "cost_usd": b.cost_usd,
-                }
-                for b in self.border_crossings
-            ],
-            "gauge_changes": [
-                {
-                    "node": g.node,
-                    "from_gauge_mm": g.from_gauge_mm,
-                    "to_gauge_mm": g.to_gauge_mm,
-                    "time_h": g.time_h,
-                    "cost_usd": g.cost_usd,
-                }
-                for g in self.gauge_changes
-            ],
-            "transfers": [
-                {
-                    "node": t.node,
-                    "from_mode": t.from_mode,
-                    "to_mode": t.to_mode,
-                    "time_h": t.time_h,
-                    "cost_usd": t.cost_usd,
-                }
-                for t in self.transfers
-            ],
-            "legs": [leg.to_dict() for leg in self.legs],
-        }
+        return ROUTE_JSON.dump(self)
+
+
+#: A gauge change's JSON: a :class:`Transfer` without the modes.
+GAUGE_CHANGE_JSON = JsonShape(
+    Transfer,
+    *("node", "from_gauge_mm", "to_gauge_mm", "time_h", "cost_usd"),
+    omit=("from_mode", "to_mode"),
+    title="GaugeChange",
+)
+#: A transfer's JSON: a :class:`Transfer` without the gauges.
+TRANSFER_JSON = JsonShape(Transfer, omit=("from_gauge_mm", "to_gauge_mm"))
+#: A route's JSON: totals rounded (km and h to 3 decimals, USD to cents), time also in days.
+ROUTE_JSON = JsonShape(
+    Route,
+    "rank",
+    rounded("distance_km", 3),
+    rounded("time_h", 3),
+    computed("time_days", float, lambda r: round(r.time_h / 24.0, 3), "time_h / 24"),
+    rounded("cost_usd", 2),
+    rounded("generalized_cost_usd", 2),
+    "countries",
+    nested("border_crossings", JsonShape(BorderCrossing)),
+    nested("gauge_changes", GAUGE_CHANGE_JSON),
+    nested("transfers", TRANSFER_JSON),
+    nested("legs", LEG_JSON),
+)
 
 
 @dataclass(frozen=True)
@@ -163,17 +149,7 @@ class RouteResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON shape: origin, destination, objective, year, routes, constraints."""
-        return {
-            "origin": self.origin,
-            "destination": self.destination,
-            "objective": self.objective,
-            "year": self.year,
-            "routes": [route.to_dict() for route in self.routes],
-            "via": list(self.via),
-            "avoid_countries": list(self.avoid_countries),
-            "avoid_nodes": list(self.avoid_nodes),
-            "modes": list(self.modes),
-        }
+        return ROUTE_RESULT_JSON.dump(self)
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """The result as JSON text."""
@@ -210,3 +186,12 @@ class RouteResult:
             for i, leg in enumerate(r.legs)
         ]
         return pd.DataFrame(rows)
+
+
+#: The JSON of ``tripp route --format json``: the request and its ranked routes.
+ROUTE_RESULT_JSON = JsonShape(
+    RouteResult,
+    *("origin", "destination", "objective", "year"),
+    nested("routes", ROUTE_JSON),
+    omit=("atlas",),
+)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tripp.errors import InputError, NoRouteError, Problem
+from tripp.jsonshape import JsonShape, Key, computed
 from tripp.routing.result import Route
 from tripp.routing.route import route
 from tripp.scenarios.exposure import Exposure, demand_year_for, transit_exposure
@@ -121,17 +122,22 @@ class Comparison:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping."""
-        return {
-            "base": self.base.name,
-            "other": self.other.name,
-            "base_year": self.base.year,
-            "other_year": self.other.year,
-            "objective": self.objective,
-            "pairs": list(self.pairs),
-            "summary": self.summary(),
-            "exposure_change": self.exposure_change(),
-            "energy": self.energy,
-        }
+        return COMPARISON_JSON.dump(self)
+
+
+#: The JSON of ``tripp compare --format json``.
+COMPARISON_JSON = JsonShape(
+    Comparison,
+    Key("base", lambda c: c.base.name, str, field="base", description="Base scenario."),
+    Key("other", lambda c: c.other.name, str, field="other", description="Other scenario."),
+    computed("base_year", int, lambda c: c.base.year),
+    computed("other_year", int, lambda c: c.other.year),
+    *("objective", "pairs"),
+    computed("summary", dict[str, Any], Comparison.summary),
+    computed("exposure_change", list[dict[str, Any]], Comparison.exposure_change),
+    "energy",
+    omit=("exposure_base", "exposure_other"),
+)
 
 
 def compare(

@@ -20,6 +20,7 @@ from typing import Any
 from tripp.atlas.model import Atlas
 from tripp.errors import NoRouteError
 from tripp.graph.compile import Graph
+from tripp.jsonshape import JsonShape, Key, computed, nested
 from tripp.routing.route import route
 
 #: The places whose access the exposure report details: (label, country, region or "").
@@ -56,33 +57,52 @@ class Exposure:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping: per-country shares, per-flow dependence, focus areas."""
-        return {
-            "scenario": self.scenario,
-            "year": self.year,
-            "demand_year": self.demand_year,
-            "objective": self.objective,
-            "countries": [
-                {
-                    "country": c,
-                    "transit_share_t": round(self.share_t[c], 4),
-                    "transit_share_tkm": round(self.share_tkm.get(c, 0.0), 4),
-                }
-                for c in sorted(self.share_t, key=lambda c: -self.share_t[c])
-            ],
-            "flows": [
-                {
-                    "origin": f.origin,
-                    "destination": f.destination,
-                    "commodity": f.commodity,
-                    "t_per_year": f.t_per_year,
-                    "routed": f.routed,
-                    "transit_countries": sorted(f.transit_km),
-                    "loss": {c: None if v is None else round(v, 3) for c, v in f.loss.items()},
-                }
-                for f in self.flows
-            ],
-            "focus": self.focus,
-        }
+        return EXPOSURE_JSON.dump(self)
+
+    def country_shares(self) -> list[dict[str, Any]]:
+        """Per transit country, its shares of tonnes and tonne-km, largest share first."""
+        return [
+            {
+                "country": c,
+                "transit_share_t": round(self.share_t[c], 4),
+                "transit_share_tkm": round(self.share_tkm.get(c, 0.0), 4),
+            }
+            for c in sorted(self.share_t, key=lambda c: -self.share_t[c])
+        ]
+
+
+#: A flow's JSON: the transit countries it crosses and the loss if each were lost.
+FLOW_EXPOSURE_JSON = JsonShape(
+    FlowExposure,
+    *("origin", "destination", "commodity", "t_per_year", "routed"),
+    computed(
+        "transit_countries",
+        list[str],
+        lambda f: sorted(f.transit_km),
+        "Countries the route transits, sorted.",
+    ),
+    Key(
+        "loss",
+        lambda f: {c: None if v is None else round(v, 3) for c, v in f.loss.items()},
+        field="loss",
+        description="Per transit country: the objective's increase without it; null: no route.",
+    ),
+    omit=("objective_value", "distance_km", "transit_km"),
+)
+#: The JSON of ``tripp exposure --format json``.
+EXPOSURE_JSON = JsonShape(
+    Exposure,
+    *("scenario", "year", "demand_year", "objective"),
+    computed(
+        "countries",
+        list[dict[str, Any]],
+        Exposure.country_shares,
+        "Per transit country: transit_share_t, transit_share_tkm (0-1), largest first.",
+    ),
+    nested("flows", FLOW_EXPOSURE_JSON),
+    "focus",
+    omit=("share_t", "share_tkm"),
+)
 
 
 def demand_year_for(atlas: Atlas, year: int) -> int | None:
