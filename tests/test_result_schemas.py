@@ -1,5 +1,5 @@
 """One definition of each result's JSON: ``to_dict()`` and the REST API's response model are
-made from the same :class:`~tripp.jsonshape.JsonShape`. Real results validate against the
+made from the same :class:`~tripp.atlas.jsonshape.JsonShape`. Real results validate against the
 generated models, and at every level the schema's property names are the JSON's keys."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from tripp.api.schemas import (
     RouteResultModel,
     model_of,
 )
-from tripp.jsonshape import JsonShape, computed, nested, renamed, rounded
+from tripp.atlas.jsonshape import JsonShape, computed, nested, renamed, rounded
 from tripp.scenarios.network import ScenarioNetwork, scenario_network
 
 ROUTE_QUERIES: list[tuple[str, str, dict[str, Any]]] = [

@@ -1,6 +1,6 @@
 """Response models: they document the JSON shapes in OpenAPI (the CLI's JSON, unchanged).
 
-The models of results are made from the :class:`~tripp.jsonshape.JsonShape` that each
+The models of results are made from the :class:`~tripp.atlas.jsonshape.JsonShape` that each
 result's ``to_dict()`` dumps (:func:`model_of`): one declaration, next to the dataclass,
 gives both the JSON and its schema.
 """
@@ -17,8 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from tripp.atlas.jsonshape import JsonShape, Key
 from tripp.energy.result import ENERGY_RESULT_JSON
-from tripp.jsonshape import JsonShape, Key
 from tripp.routing.result import ROUTE_RESULT_JSON
 from tripp.scenarios.compare import COMPARISON_JSON
 from tripp.scenarios.exposure import EXPOSURE_JSON

@@ -10,9 +10,9 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from tripp.atlas.jsonshape import JsonShape, Key, computed, rounded
 from tripp.atlas.model import Atlas
 from tripp.energy.settings import MWH_PER_GWH, EnergySettings
-from tripp.jsonshape import JsonShape, Key, computed, rounded
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tripp.jsonshape import JsonShape, computed, nested, renamed, rounded
+from tripp.atlas.jsonshape import JsonShape, computed, nested, renamed, rounded
 
 if TYPE_CHECKING:
     import pandas as pd

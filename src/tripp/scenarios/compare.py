@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tripp.atlas.jsonshape import JsonShape, Key, computed
 from tripp.errors import InputError, NoRouteError, Problem
-from tripp.jsonshape import JsonShape, Key, computed
 from tripp.routing.result import Route
 from tripp.routing.route import route
 from tripp.scenarios.exposure import Exposure, demand_year_for, transit_exposure

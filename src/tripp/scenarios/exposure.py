@@ -17,10 +17,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from tripp.atlas.jsonshape import JsonShape, Key, computed, nested
 from tripp.atlas.model import Atlas
 from tripp.errors import NoRouteError
 from tripp.graph.compile import Graph
-from tripp.jsonshape import JsonShape, Key, computed, nested
 from tripp.routing.route import route
 
 #: The places whose access the exposure report details: (label, country, region or "").
