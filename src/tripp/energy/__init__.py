@@ -1,8 +1,9 @@
 """Energy-flow optimisation: gas and power flows of the atlas as a PyPSA network.
 
 Can Nakhchivan, Armenia and Georgia be supplied? Gas pipelines and power lines of the atlas
-become a PyPSA network solved with HiGHS; unmet demand is priced at the value of lost load and reported; every demand's supply is traced to
-supplier and transit countries. PyPSA is imported only when a run starts.
+become a PyPSA network solved with HiGHS; unmet demand is priced at the value of lost load
+and reported; every demand's supply is traced to supplier and transit countries. PyPSA is
+imported only when a run starts.
 """
 
 from tripp.energy.api import solve_energy
