@@ -125,12 +125,9 @@ def test_plan_route_and_switch_scenario(server: str) -> None:
         page.screenshot(path=str(ARTIFACTS / "web-compare.png"))
 
         page.click(".tab[data-view=energy]")
-        if httpx.get(f"{server}/api/health").json()["capabilities"]["energy"]:
-            page.click("#energy-form button[type=submit]")
-            page.wait_for_selector("path.energy-flow", timeout=60_000)
-            assert page.locator("#unmet-table tbody tr").count() >= 1
-        else:
-            assert "not installed" in page.inner_text("#energy-status")
+        page.click("#energy-form button[type=submit]")
+        page.wait_for_selector("path.energy-flow", timeout=60_000)
+        assert page.locator("#unmet-table tbody tr").count() >= 1
         page.screenshot(path=str(ARTIFACTS / "web-energy.png"))
         browser.close()
     assert failures == []

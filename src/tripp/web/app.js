@@ -403,7 +403,6 @@ function drawExposureChart(result) {
 /* ---------- energy ---------- */
 
 async function runEnergy() {
-  if (!state.health.capabilities.energy) return;
   showStatus("#energy-status", "busy", "Solving the energy flows…");
   try {
     const result = await api("/api/energy", {
@@ -505,10 +504,6 @@ async function start() {
   drawNodes(nodes.features);
   const core = nodes.features.filter((f) => f.properties.kind !== "waypoint");
   state.map.fitBounds(L.latLngBounds(core.map((f) => [f.properties.lat, f.properties.lon])), { paddingTopLeft: [20, 20], paddingBottomRight: [200, 20] });
-  if (!health.capabilities.energy) {
-    showStatus("#energy-status", "info", "Energy optimisation (tripp.energy) is not installed in this build of tripp.");
-    document.querySelector("#energy-form button").disabled = true;
-  }
 
   document.querySelectorAll(".tab").forEach((t) => t.addEventListener("click", () => switchView(t.dataset.view)));
   $("#route-form").addEventListener("submit", (e) => { e.preventDefault(); planRoute(); });
