@@ -6,6 +6,7 @@ its ``unit``); money in USD; shares are 0–1 of a demand's volume. See docs/ene
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -95,6 +96,10 @@ class EnergyResult:
             "skipped": list(self.skipped),
             "settings": self.settings.to_dict(),
         }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """:meth:`to_dict` as JSON text."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
     def to_frame(
         self, table: Literal["links", "supplies", "swaps", "demands"] = "links"
