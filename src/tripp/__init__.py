@@ -1,7 +1,33 @@
 """tripp: an open model of the TRIPP corridor and the freight and energy routes around it.
 
-The public verbs are importable from here; heavy modules load on first use, so
-``import tripp`` stays fast and has no side effects.
+Every command of the ``tripp`` command line is a function here, with the data object first
+and options by keyword; results convert with ``to_dict()``, ``to_json()`` and
+``to_frame()``. Heavy modules load on first use, so ``import tripp`` stays fast and has no
+side effects. A walk-through is in ``docs/python.md``.
+
+===================  =================================================================
+command              function
+===================  =================================================================
+route                :func:`route` on a :func:`compile` d atlas
+nodes, links         :func:`nodes`, :func:`links`
+validate             :func:`validate`
+atlas check          :func:`check_atlas`
+atlas describe       :func:`describe_atlas`
+atlas map            :func:`draw_atlas_map`
+atlas dictionary     :func:`data_dictionary`
+scenario list        :func:`list_scenarios`
+scenario show        :func:`load_scenario` (and :func:`scenario`: applied and compiled)
+compare, exposure    :func:`compare`, :func:`exposure`
+report               :func:`write_report`
+assign               :func:`assign` (corridor demand) and :func:`assign_tntp` (TNTP files)
+bottlenecks          :func:`bottlenecks`
+energy               :func:`energy_flows`
+criticality          :func:`criticality`
+reliability          :func:`reliability`
+===================  =================================================================
+
+``energy`` and ``report`` are also subpackages (``tripp.energy``, ``tripp.report``), so
+their verbs carry longer names.
 
 >>> import tripp
 >>> graph = tripp.compile(tripp.load_atlas())
@@ -17,8 +43,15 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
+    # model
     "load_atlas": "tripp.atlas.io",
+    "validate": "tripp.atlas.io",
     "Atlas": "tripp.atlas.model",
+    "nodes": "tripp.atlas.listing:filter_nodes",
+    "links": "tripp.atlas.listing:filter_links",
+    "describe_atlas": "tripp.atlas.describe",
+    "data_dictionary": "tripp.atlas.schema",
+    # engine
     "compile": "tripp.graph.compile:compile_graph",
     "Graph": "tripp.graph.compile",
     "route": "tripp.routing.route",
@@ -26,6 +59,33 @@ _EXPORTS = {
     "RouteSettings": "tripp.routing.route",
     "RouteResult": "tripp.routing.result",
     "Route": "tripp.routing.result",
+    "check_atlas": "tripp.routing.plausibility",
+    "AtlasCheck": "tripp.routing.plausibility",
+    # analyses
+    "list_scenarios": "tripp.scenarios.io",
+    "load_scenario": "tripp.scenarios.io",
+    "Scenario": "tripp.scenarios.model",
+    "scenario": "tripp.scenarios.network:scenario_network",
+    "ScenarioNetwork": "tripp.scenarios.network",
+    "compare": "tripp.scenarios.compare",
+    "Comparison": "tripp.scenarios.compare",
+    "exposure": "tripp.scenarios.exposure",
+    "Exposure": "tripp.scenarios.exposure",
+    "energy_flows": "tripp.scenarios.energy_flows",
+    "EnergyResult": "tripp.energy.result",
+    "assign": "tripp.freight.scenario",
+    "bottlenecks": "tripp.freight.scenario",
+    "CorridorAssignment": "tripp.freight.corridor",
+    "assign_tntp": "tripp.assignment.equilibrium",
+    "AssignmentResult": "tripp.assignment.result",
+    "criticality": "tripp.resilience.criticality",
+    "CriticalityResult": "tripp.resilience.criticality",
+    "reliability": "tripp.resilience.reliability",
+    "ReliabilityResult": "tripp.resilience.reliability",
+    # interfaces
+    "write_report": "tripp.report.write",
+    "draw_atlas_map": "tripp.report.atlas_map",
+    # errors
     "TrippError": "tripp.errors",
     "InputError": "tripp.errors",
     "NoRouteError": "tripp.errors",
@@ -33,29 +93,79 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "AssignmentResult",
     "Atlas",
+    "AtlasCheck",
+    "Comparison",
     "ConvergenceError",
+    "CorridorAssignment",
+    "CriticalityResult",
+    "EnergyResult",
+    "Exposure",
     "Graph",
     "InputError",
     "NoRouteError",
     "Objective",
+    "ReliabilityResult",
     "Route",
     "RouteResult",
     "RouteSettings",
+    "Scenario",
+    "ScenarioNetwork",
     "TrippError",
+    "assign",
+    "assign_tntp",
+    "bottlenecks",
+    "check_atlas",
+    "compare",
     "compile",
+    "criticality",
+    "data_dictionary",
+    "describe_atlas",
+    "draw_atlas_map",
+    "energy_flows",
+    "exposure",
+    "links",
+    "list_scenarios",
     "load_atlas",
+    "load_scenario",
+    "nodes",
+    "reliability",
     "route",
+    "scenario",
+    "validate",
+    "write_report",
 ]
 
 if TYPE_CHECKING:
-    from tripp.atlas.io import load_atlas
+    from tripp.assignment.equilibrium import assign_tntp
+    from tripp.assignment.result import AssignmentResult
+    from tripp.atlas.describe import describe_atlas
+    from tripp.atlas.io import load_atlas, validate
+    from tripp.atlas.listing import filter_links as links
+    from tripp.atlas.listing import filter_nodes as nodes
     from tripp.atlas.model import Atlas
+    from tripp.atlas.schema import data_dictionary
+    from tripp.energy.result import EnergyResult
     from tripp.errors import ConvergenceError, InputError, NoRouteError, TrippError
+    from tripp.freight.corridor import CorridorAssignment
+    from tripp.freight.scenario import assign, bottlenecks
     from tripp.graph.compile import Graph
     from tripp.graph.compile import compile_graph as compile
+    from tripp.report.atlas_map import draw_atlas_map
+    from tripp.report.write import write_report
+    from tripp.resilience.criticality import CriticalityResult, criticality
+    from tripp.resilience.reliability import ReliabilityResult, reliability
+    from tripp.routing.plausibility import AtlasCheck, check_atlas
     from tripp.routing.result import Route, RouteResult
     from tripp.routing.route import Objective, RouteSettings, route
+    from tripp.scenarios.compare import Comparison, compare
+    from tripp.scenarios.energy_flows import energy_flows
+    from tripp.scenarios.exposure import Exposure, exposure
+    from tripp.scenarios.io import list_scenarios, load_scenario
+    from tripp.scenarios.model import Scenario
+    from tripp.scenarios.network import ScenarioNetwork
+    from tripp.scenarios.network import scenario_network as scenario
 
 
 def __getattr__(name: str) -> Any:
@@ -64,3 +174,7 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'tripp' has no attribute {name!r}")
     module_name, _, attribute = target.partition(":")
     return getattr(import_module(module_name), attribute or name)
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -14,7 +14,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tripp.assignment.equilibrium import assign, relative_gap
+    from tripp.assignment.equilibrium import assign, assign_tntp, relative_gap
     from tripp.assignment.network import AssignmentNetwork, Demand, build_network
     from tripp.assignment.result import AssignmentResult, IterationRecord
     from tripp.assignment.spec import Algorithm, AssignmentSpec
@@ -25,6 +25,7 @@ _EXPORTS = {
     "Algorithm": "spec",
     "AssignmentSpec": "spec",
     "assign": "equilibrium",
+    "assign_tntp": "equilibrium",
     "relative_gap": "equilibrium",
     "AssignmentNetwork": "network",
     "Demand": "network",
@@ -47,6 +48,7 @@ __all__ = [
     "IterationRecord",
     "VdfKind",
     "assign",
+    "assign_tntp",
     "build_network",
     "load_tntp",
     "read_flows",

@@ -83,6 +83,21 @@ def load_atlas(folder: str | Path | None = None) -> model.Atlas:
     return model.Atlas(folder=path, **rows)  # type: ignore[arg-type]
 
 
+def validate(folder: str | Path | None = None) -> tuple[Problem, ...]:
+    """Every problem :func:`load_atlas` finds in the atlas ``folder``; empty when it is valid.
+
+    Each :class:`~tripp.errors.Problem` names file, row (1-based, header 1), column and fix.
+
+    >>> validate()
+    ()
+    """
+    try:
+        load_atlas(folder)
+    except InputError as error:
+        return error.problems
+    return ()
+
+
 def _canonical_capacity(values: dict[str, Any]) -> None:
     """Convert a declared capacity to its canonical unit, once (e.g. Mt/year → t/year)."""
     if "capacity" in values:

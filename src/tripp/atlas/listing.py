@@ -30,7 +30,12 @@ def _check_country(value: str | None) -> None:
 def filter_nodes(
     atlas: Atlas, *, country: str | None = None, kind: str | None = None
 ) -> list[Node]:
-    """Nodes of ``country`` and ``kind`` (None: any)."""
+    """Nodes of ``country`` (ISO code) and ``kind`` (None: any).
+
+    >>> import tripp
+    >>> len(tripp.nodes(tripp.load_atlas(), country="AM", kind="border_crossing"))
+    7
+    """
     _check_country(country)
     _check_choice("--kind", kind, NODES.column("kind").choices)
     return [
@@ -48,7 +53,12 @@ def filter_links(
     status: str | None = None,
     corridor: str | None = None,
 ) -> list[Link]:
-    """Links matching every filter given (None: any). Corridor tags match case-insensitively."""
+    """Links matching every filter given (None: any). Corridor tags match case-insensitively.
+
+    >>> import tripp
+    >>> [link.link_id for link in tripp.links(tripp.load_atlas(), corridor="tripp")][:2]
+    ['horadiz__aghband__rail', 'aghband__meghri__rail']
+    """
     _check_country(country)
     _check_choice("--mode", mode, ALL_MODES)
     _check_choice("--status", status, STATUSES)

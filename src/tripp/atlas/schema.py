@@ -352,7 +352,11 @@ TABLES: Final[dict[str, Table]] = {
 
 
 def data_dictionary() -> str:
-    """Render the registry as Markdown: one section per table, one row per column."""
+    """Render the registry as Markdown: one section per table, one row per column.
+
+    >>> data_dictionary().splitlines()[0]
+    '# Atlas data dictionary'
+    """
     lines = [
         "# Atlas data dictionary",
         "",

@@ -75,14 +75,12 @@ def assign_command(
             scenario,
             year=year,
             demand=demand,
-            algorithm=str(algorithm),
-            gap=gap,
-            max_iter=max_iter,
             objective="time",
             out=out,
             force=force,
             json_format=format is TableFormat.JSON,
             top=15,
+            spec=AssignmentSpec(algorithm, gap, max_iter),
         )
         return
     _run(
@@ -140,13 +138,11 @@ def _run(
     if out is not None:
         check_output_file(out, force=force)
 
-    from tripp.assignment.equilibrium import assign
-    from tripp.assignment.tntp import load_tntp
+    from tripp.assignment.equilibrium import assign_tntp
 
-    network, trips = load_tntp(
-        tntp_net, tntp_trips, toll_factor=toll_factor, distance_factor=distance_factor
+    result = assign_tntp(
+        tntp_net, tntp_trips, spec=spec, toll_factor=toll_factor, distance_factor=distance_factor
     )
-    result = assign(network, trips, spec)
     if format is TableFormat.JSON:
         sys.stdout.write(json.dumps(result.summary(), indent=2) + "\n")
     else:

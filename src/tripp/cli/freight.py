@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tripp.cli.common import TableFormat, handle_errors
 from tripp.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from tripp.assignment.spec import AssignmentSpec
 
 
 def run_corridor(
@@ -18,49 +21,38 @@ def run_corridor(
     *,
     year: int | None,
     demand: str | None,
-    algorithm: str,
-    gap: float,
-    max_iter: int,
     objective: str,
     out: Path | None,
     force: bool,
     json_format: bool,
     top: int,
     atlas_folder: Path | None = None,
+    spec: AssignmentSpec | None = None,
 ) -> None:
-    """Assign the scenario's freight demand and print (and write) the loads."""
+    """Assign the scenario's freight demand (:func:`tripp.freight.scenario.assign` run as
+    ``spec`` says, else :func:`~tripp.freight.scenario.bottlenecks`), print and write the
+    loads; exit 4 when the run did not converge."""
     from tripp.atlas.io import load_atlas
     from tripp.cli.freight_output import print_assignment, write_assignment
-    from tripp.freight.corridor import assign_corridor
-    from tripp.freight.settings import FreightSettings
-    from tripp.scenarios.exposure import demand_year_for
+    from tripp.freight.scenario import BOTTLENECKS_GAP, assign, bottlenecks
     from tripp.scenarios.network import scenario_network
 
+    if demand is not None and not demand.isdigit():
+        raise InputError(Problem("--demand", f"'{demand}' is not a year", "give e.g. 2030"))
     network = scenario_network(load_atlas(atlas_folder), scenario)
-    network_year = year if year is not None else network.scenario.year
-    years = sorted({row.year for row in network.atlas.demand})
-    if demand is None:
-        demand_year = demand_year_for(network.atlas, network_year)
-    elif demand.isdigit() and int(demand) in years:
-        demand_year = int(demand)
+    demand_year = None if demand is None else int(demand)
+    if spec is None:
+        result = bottlenecks(network, year=year, demand_year=demand_year, objective=objective)
     else:
-        raise InputError(
-            Problem(
-                "--demand",
-                f"no demand rows for '{demand}'",
-                f"give one of the demand years {', '.join(map(str, years))}",
-            )
+        result = assign(
+            network,
+            year=year,
+            demand_year=demand_year,
+            objective=objective,
+            algorithm=str(spec.algorithm),
+            gap=spec.target_gap,
+            max_iter=spec.max_iterations,
         )
-    result = assign_corridor(
-        network.graph,
-        scenario=network.scenario.name,
-        year=network_year,
-        demand_year=demand_year,
-        settings=FreightSettings(objective=objective),
-        algorithm=algorithm,
-        gap=gap,
-        max_iter=max_iter,
-    )
     if out is not None:
         write_assignment(result, network.atlas, out, force=force)
     if json_format:
@@ -70,6 +62,7 @@ def run_corridor(
     if not result.converged:
         from tripp.errors import ConvergenceError
 
+        gap = BOTTLENECKS_GAP if spec is None else spec.target_gap
         raise ConvergenceError(
             f"relative gap {result.relative_gap:.3g} did not reach {gap:g} "
             "— fix: raise --max-iter or loosen --gap"
@@ -103,9 +96,6 @@ def bottlenecks_command(
         scenario,
         year=year,
         demand=demand,
-        algorithm="bfw",
-        gap=1e-4,
-        max_iter=500,
         objective=objective,
         out=out,
         force=force,

@@ -230,29 +230,16 @@ def atlas_check(
     Exits 1 when any journey falls outside its published range.
     """
     from tripp.graph.compile import compile_graph
-    from tripp.routing.plausibility import (
-        default_journeys_file,
-        load_journeys,
-        run_checks,
-    )
+    from tripp.routing.plausibility import check_atlas
 
-    loaded = _load(atlas, scenario)
-    results = run_checks(
-        compile_graph(loaded), load_journeys(journeys or default_journeys_file(), loaded)
-    )
+    result = check_atlas(compile_graph(_load(atlas, scenario)), journeys=journeys)
     if format is Format.JSON:
-        emit_json(
-            {
-                "checks": [r.to_dict() for r in results],
-                "within": sum(r.within for r in results),
-                "total": len(results),
-            }
-        )
+        emit_json(result.to_dict())
     else:
         from tripp.cli.display_atlas import print_checks
 
-        print_checks(results)
-    if not all(r.within for r in results):
+        print_checks(list(result.checks))
+    if not result.passed:
         raise typer.Exit(1)
 
 

@@ -148,16 +148,10 @@ def exposure_command(
     format: TableOrJson = Format.TABLE,
 ) -> None:
     """Each country's transit share of demand, each flow's dependence, focus areas."""
-    from tripp.scenarios.exposure import transit_exposure
+    from tripp.scenarios.exposure import exposure
     from tripp.scenarios.network import scenario_network
 
-    network = scenario_network(_atlas(atlas), scenario)
-    result = transit_exposure(
-        network.graph,
-        scenario=network.scenario.name,
-        year=network.scenario.year,
-        objective=objective,
-    )
+    result = exposure(scenario_network(_atlas(atlas), scenario), objective=objective)
     if format is Format.JSON:
         emit_json(result.to_dict())
     else:

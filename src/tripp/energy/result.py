@@ -6,6 +6,7 @@ its ``unit``); money in USD; shares are 0–1 of a demand's volume. See docs/ene
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -82,6 +83,10 @@ class EnergyResult:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping; its shape is documented in docs/energy.md."""
         return ENERGY_RESULT_JSON.dump(self)
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """:meth:`to_dict` as JSON text."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
     def to_frame(
         self, table: Literal["links", "supplies", "swaps", "demands"] = "links"

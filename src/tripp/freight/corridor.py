@@ -12,9 +12,10 @@ year is reported as unserved, not dropped.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +27,9 @@ from tripp.atlas.model import Atlas, DemandRow
 from tripp.freight.settings import FreightSettings
 from tripp.graph.compile import ARC_LINK, ARC_TRANSITION, Graph
 from tripp.graph.paths import shortest_path
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +99,20 @@ class CorridorAssignment:
             "unserved": list(self.unserved),
             "bottlenecks": [e.to_dict() for e in self.bottlenecks(top)],
         }
+
+    def to_json(self, top: int | None = None, *, indent: int | None = 2) -> str:
+        """:meth:`to_dict` as JSON text."""
+        return json.dumps(self.to_dict(top), indent=indent, ensure_ascii=False)
+
+    def to_frame(self, top: int | None = None) -> pd.DataFrame:
+        """The ranked bottlenecks, one row per element: ``kind``, ``element_id``, ``name``,
+        ``mode``, ``country``, ``flow_t_per_year``, ``capacity_t_per_year``, ``v_c``,
+        ``delay_h``, ``delay_t_h_per_year`` (rounded as in :meth:`to_dict`)."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [e.to_dict() for e in self.bottlenecks(top)], columns=list(ElementLoad.__slots__)
+        )
 
 
 @dataclass(frozen=True, eq=False)

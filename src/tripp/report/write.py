@@ -52,6 +52,13 @@ def write_report(
     Raises :class:`~tripp.errors.InputError` when ``out`` exists (not empty, without
     ``force``), is a file, or its parent folder is missing; when ``others`` is empty; and
     for unknown places or objectives.
+
+    >>> import tempfile, tripp
+    >>> atlas = tripp.load_atlas()
+    >>> base, other = tripp.scenario(atlas, "baseline-2025"), tripp.scenario(atlas, "tripp-2030")
+    >>> out = write_report(base, [other], Path(tempfile.mkdtemp()) / "report")
+    >>> (out / "report.html").is_file()
+    True
     """
     out = Path(out)
     _check_target(out, force=force)

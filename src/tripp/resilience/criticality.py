@@ -17,10 +17,11 @@ its rank by the cost increase alone (``rank_by_cost``). With ``k=2`` the pairs a
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import combinations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -39,6 +40,9 @@ from tripp.resilience.runner import Progress, dask_client, run_tasks
 from tripp.routing.route import Objective, RouteSettings
 from tripp.scenarios.exposure import demand_year_for
 from tripp.scenarios.network import ScenarioNetwork
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Closures per Dask task.
 CLOSURES_PER_TASK = 16
@@ -99,6 +103,18 @@ class CriticalityResult:
             "ranking": [impact.to_dict() for impact in self.impacts],
         }
 
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """:meth:`to_dict` as JSON text."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The ranking, one row per closure: ``rank``, ``rank_by_cost``, ``elements`` and
+        ``labels`` (lists), ``unmet_t_per_year``, ``delta_generalized_usd_per_year``,
+        ``delta_time_h_mean``, ``pairs_cut``, ``pairs_rerouted``."""
+        import pandas as pd
+
+        return pd.DataFrame(self.to_dict()["ranking"])
+
 
 def criticality(
     network: ScenarioNetwork,
@@ -114,7 +130,19 @@ def criticality(
     progress: Progress | None = None,
 ) -> CriticalityResult:
     """Close every element of kind ``elements`` (and, for ``k=2``, every pair among the
-    ``top`` single closures), re-route the demand on Dask and rank the closures."""
+    ``top`` single closures), re-route the demand on Dask and rank the closures.
+
+    ``elements``: ``links``, ``nodes``, ``crossings`` or ``countries``; ``objective`` is
+    what routes minimise; scores are t/year unmet and USD/year of generalised cost (module
+    docstring). Runs on a local Dask cluster of ``workers`` processes (default: CPU cores)
+    or on the cluster at ``scheduler``; ``progress(what, done, total)`` follows the tasks.
+
+    >>> import tripp
+    >>> network = tripp.scenario(tripp.load_atlas(), "tripp-2030")
+    >>> result = tripp.criticality(network, elements="countries", top=3, workers=1)
+    >>> [impact.element_id for impact in result.impacts]
+    ['country:KZ', 'country:CN', 'country:GE']
+    """
     kind = _check(elements, k, top, t_per_teu)
     settings = settings or RouteSettings()
     atlas, year = network.atlas, network.scenario.year

@@ -18,7 +18,7 @@ import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -32,6 +32,9 @@ from tripp.resilience.store import SweepStore
 from tripp.routing.route import Objective, RouteSettings
 from tripp.scenarios.exposure import demand_year_for
 from tripp.scenarios.network import ScenarioNetwork
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Samples per task and per chunk file (part of the run spec).
 CHUNK_SAMPLES = 250
@@ -47,6 +50,16 @@ class ReliabilityResult:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping: the spec and one entry per O-D."""
         return {"spec": self.spec, "od_pairs": list(self.ods)}
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """:meth:`to_dict` as JSON text."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per O-D: :meth:`rows` (``time_h_p90``, ``cost_usd_per_teu_p90_se``, …)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows())
 
     def rows(self) -> list[dict[str, Any]]:
         """One flat row per O-D (for CSV and tables)."""
@@ -78,6 +91,15 @@ def reliability(
 
     ``folder`` keeps the manifest and chunk files (default: a temporary folder, removed at
     the end). Raises :class:`InputError` for bad options or a resume with another spec.
+    ``params`` default to the shipped file (:func:`~tripp.resilience.params.load_params`);
+    times are in h and costs in USD per TEU.
+
+    >>> import tripp
+    >>> network = tripp.scenario(tripp.load_atlas(), "tripp-2030")
+    >>> result = tripp.reliability(network, samples=20, seed=1, workers=1)
+    >>> od = result.ods[0]
+    >>> od["origin"], od["destination"], round(od["time_h"]["p90"], 1)
+    ('xian', 'hamburg', 855.9)
     """
     _check(samples, seed, chunk_samples)
     atlas, year = network.atlas, network.scenario.year

@@ -11,10 +11,11 @@ publication.
 from __future__ import annotations
 
 import csv
+import json
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tripp.atlas.lookup import find_node
 from tripp.atlas.model import Atlas
@@ -22,6 +23,9 @@ from tripp.errors import InputError, NoRouteError, Problem
 from tripp.graph.compile import Graph
 from tripp.routing.result import Route
 from tripp.routing.route import route
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 METRICS = ("distance_km", "time_h", "time_days", "dwell_h")
 COLUMNS = (
@@ -83,6 +87,42 @@ class CheckResult:
             "sources": list(self.sources),
             "note": j.note,
         }
+
+
+@dataclass(frozen=True)
+class AtlasCheck:
+    """Model against publication for every reference journey."""
+
+    checks: tuple[CheckResult, ...]
+
+    @property
+    def within(self) -> int:
+        """How many journeys fall inside their published range."""
+        return sum(c.within for c in self.checks)
+
+    @property
+    def passed(self) -> bool:
+        """Whether every journey falls inside its published range."""
+        return self.within == len(self.checks)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready mapping: the checks, how many are within their range, the total."""
+        return {
+            "checks": [c.to_dict() for c in self.checks],
+            "within": self.within,
+            "total": len(self.checks),
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """:meth:`to_dict` as JSON text."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per journey: ``check_id``, ``description``, ``metric``, ``model`` (in the
+        metric's unit, None: no route), ``low``, ``high``, ``within``, ``sources``, ``note``."""
+        import pandas as pd
+
+        return pd.DataFrame([c.to_dict() for c in self.checks])
 
 
 def default_journeys_file() -> Path:
@@ -211,3 +251,19 @@ def run_checks(graph: Graph, journeys: list[Journey]) -> list[CheckResult]:
         )
         results.append(CheckResult(j, value, within, sources))
     return results
+
+
+def check_atlas(graph: Graph, *, journeys: str | Path | None = None) -> AtlasCheck:
+    """Route the published reference journeys on ``graph`` and hold each against its range.
+
+    ``journeys`` is a CSV in the format of the shipped file (default:
+    :func:`default_journeys_file`), checked against the graph's atlas first (every problem
+    raised at once as :class:`~tripp.errors.InputError`).
+
+    >>> import tripp
+    >>> result = tripp.check_atlas(tripp.compile(tripp.load_atlas()))
+    >>> result.within, len(result.checks)
+    (15, 20)
+    """
+    file = Path(journeys) if journeys is not None else default_journeys_file()
+    return AtlasCheck(tuple(run_checks(graph, load_journeys(file, graph.atlas))))

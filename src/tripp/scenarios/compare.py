@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import csv
+import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tripp.atlas.jsonshape import JsonShape, Key, computed
 from tripp.errors import InputError, NoRouteError, Problem
 from tripp.routing.result import Route
 from tripp.routing.route import route
-from tripp.scenarios.exposure import Exposure, demand_year_for, transit_exposure
+from tripp.scenarios.energy_flows import energy_flows
+from tripp.scenarios.exposure import Exposure, demand_year_for, exposure
 from tripp.scenarios.model import Scenario
 from tripp.scenarios.network import ScenarioNetwork
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: The stories users ask about first (place names, resolved against the atlas).
 DEFAULT_PAIRS: tuple[tuple[str, str], ...] = (
@@ -124,6 +129,26 @@ class Comparison:
         """JSON-ready mapping."""
         return COMPARISON_JSON.dump(self)
 
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """:meth:`to_dict` as JSON text."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per O-D pair: ``origin``, ``destination`` and, for ``time_h``,
+        ``cost_usd`` (per TEU) and ``distance_km``, the value ``_before``, ``_after`` and
+        the ``delta_`` (None where a scenario has no route)."""
+        import pandas as pd
+
+        rows = []
+        for pair in self.pairs:
+            row = {"origin": pair["origin"], "destination": pair["destination"]}
+            for name in ("time_h", "cost_usd", "distance_km"):
+                for when in ("before", "after"):
+                    row[f"{name}_{when}"] = pair[when][name] if pair[when] else None
+                row[f"delta_{name}"] = pair["delta"][name] if pair["delta"] else None
+            rows.append(row)
+        return pd.DataFrame(rows)
+
 
 #: The JSON of ``tripp compare --format json``.
 COMPARISON_JSON = JsonShape(
@@ -149,7 +174,20 @@ def compare(
     energy: bool = True,
 ) -> Comparison:
     """Route every pair under both scenarios and measure the change; with ``energy``, also
-    solve both scenarios' gas and power flows when their atlases have energy rows."""
+    solve both scenarios' gas and power flows when their atlases have energy rows.
+
+    ``pairs`` are (origin, destination) places by id or name (default:
+    :data:`DEFAULT_PAIRS`); ``objective`` is what routes minimise (``time``, ``cost``,
+    ``distance`` or ``generalized``). Deltas are after − before in h, USD per TEU and km.
+    Transit exposure of both scenarios uses the demand year of ``other``.
+
+    >>> import tripp
+    >>> atlas = tripp.load_atlas()
+    >>> base, other = tripp.scenario(atlas, "baseline-2025"), tripp.scenario(atlas, "tripp-2030")
+    >>> result = tripp.compare(base, other, pairs=[("Baku", "Nakhchivan")], energy=False)
+    >>> result.summary()["faster"]
+    1
+    """
     rows = []
     for origin, destination in pairs or list(DEFAULT_PAIRS):
         before = _best(base, origin, destination, objective)
@@ -172,14 +210,7 @@ def compare(
         )
     demand_year = demand_year_for(other.atlas, other.scenario.year)
     exposure_base, exposure_other = (
-        transit_exposure(
-            n.graph,
-            scenario=n.scenario.name,
-            year=n.scenario.year,
-            objective=objective,
-            demand_year=demand_year,
-        )
-        for n in (base, other)
+        exposure(n, objective=objective, demand_year=demand_year) for n in (base, other)
     )
     return Comparison(
         base.scenario,
@@ -197,9 +228,6 @@ def energy_change(base: ScenarioNetwork, other: ScenarioNetwork) -> dict[str, An
     scenarios), or None when either atlas has no energy rows."""
     if not base.atlas.energy or not other.atlas.energy:
         return None
-    from tripp.energy import energy_comparison, solve_energy
+    from tripp.energy import energy_comparison
 
-    results = [
-        solve_energy(n.atlas, year=n.scenario.year, scenario=n.scenario.name) for n in (base, other)
-    ]
-    return energy_comparison(*results)
+    return energy_comparison(*(energy_flows(n) for n in (base, other)))

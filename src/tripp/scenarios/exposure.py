@@ -13,15 +13,20 @@ earliest), scaled by the scenario's demand rules.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from tripp.atlas.jsonshape import JsonShape, Key, computed, nested
 from tripp.atlas.model import Atlas
 from tripp.errors import NoRouteError
 from tripp.graph.compile import Graph
 from tripp.routing.route import route
+from tripp.scenarios.network import ScenarioNetwork
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: The places whose access the exposure report details: (label, country, region or "").
 FOCUS_AREAS = (("Nakhchivan", "AZ", "Nakhchivan"), ("Armenia", "AM", ""), ("Georgia", "GE", ""))
@@ -54,6 +59,19 @@ class Exposure:
     share_t: dict[str, float] = field(default_factory=dict)
     share_tkm: dict[str, float] = field(default_factory=dict)
     focus: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """:meth:`to_dict` as JSON text."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def to_frame(self, table: Literal["countries", "flows"] = "countries") -> pd.DataFrame:
+        """``countries``: one row per transit country (``country``, ``transit_share_t``,
+        ``transit_share_tkm``, shares 0–1); ``flows``: one row per demand flow (``origin``,
+        ``destination``, ``commodity``, ``t_per_year``, ``routed``, ``transit_countries``,
+        ``loss``: objective increase per lost transit country, None for no route)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.to_dict()[table])
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping: per-country shares, per-flow dependence, focus areas."""
@@ -112,6 +130,29 @@ def demand_year_for(atlas: Atlas, year: int) -> int | None:
         return None
     earlier = [y for y in years if y <= year]
     return earlier[-1] if earlier else years[0]
+
+
+def exposure(
+    network: ScenarioNetwork, *, objective: str = "time", demand_year: int | None = None
+) -> Exposure:
+    """Transit exposure of a scenario: its demand (t/year) routed on its network in its year.
+
+    ``objective`` is what routes minimise (``time`` in h, ``cost`` in USD/TEU, ``distance``
+    in km or ``generalized`` in USD/TEU); a flow's ``loss`` is in that unit. See
+    :func:`transit_exposure` for ``demand_year``.
+
+    >>> import tripp
+    >>> result = tripp.exposure(tripp.scenario(tripp.load_atlas(), "baseline-2025"))
+    >>> result.scenario, result.demand_year
+    ('baseline-2025', 2024)
+    """
+    return transit_exposure(
+        network.graph,
+        scenario=network.scenario.name,
+        year=network.year,
+        objective=objective,
+        demand_year=demand_year,
+    )
 
 
 def transit_exposure(

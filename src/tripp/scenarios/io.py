@@ -29,7 +29,11 @@ def scenario_folder() -> Path:
 
 
 def list_scenarios() -> list[str]:
-    """Names of the shipped scenarios."""
+    """Names of the shipped scenarios.
+
+    >>> "tripp-2030" in list_scenarios()
+    True
+    """
     return sorted(p.stem for p in scenario_folder().glob("*.toml"))
 
 
@@ -55,7 +59,16 @@ def resolve_scenario_file(name_or_path: str | Path) -> Path:
 
 
 def load_scenario(name_or_path: str | Path, atlas: Atlas) -> Scenario:
-    """Read, check and merge the scenario (and its ancestors) against ``atlas``."""
+    """Read, check and merge the scenario (and its ancestors) against ``atlas``.
+
+    ``name_or_path`` is a shipped scenario's name (:func:`list_scenarios`) or a TOML file.
+    Raises :class:`~tripp.errors.InputError` listing every problem ("did you mean …?" for
+    a misspelt name).
+
+    >>> import tripp
+    >>> load_scenario("tripp-2030", tripp.load_atlas()).lineage
+    ('baseline-2025', 'tripp-2030')
+    """
     return _load(resolve_scenario_file(name_or_path), atlas, ())
 
 

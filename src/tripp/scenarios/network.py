@@ -28,7 +28,16 @@ class ScenarioNetwork:
 
 
 def scenario_network(base_atlas: Atlas, name_or_path: str | Path) -> ScenarioNetwork:
-    """Load, apply and compile a scenario."""
+    """Load, apply and compile a scenario: ``tripp.scenario(atlas, name_or_path)``.
+
+    ``name_or_path`` is a shipped scenario's name or a TOML file; the result carries the
+    scenario, its atlas, the compiled graph and the year every analysis uses by default.
+
+    >>> import tripp
+    >>> network = tripp.scenario(tripp.load_atlas(), "tripp-2030")
+    >>> network.year, network.scenario.lineage
+    (2030, ('baseline-2025', 'tripp-2030'))
+    """
     scenario = load_scenario(name_or_path, base_atlas)
     atlas = apply_scenario(base_atlas, scenario)
     return ScenarioNetwork(scenario, atlas, compile_graph(atlas))

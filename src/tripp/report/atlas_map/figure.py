@@ -47,6 +47,11 @@ def draw_atlas_map(
 
     Raises :class:`~tripp.errors.InputError` for an unknown suffix, a missing folder, an
     existing file without ``force``, a bad ``bbox`` or an unknown ``highlight`` tag.
+
+    >>> import tempfile, tripp
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> tripp.draw_atlas_map(tripp.load_atlas(), folder / "atlas.svg", year=2030).name
+    'atlas.svg'
     """
     out = Path(out)
     fmt = FORMATS.get(out.suffix.lower())

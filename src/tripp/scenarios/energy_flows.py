@@ -1,0 +1,47 @@
+"""Gas and power flows under a scenario: the verb behind ``tripp energy``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tripp.scenarios.network import ScenarioNetwork
+
+if TYPE_CHECKING:
+    from tripp.energy.result import EnergyResult
+    from tripp.energy.settings import Carrier, EnergySettings
+
+__all__ = ["energy_flows"]
+
+
+def energy_flows(
+    network: ScenarioNetwork,
+    *,
+    carrier: Carrier | str = "all",
+    year: int | None = None,
+    settings: EnergySettings | None = None,
+) -> EnergyResult:
+    """Least-cost gas and power flows of the scenario's atlas (PyPSA, loaded on first use).
+
+    ``year`` picks the energy rows and the links that exist (default: the scenario's year);
+    ``carrier`` is ``gas``, ``power`` or ``all``. Results are per year: gas in mcm, power
+    in GWh, money in USD (see :class:`~tripp.energy.result.EnergyResult`).
+
+    Raises :class:`~tripp.errors.InputError` on inconsistent energy data (e.g. a link
+    without capacity, unless ``settings.missing_capacity`` is ``unbounded``) and
+    :class:`~tripp.errors.ConvergenceError` if the LP is not solved.
+
+    >>> import tripp
+    >>> network = tripp.scenario(tripp.load_atlas(), "iran-swap-stopped")
+    >>> result = tripp.energy_flows(network, carrier="power")
+    >>> result.year, result.carrier
+    (2025, 'power')
+    """
+    from tripp.energy.api import solve_energy
+
+    return solve_energy(
+        network.atlas,
+        year=network.year if year is None else year,
+        carrier=carrier,
+        settings=settings,
+        scenario=network.scenario.name,
+    )
