@@ -12,8 +12,8 @@ import importlib.util
 from collections.abc import Callable
 from typing import Any
 
-from tripp.api.state import Network
 from tripp.errors import TrippError
+from tripp.scenarios.network import ScenarioNetwork
 
 #: ``progress(fraction, message)``, as in :mod:`tripp.api.jobs`.
 Progress = Callable[[float, str], None]
@@ -61,7 +61,7 @@ def capabilities() -> dict[str, Any]:
 
 
 def run_energy(
-    network: Network, carrier: str, *, year: int | None, missing_capacity: str
+    network: ScenarioNetwork, carrier: str, *, year: int | None, missing_capacity: str
 ) -> dict[str, Any]:
     """Gas and power flows on ``network``: the JSON of ``tripp energy --format json``."""
     solve_energy = require("tripp.energy", "solve_energy")
@@ -79,7 +79,7 @@ def run_energy(
 
 
 def run_reliability(
-    network: Network, *, samples: int, seed: int, objective: str, progress: Progress
+    network: ScenarioNetwork, *, samples: int, seed: int, objective: str, progress: Progress
 ) -> dict[str, Any]:
     """Monte Carlo sweep over the demand flows: ``tripp.resilience.reliability``'s JSON.
 
@@ -93,7 +93,7 @@ def run_reliability(
         progress(done / total if total else 0.0, f"{what} {done}/{total}")
 
     result = reliability(
-        network.scenario,
+        network,
         samples=samples,
         seed=seed,
         objective=objective,
@@ -104,9 +104,11 @@ def run_reliability(
     return data
 
 
-def run_criticality(network: Network, *, objective: str, progress: Progress) -> dict[str, Any]:
+def run_criticality(
+    network: ScenarioNetwork, *, objective: str, progress: Progress
+) -> dict[str, Any]:
     """Single-closure ranking: ``tripp.resilience.criticality``'s JSON."""
     criticality = require("tripp.resilience.criticality", "criticality")
-    result = criticality(network.scenario, objective=objective, progress=progress)
+    result = criticality(network, objective=objective, progress=progress)
     data: dict[str, Any] = result.to_dict()
     return data

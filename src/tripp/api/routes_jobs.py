@@ -9,13 +9,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tripp.api import plugins
 from tripp.api.jobs import JobManager, JobsFull, Progress, Runner
-from tripp.api.params import MAX_PAIRS, MAX_SAMPLES, MAX_TEXT, ObjectiveName, check_pairs, gather
+from tripp.api.params import MAX_PAIRS, MAX_SAMPLES, MAX_TEXT, check_pairs, gather
 from tripp.api.params import shipped_scenario as check_scenario
 from tripp.api.problems import ERRORS, NOT_FOUND, ApiError, ErrorModel
 from tripp.api.routes_atlas import state_of
 from tripp.api.routes_energy import Carrier, MissingCapacity, energy_unavailable
 from tripp.api.state import ApiState
 from tripp.errors import Problem
+from tripp.routing.request import Objective
 
 router = APIRouter(prefix="/api", tags=["jobs"])
 
@@ -35,7 +36,7 @@ class CompareJob(_Job):
     pairs: list[Annotated[str, Field(max_length=2 * MAX_TEXT)]] = Field(
         default_factory=list, max_length=MAX_PAIRS, description="origin>destination; [] default"
     )
-    objective: ObjectiveName = ObjectiveName.TIME
+    objective: Objective = Objective.TIME
 
 
 class ExposureJob(_Job):
@@ -43,7 +44,7 @@ class ExposureJob(_Job):
 
     kind: Literal["exposure"]
     scenario: Scenario = "baseline-2025"
-    objective: ObjectiveName = ObjectiveName.TIME
+    objective: Objective = Objective.TIME
 
 
 class ReliabilityJob(_Job):
@@ -53,7 +54,7 @@ class ReliabilityJob(_Job):
     scenario: Scenario = "baseline-2025"
     samples: int = Field(200, ge=1, le=MAX_SAMPLES)
     seed: int = Field(0, ge=0, le=2**32 - 1)
-    objective: ObjectiveName = ObjectiveName.GENERALIZED
+    objective: Objective = Objective.GENERALIZED
 
 
 class CriticalityJob(_Job):
@@ -61,7 +62,7 @@ class CriticalityJob(_Job):
 
     kind: Literal["criticality"]
     scenario: Scenario = "baseline-2025"
-    objective: ObjectiveName = ObjectiveName.TIME
+    objective: Objective = Objective.TIME
 
 
 class EnergyJob(_Job):
@@ -128,10 +129,9 @@ def _runner(state: ApiState, job: _Job, capabilities: dict[str, Any]) -> Runner:
 
         def run_compare(progress: Progress) -> dict[str, Any]:
             progress(0.05, f"compiling {base}")
-            a = state.network(base).scenario
+            a = state.network(base)
             progress(0.15, f"compiling {other}")
-            b = state.network(other).scenario
-            assert a is not None and b is not None
+            b = state.network(other)
             progress(0.25, "routing pairs and exposure")
             return compare(a, b, pairs=pairs, objective=job.objective.value).to_dict()
 

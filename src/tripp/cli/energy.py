@@ -71,18 +71,17 @@ def _run(
     from tripp.atlas.io import load_atlas
     from tripp.energy.api import solve_energy
     from tripp.energy.settings import EnergySettings
-    from tripp.scenarios import apply_scenario, load_scenario
+    from tripp.scenarios.network import scenario_network
 
     for name in ("linopy", "pypsa"):  # their progress lines are not ours to print
         logging.getLogger(name).setLevel(logging.WARNING)
-    base = load_atlas(folder)
-    chosen = load_scenario(scenario, base)
+    network = scenario_network(load_atlas(folder), scenario)
     return solve_energy(
-        apply_scenario(base, chosen),
-        year=chosen.year if year is None else year,
+        network.atlas,
+        year=network.year if year is None else year,
         carrier=carrier,
         settings=EnergySettings(missing_capacity=missing_capacity),
-        scenario=chosen.name,
+        scenario=network.applied().name,
     )
 
 

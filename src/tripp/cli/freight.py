@@ -37,7 +37,7 @@ def run_corridor(
     from tripp.scenarios.network import scenario_network
 
     network = scenario_network(load_atlas(atlas_folder), scenario)
-    network_year = year if year is not None else network.scenario.year
+    network_year = year if year is not None else network.year
     years = sorted({row.year for row in network.atlas.demand})
     if demand is None:
         demand_year = demand_year_for(network.atlas, network_year)
@@ -53,7 +53,7 @@ def run_corridor(
         )
     result = assign_corridor(
         network.graph,
-        scenario=network.scenario.name,
+        scenario=network.applied().name,
         year=network_year,
         demand_year=demand_year,
         settings=FreightSettings(objective=objective),

@@ -154,8 +154,8 @@ def exposure_command(
     network = scenario_network(_atlas(atlas), scenario)
     result = transit_exposure(
         network.graph,
-        scenario=network.scenario.name,
-        year=network.scenario.year,
+        scenario=network.applied().name,
+        year=network.year,
         objective=objective,
     )
     if format is Format.JSON:

@@ -80,7 +80,7 @@ def reliability(
     the end). Raises :class:`InputError` for bad options or a resume with another spec.
     """
     _check(samples, seed, chunk_samples)
-    atlas, year = network.atlas, network.scenario.year
+    atlas, year = network.atlas, network.year
     demand_year = demand_year_for(atlas, year)
     ods = od_pairs(atlas, demand_year)
     if not ods:
@@ -91,7 +91,7 @@ def reliability(
     settings = settings or RouteSettings()
     kernel = build_kernel(network.graph, ods, year=year, objective=objective, settings=settings)
     spec = {
-        "scenario": network.scenario.name,
+        "scenario": network.applied().name,
         "year": year,
         "demand_year": demand_year,
         "objective": check_objective(objective).value,

@@ -70,7 +70,7 @@ def _summary(r: Route | None) -> dict[str, Any] | None:
 def _best(network: ScenarioNetwork, origin: str, destination: str, objective: str) -> Route | None:
     try:
         return route(
-            network.graph, origin, destination, year=network.scenario.year, objective=objective
+            network.graph, origin, destination, year=network.year, objective=objective
         ).routes[0]
     except NoRouteError:
         return None
@@ -164,20 +164,20 @@ def compare(
                 "delta": delta,
             }
         )
-    demand_year = demand_year_for(other.atlas, other.scenario.year)
+    demand_year = demand_year_for(other.atlas, other.year)
     exposure_base, exposure_other = (
         transit_exposure(
             n.graph,
-            scenario=n.scenario.name,
-            year=n.scenario.year,
+            scenario=n.applied().name,
+            year=n.year,
             objective=objective,
             demand_year=demand_year,
         )
         for n in (base, other)
     )
     return Comparison(
-        base.scenario,
-        other.scenario,
+        base.applied(),
+        other.applied(),
         objective,
         tuple(rows),
         exposure_base,
@@ -193,7 +193,5 @@ def energy_change(base: ScenarioNetwork, other: ScenarioNetwork) -> dict[str, An
         return None
     from tripp.energy import energy_comparison, solve_energy
 
-    results = [
-        solve_energy(n.atlas, year=n.scenario.year, scenario=n.scenario.name) for n in (base, other)
-    ]
+    results = [solve_energy(n.atlas, year=n.year, scenario=n.applied().name) for n in (base, other)]
     return energy_comparison(*results)
