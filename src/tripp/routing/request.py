@@ -83,11 +83,11 @@ class RouteRequest:
 
     origin: str
     destination: str
+    year: int
     via: tuple[str, ...] = ()
     avoid_countries: tuple[str, ...] = ()
     avoid_nodes: tuple[str, ...] = ()
     modes: tuple[str, ...] = FREIGHT_MODES
-    year: int = 0
     objective: Objective = Objective.TIME
     alternatives: int = 1
     min_difference: float = 0.1
@@ -176,9 +176,18 @@ class RouteRequest:
             problems.append(FieldProblem("year", (f"{year} is out of range",), (fix,)))
         problems.extend(vot_problems(vot_usd_per_teu_h))
         request = cls(
-            o, d, vias, avoid_c, avoid_n, chosen, year, goal, alternatives, min_difference,
-            vot_usd_per_teu_h,
-        )  # fmt: skip
+            o,
+            d,
+            year,
+            via=vias,
+            avoid_countries=avoid_c,
+            avoid_nodes=avoid_n,
+            modes=chosen,
+            objective=goal,
+            alternatives=alternatives,
+            min_difference=min_difference,
+            vot_usd_per_teu_h=vot_usd_per_teu_h,
+        )
         if not problems:
             problems.extend(request._contradictions(graph))
         if problems:

@@ -118,7 +118,7 @@ def prepare(graph: Graph, year: int | None = None) -> None:
     prepare_steps(graph)
     node = graph.node_ids[0]  # the places in the request do not enter what is kept
     for objective in Objective:
-        request = RouteRequest(node, node, year=year, objective=objective)
+        request = RouteRequest(node, node, year, objective=objective)
         prepare_places(graph, _search_graph(graph, request, _search_weight(graph, request)))
 
 
