@@ -63,7 +63,7 @@ class Wording:
     def setting(self, field: str, value: object) -> str:
         """``field`` set to ``value``, as a user of the interface would write it."""
         if self.joiner is None:
-            return f"{field}={value!r}"
+            return f"{self.name(field)}={value!r}"
         shown = ",".join(map(str, value)) if isinstance(value, tuple) else str(value)
         return f"{self.name(field)}{self.joiner}{shown}"
 
