@@ -35,7 +35,7 @@ from tripp.scenarios.network import scenario_network
 
 def make_sampler(scenario: str) -> Sampler:
     network = scenario_network(load_atlas(), scenario)
-    year = network.scenario.year
+    year = network.year
     ods = od_pairs(network.atlas, demand_year_for(network.atlas, year))
     kernel = build_kernel(network.graph, ods, year=year)
     return Sampler(kernel, load_params(None, network.atlas), seed=1)

@@ -159,7 +159,7 @@ def test_the_fast_path_answers_exactly_as_fastapi() -> None:
 
 
 def test_a_prepared_server_state_gives_the_answers_of_a_lazy_one() -> None:
-    from tripp.api.route_answers import RouteQuery
+    from tripp.api.route_answers import checked, compute
     from tripp.api.state import ApiState
     from tripp.scenarios import list_scenarios
 
@@ -168,11 +168,15 @@ def test_a_prepared_server_state_gives_the_answers_of_a_lazy_one() -> None:
     assert len(prepared.networks) == 1 + len(list_scenarios()) and len(lazy.networks) == 0
     graph = prepared.network("tripp-2030").graph
     assert len(graph.memo("route steps", None, dict)) == graph.n_arcs
-    queries = [
-        RouteQuery("Baku", "Nakhchivan", scenario="tripp-2030", alternatives=3),
-        RouteQuery("Yerevan", "Kars", objective="cost", year=2031, scenario="tripp-2030"),
-        RouteQuery("Baku", "Kars", avoid_country=("GE",), alternatives=2),
-        RouteQuery("Aktau", "Poti", via=("Tbilisi",), objective="generalized"),
+    queries: list[tuple[str | None, str, str, dict[str, Any]]] = [
+        ("tripp-2030", "Baku", "Nakhchivan", {"alternatives": 3}),
+        ("tripp-2030", "Yerevan", "Kars", {"objective": "cost", "year": 2031}),
+        (None, "Baku", "Kars", {"avoid_countries": ("GE",), "alternatives": 2}),
+        (None, "Aktau", "Poti", {"via": ("Tbilisi",), "objective": "generalized"}),
     ]
-    for query in queries:
-        assert query.compute(prepared) == query.compute(lazy)
+    for scenario, origin, destination, options in queries:
+        answers = [
+            compute(state, scenario, checked(state, scenario, origin, destination, **options))
+            for state in (prepared, lazy)
+        ]
+        assert answers[0] == answers[1]

@@ -16,7 +16,7 @@ from tripp.scenarios.network import scenario_network
 @pytest.mark.parametrize("scenario", ["baseline-2025", "tripp-2030"])
 def test_undisturbed_solve_agrees_with_route(scenario: str, objective: str) -> None:
     network = scenario_network(tripp.load_atlas(), scenario)
-    year = network.scenario.year
+    year = network.year
     ods = od_pairs(network.atlas, demand_year_for(network.atlas, year))
     solution = build_kernel(network.graph, ods, year=year, objective=objective).solve()
     for i, od in enumerate(ods):

@@ -94,7 +94,7 @@ def route_answers() -> Iterator[dict[str, Any]]:
             from tripp.scenarios.network import scenario_network
 
             network = scenario_network(atlas, name)
-            graphs[name] = (network.graph, network.scenario.year)
+            graphs[name] = (network.graph, network.year)
         graph, year = graphs[name]
         options = {k: v for k, v in query.items() if k not in ("scenario", "origin", "destination")}
         options.setdefault("year", year)

@@ -9,8 +9,8 @@ status and body:
   whose serialised answer is still in :attr:`ApiState.results` (about 25 µs);
 * while the compiled kernel is on (a running server), a new plain request that
   :func:`tripp.api.route_answers.simple_query` reads (places, objective, shipped scenario,
-  year, up to three alternatives, each value one FastAPI accepts as is), computed by
-  :func:`tripp.api.route_answers.answer` as the endpoint computes it.
+  year, up to three alternatives, each value one FastAPI accepts as is) and checks as the
+  endpoint does, computed by :func:`tripp.api.route_answers.answer` as the endpoint does.
 
 Everything else goes to FastAPI: a request with a problem (422) is always validated there
 and gets its problems listed, and so is a plain request that fails while routing (an
@@ -48,15 +48,14 @@ class RouteFastPath:
             query_string = scope["query_string"]
             found = self.state.route_answer(query_string)
             if found is None and compiled_kernel_enabled():
-                query = simple_query(query_string)
-                if query is not None:
-                    try:
-                        status, body, key = await answer(self.state, query)
-                    except InputError:
-                        pass  # FastAPI answers it, with the problems listed
-                    else:
-                        self.state.route_queries.put(query_string, status, key)
-                        found = status, body
+                try:
+                    simple = simple_query(self.state, query_string)
+                except InputError:
+                    simple = None  # FastAPI answers it, with the problems listed
+                if simple is not None:
+                    status, body, key = await answer(self.state, *simple)
+                    self.state.route_queries.put(query_string, status, key)
+                    found = status, body
             if found is not None:
                 status, body = found
                 await send(

@@ -1,13 +1,14 @@
-"""Query parameters shared by the endpoints, and their checks beyond the schema.
+"""Query parameters shared by the endpoints, and the server's limits beyond the requests'
+own rules (:class:`~tripp.routing.request.RouteRequest` holds those).
 
-Names follow the CLI options (``avoid_country`` for ``--avoid-country``). No parameter is
-ever a filesystem path: a scenario is one of the shipped names.
+Names follow the CLI options (``avoid_country`` for ``--avoid-country``); requests' fields
+are worded so by :data:`tripp.api.problems.PARAMETERS`. No parameter is ever a filesystem
+path: a scenario is one of the shipped names.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import StrEnum
 from functools import cache
 from typing import Annotated, Any
 
@@ -16,6 +17,7 @@ from fastapi import Query
 from tripp.atlas.model import Atlas
 from tripp.atlas.names import did_you_mean
 from tripp.errors import InputError, Problem
+from tripp.routing.request import Objective, split_list
 
 #: Request limits.
 MAX_ALTERNATIVES = 10
@@ -26,15 +28,6 @@ MAX_TEXT = 120
 MAX_SAMPLES = 2000
 
 
-class ObjectiveName(StrEnum):
-    """What a route minimises."""
-
-    TIME = "time"
-    COST = "cost"
-    DISTANCE = "distance"
-    GENERALIZED = "generalized"
-
-
 ScenarioQuery = Annotated[
     str | None,
     Query(
@@ -43,7 +36,7 @@ ScenarioQuery = Annotated[
         pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$",
     ),
 ]
-ObjectiveQuery = Annotated[ObjectiveName, Query(description="time, cost, distance or generalized.")]
+ObjectiveQuery = Annotated[Objective, Query(description="time, cost, distance or generalized.")]
 CountryQuery = Annotated[
     str | None, Query(description="ISO 3166-1 alpha-2 code, e.g. AM.", max_length=8)
 ]
@@ -69,8 +62,9 @@ def _shipped_names() -> tuple[str, ...]:
 
 
 def split_values(values: list[str] | None, *, option: str, limit: int = MAX_LIST) -> list[str]:
-    """Repeated and/or comma-separated values, flattened like the CLI does."""
-    items = [i.strip() for v in values or [] for i in v.split(",") if i.strip()]
+    """Repeated and/or comma-separated values, flattened as every interface does
+    (:func:`~tripp.routing.request.split_list`), within the server's limits."""
+    items = list(split_list(values))
     problems = [
         Problem(option, f"a value of {len(i)} characters", f"give at most {MAX_TEXT}")
         for i in items

@@ -12,7 +12,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from tripp.errors import InputError, NoRouteError, Problem
+from tripp.errors import InputError, NoRouteError, Problem, Wording
+
+#: A request's fields as the query parameters (``avoid_countries``: ``avoid_country``);
+#: the parameters keep their names, which clients' scripts use.
+PARAMETERS = Wording({"avoid_countries": "avoid_country", "avoid_nodes": "avoid_node"}, "=")
 
 
 class ProblemModel(BaseModel):
@@ -53,9 +57,11 @@ def error_response(status_code: int, detail: str, problems: Sequence[Problem]) -
 
 
 def no_route_response(error: NoRouteError) -> JSONResponse:
-    """404 for a route that no path satisfies; the problem names the constraint that cut it."""
-    problem = Problem("route", str(error), "relax a constraint or pick another year")
-    return error_response(404, str(error), [problem])
+    """404 for a route that no path satisfies; the problem names, as query parameters, the
+    settings that cut every route."""
+    text = error.worded(PARAMETERS)
+    problem = Problem("route", text, "relax a constraint or pick another year")
+    return error_response(404, text, [problem])
 
 
 #: Documented error responses, for ``responses=`` of the routes.
@@ -102,14 +108,6 @@ def _validation_problem(error: dict[str, Any]) -> Problem:
     return Problem(where, str(error.get("msg", "is not valid")), fix)
 
 
-def _as_parameter(problem: Problem) -> Problem:
-    """A CLI option name (``--avoid-country``) as the query parameter (``avoid_country``)."""
-    if not problem.where.startswith("--"):
-        return problem
-    where = problem.where[2:].replace("-", "_")
-    return Problem(where, problem.problem, problem.fix, problem.row, problem.column)
-
-
 def install_handlers(app: FastAPI) -> None:
     """Map every error to the documented shape: 422 bad input, 404 not found, etc."""
 
@@ -120,7 +118,7 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(InputError)
     async def on_input(_: Request, error: InputError) -> JSONResponse:
-        problems = [_as_parameter(p) for p in error.problems]
+        problems = list(error.worded(PARAMETERS).problems)
         detail = str(problems[0]) if len(problems) == 1 else f"{len(problems)} problems found"
         return error_response(422, detail, problems)
 

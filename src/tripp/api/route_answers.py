@@ -1,6 +1,7 @@
 """Answers to ``/api/route``: one computation and cache shared by the endpoint and the fast path.
 
-:class:`RouteQuery` is a validated request. :func:`answer` returns its status and JSON body:
+The endpoint and the fast path both build a :class:`~tripp.routing.request.RouteRequest` on
+the scenario's network (:func:`checked`). :func:`answer` returns its status and JSON body:
 from the result cache when the same request was answered before, else computed. A new
 answer that takes about a millisecond with the compiled kernel (no via points, at most
 :data:`QUICK_ALTERNATIVES` routes) is computed on the event loop; a longer one in a
@@ -17,16 +18,17 @@ import asyncio
 import math
 import re
 from collections.abc import Hashable
-from dataclasses import dataclass
+from typing import Any
 
 import orjson
 from starlette.datastructures import QueryParams
 
-from tripp.api.params import MAX_TEXT, ObjectiveName, shipped_scenario
+from tripp.api.params import MAX_TEXT, shipped_scenario
 from tripp.api.problems import no_route_response
 from tripp.api.state import ApiState
 from tripp.errors import InputError, NoRouteError
 from tripp.graph.paths import compiled_kernel_enabled
+from tripp.routing.request import Objective, RouteRequest
 from tripp.routing.result import RouteResult
 
 #: A new request with at most this many alternatives and no via points is computed on the
@@ -35,55 +37,31 @@ QUICK_ALTERNATIVES = 3
 
 _SIMPLE_KEYS = {"origin", "destination", "objective", "scenario", "year", "alternatives"}
 _DIGITS = re.compile(r"[1-9][0-9]{0,3}")
-_OBJECTIVES = {o.value for o in ObjectiveName}
+_OBJECTIVES = {o.value for o in Objective}
 
 
-@dataclass(frozen=True)
-class RouteQuery:
-    """A validated ``/api/route`` request (names as the CLI options)."""
+def checked(
+    state: ApiState, scenario: str | None, origin: str, destination: str, **options: Any
+) -> RouteRequest:
+    """The request on the network of ``scenario`` (a shipped name; None: the atlas as is),
+    checked by :meth:`RouteRequest.check` with the network's year as the default."""
+    network = state.network(scenario)
+    return RouteRequest.check(
+        network.graph, origin, destination, network_year=network.year, **options
+    )
 
-    origin: str
-    destination: str
-    via: tuple[str, ...] = ()
-    avoid_country: tuple[str, ...] = ()
-    avoid_node: tuple[str, ...] = ()
-    modes: tuple[str, ...] = ()
-    year: int | None = None
-    objective: str = ObjectiveName.TIME.value
-    alternatives: int = 1
-    vot_usd_per_teu_h: float = 1.0
-    scenario: str | None = None
 
-    @property
-    def key(self) -> tuple[Hashable, ...]:
-        """The result-cache key of the answer."""
-        return ("route", *self.__dict__.values())
+def quick(request: RouteRequest) -> bool:
+    """True when a new answer to ``request`` is computed on the event loop."""
+    few = request.alternatives <= QUICK_ALTERNATIVES
+    return compiled_kernel_enabled() and few and not request.via
 
-    @property
-    def quick(self) -> bool:
-        """True when a new answer is computed on the event loop."""
-        few = self.alternatives <= QUICK_ALTERNATIVES
-        return compiled_kernel_enabled() and few and not self.via
 
-    def compute(self, state: ApiState) -> bytes:
-        """The JSON of ``tripp route --format json`` for this request."""
-        from tripp.routing.route import RouteSettings, route
+def compute(state: ApiState, scenario: str | None, request: RouteRequest) -> bytes:
+    """The JSON of ``tripp route --format json`` for ``request`` under ``scenario``."""
+    from tripp.routing.route import route_request
 
-        network = state.network(self.scenario)
-        result = route(
-            network.graph,
-            self.origin,
-            self.destination,
-            via=self.via,
-            avoid_countries=self.avoid_country,
-            avoid_nodes=self.avoid_node,
-            modes=self.modes or None,
-            year=self.year if self.year is not None else network.year,
-            objective=self.objective,
-            alternatives=self.alternatives,
-            settings=RouteSettings(vot_usd_per_teu_h=self.vot_usd_per_teu_h),
-        )
-        return route_json(result)
+    return route_json(route_request(state.network(scenario).graph, request))
 
 
 def route_json(result: RouteResult) -> bytes:
@@ -98,24 +76,23 @@ def route_json(result: RouteResult) -> bytes:
     return orjson.dumps(result.to_dict())
 
 
-async def answer(state: ApiState, query: RouteQuery) -> tuple[int, bytes, Hashable]:
-    """Status, body and result-cache key of the answer to ``query``.
-
-    Raises :class:`InputError` for a problem found while routing (say, an unknown place).
-    """
-    key = query.key
+async def answer(
+    state: ApiState, scenario: str | None, request: RouteRequest
+) -> tuple[int, bytes, Hashable]:
+    """Status, body and result-cache key of the answer to ``request`` under ``scenario``."""
+    key = ("route", scenario, request)
     no_route_key = ("no route", *key)
     if (body := state.results.peek(key)) is not None:
         return 200, body, key
     if (body := state.results.peek(no_route_key)) is not None:
         return 404, body, no_route_key
     try:
-        if query.quick:
-            body = state.cached(key, lambda: query.compute(state))
+        if quick(request):
+            body = state.cached(key, lambda: compute(state, scenario, request))
         else:
             loop = asyncio.get_running_loop()
             body = await loop.run_in_executor(
-                state.compute_pool, state.cached, key, lambda: query.compute(state)
+                state.compute_pool, state.cached, key, lambda: compute(state, scenario, request)
             )
     except NoRouteError as error:
         answer_body = bytes(no_route_response(error).body)
@@ -123,11 +100,15 @@ async def answer(state: ApiState, query: RouteQuery) -> tuple[int, bytes, Hashab
     return 200, body, key
 
 
-def simple_query(query_string: bytes) -> RouteQuery | None:
-    """The request in ``query_string`` if it is a plain one FastAPI would accept as is:
-    each of origin and destination once (1 to 120 characters), and at most once each an
-    objective, a shipped scenario, a year (1850–2100) and alternatives (1 to
-    :data:`QUICK_ALTERNATIVES`, plain digits). Else None."""
+def simple_query(state: ApiState, query_string: bytes) -> tuple[str | None, RouteRequest] | None:
+    """The scenario and request in ``query_string`` if it is a plain one FastAPI would accept
+    as is: each of origin and destination once (1 to 120 characters), and at most once each
+    an objective, a shipped scenario, a year (plain digits) and alternatives (1 to
+    :data:`QUICK_ALTERNATIVES`, plain digits). Else None.
+
+    Raises :class:`InputError` when the request breaks a rule of
+    :meth:`RouteRequest.check` (an unknown place, a year out of range).
+    """
     items = QueryParams(query_string).multi_items()
     values = dict(items)
     if len(values) != len(items) or not values.keys() <= _SIMPLE_KEYS:
@@ -135,24 +116,26 @@ def simple_query(query_string: bytes) -> RouteQuery | None:
     origin, destination = values.get("origin", ""), values.get("destination", "")
     if not (0 < len(origin) <= MAX_TEXT and 0 < len(destination) <= MAX_TEXT):
         return None
-    objective = values.get("objective", ObjectiveName.TIME.value)
+    objective = values.get("objective", Objective.TIME.value)
     year, alternatives = values.get("year"), values.get("alternatives", "1")
     if objective not in _OBJECTIVES or not _DIGITS.fullmatch(alternatives):
         return None
     if int(alternatives) > QUICK_ALTERNATIVES:
         return None
-    if year is not None and not (_DIGITS.fullmatch(year) and 1850 <= int(year) <= 2100):
+    if year is not None and not _DIGITS.fullmatch(year):
         return None
     scenario = values.get("scenario")
     try:
         shipped_scenario(scenario)
     except InputError:
         return None
-    return RouteQuery(
+    request = checked(
+        state,
+        scenario,
         origin,
         destination,
         year=None if year is None else int(year),
         objective=objective,
         alternatives=int(alternatives),
-        scenario=scenario,
     )
+    return scenario, request

@@ -10,7 +10,6 @@ from tripp.api.params import (
     MAX_ALTERNATIVES,
     MAX_TEXT,
     MAX_VIA,
-    ObjectiveName,
     ObjectiveQuery,
     ScenarioQuery,
     check_pairs,
@@ -19,10 +18,11 @@ from tripp.api.params import (
     split_values,
 )
 from tripp.api.problems import ERRORS, NOT_FOUND
-from tripp.api.route_answers import RouteQuery, answer
+from tripp.api.route_answers import answer, checked
 from tripp.api.routes_atlas import json_bytes, json_response, state_of
 from tripp.api.schemas import ComparisonModel, ExposureModel, RouteResultModel
 from tripp.errors import InputError, Problem
+from tripp.routing.request import Objective
 
 router = APIRouter(prefix="/api", tags=["analyses"])
 
@@ -56,18 +56,22 @@ async def route(
         Query(max_length=MAX_TEXT, description="Comma-separated: rail,road,ferry,sea (all)."),
     ] = None,
     year: Annotated[
-        int | None, Query(ge=1850, le=2100, description="Network as in this year.")
+        int | None,
+        Query(description="Network as in this year, 1850 to 2100 (default: the scenario's)."),
     ] = None,
-    objective: ObjectiveQuery = ObjectiveName.TIME,
+    objective: ObjectiveQuery = Objective.TIME,
     alternatives: Annotated[
         int, Query(ge=1, le=MAX_ALTERNATIVES, description="Number of distinct routes.")
     ] = 1,
     vot_usd_per_teu_h: Annotated[
-        float, Query(ge=0, le=1e6, description="Value of time (generalized), USD per TEU-hour.")
+        float, Query(description="Value of time (generalized), USD per TEU-hour, ≥ 0.")
     ] = 1.0,
     scenario: ScenarioQuery = None,
 ) -> Response:
-    """Days, dollars, borders and gauge changes: the JSON of ``tripp route --format json``."""
+    """Days, dollars, borders and gauge changes: the JSON of ``tripp route --format json``.
+
+    The server's limits (list lengths, a shipped scenario) are checked here; the request's
+    own rules by :class:`~tripp.routing.request.RouteRequest`, as for every interface."""
     problems: list[Problem] = []
     lists: dict[str, tuple[str, ...]] = {}
     for option, values, limit in (
@@ -86,21 +90,22 @@ async def route(
         problems.extend(error.problems)
     if problems:
         raise InputError(problems)
-    query = RouteQuery(
+    state = state_of(request)
+    checked_request = checked(
+        state,
+        name,
         origin,
         destination,
         via=lists["via"],
-        avoid_country=lists["avoid_country"],
-        avoid_node=lists["avoid_node"],
+        avoid_countries=lists["avoid_country"],
+        avoid_nodes=lists["avoid_node"],
         modes=lists["modes"],
         year=year,
-        objective=objective.value,
+        objective=objective,
         alternatives=alternatives,
         vot_usd_per_teu_h=vot_usd_per_teu_h,
-        scenario=name,
     )
-    state = state_of(request)
-    status, body, key = await answer(state, query)
+    status, body, key = await answer(state, name, checked_request)
     # the next request with this exact query string is answered by tripp.api.fastpath
     state.route_queries.put(request.scope["query_string"], status, key)
     return json_response(body, status)
@@ -120,7 +125,7 @@ def compare(
         list[str] | None,
         Query(description="'default' or repeatable origin>destination, e.g. Baku>Kars (≤ 20)."),
     ] = None,
-    objective: ObjectiveQuery = ObjectiveName.TIME,
+    objective: ObjectiveQuery = Objective.TIME,
 ) -> Response:
     """The JSON of ``tripp compare BASE OTHER --format json``."""
     from tripp.scenarios.compare import compare as run_compare
@@ -135,8 +140,7 @@ def compare(
     key = ("compare", *names, tuple(chosen or ()), objective.value)
 
     def build() -> bytes:
-        a, b = (state.network(n).scenario for n in names)
-        assert a is not None and b is not None
+        a, b = (state.network(n) for n in names)
         return json_bytes(run_compare(a, b, pairs=chosen, objective=objective.value).to_dict())
 
     return json_response(state.cached(key, build))
@@ -153,7 +157,7 @@ def exposure(
     scenario: Annotated[
         str, Query(max_length=64, description="A shipped scenario name.")
     ] = "baseline-2025",
-    objective: ObjectiveQuery = ObjectiveName.TIME,
+    objective: ObjectiveQuery = Objective.TIME,
 ) -> Response:
     """The JSON of ``tripp exposure SCENARIO --format json``."""
     from tripp.scenarios.exposure import transit_exposure
@@ -164,7 +168,10 @@ def exposure(
     def build() -> bytes:
         network = state.network(name)
         result = transit_exposure(
-            network.graph, scenario=str(name), year=network.year, objective=objective.value
+            network.graph,
+            scenario=network.applied().name,
+            year=network.year,
+            objective=objective.value,
         )
         return json_bytes(result.to_dict())
 

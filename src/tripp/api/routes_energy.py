@@ -10,27 +10,26 @@ from tripp.api.params import shipped_scenario
 from tripp.api.problems import ERRORS
 from tripp.api.routes_atlas import json_bytes, json_response, state_of
 from tripp.api.schemas import EnergyResultModel
-from tripp.api.state import Network
 from tripp.energy.settings import Carrier, MissingCapacity
+from tripp.scenarios.network import ScenarioNetwork
 
 router = APIRouter(prefix="/api", tags=["energy"])
 
 
 def run_energy(
-    network: Network, carrier: Carrier, *, year: int | None, missing_capacity: MissingCapacity
+    network: ScenarioNetwork,
+    carrier: Carrier,
+    *,
+    year: int | None,
+    missing_capacity: MissingCapacity,
 ) -> dict[str, Any]:
     """Gas and power flows on ``network`` in ``year`` (None: the network's): the JSON of
     ``tripp energy --format json``. PyPSA is imported here, not when the app starts."""
-    from tripp.energy import EnergySettings, solve_energy
+    from tripp.energy.settings import EnergySettings
+    from tripp.scenarios.energy_flows import energy_flows
 
-    result = solve_energy(
-        network.atlas,
-        year=network.year if year is None else year,
-        carrier=carrier,
-        settings=EnergySettings(missing_capacity=missing_capacity),
-        scenario=network.name,
-    )
-    return result.to_dict()
+    settings = EnergySettings(missing_capacity=missing_capacity)
+    return energy_flows(network, carrier=carrier, year=year, settings=settings).to_dict()
 
 
 @router.get(

@@ -17,7 +17,7 @@ from tripp.api.routes_energy import run_energy
 from tripp.api.state import ApiState
 from tripp.energy.settings import Carrier, MissingCapacity
 from tripp.errors import Problem
-from tripp.routing.route import Objective
+from tripp.routing.request import Objective
 
 router = APIRouter(prefix="/api", tags=["jobs"])
 
@@ -128,10 +128,9 @@ def _runner(state: ApiState, job: _Job) -> Runner:
             from tripp.scenarios.compare import compare
 
             progress(0.05, f"compiling {base}")
-            a = state.network(base).scenario
+            a = state.network(base)
             progress(0.15, f"compiling {other}")
-            b = state.network(other).scenario
-            assert a is not None and b is not None
+            b = state.network(other)
             progress(0.25, "routing pairs and exposure")
             return compare(a, b, pairs=pairs, objective=job.objective.value).to_dict()
 
@@ -156,8 +155,7 @@ def _runner(state: ApiState, job: _Job) -> Runner:
         def run_reliability(progress: Progress) -> dict[str, Any]:
             from tripp.resilience.reliability import reliability
 
-            network = state.network(name).scenario
-            assert network is not None  # a shipped scenario, checked above
+            network = state.network(name)
             return reliability(
                 network,
                 samples=job.samples,
@@ -174,8 +172,7 @@ def _runner(state: ApiState, job: _Job) -> Runner:
         def run_criticality(progress: Progress) -> dict[str, Any]:
             from tripp.resilience.criticality import criticality
 
-            network = state.network(name).scenario
-            assert network is not None  # a shipped scenario, checked above
+            network = state.network(name)
             return criticality(
                 network,
                 objective=job.objective.value,

@@ -1,4 +1,4 @@
-"""What the API keeps between requests: the base atlas, compiled scenario networks, results.
+"""What the API keeps between requests: the base atlas, compiled networks, results.
 
 Everything here is bounded (LRU) and thread-safe: endpoints run in a thread pool. A
 scenario is applied and compiled once; later requests reuse the compiled graph.
@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from tripp.atlas.model import Atlas
-from tripp.graph.compile import Graph
 from tripp.scenarios.network import ScenarioNetwork
 
 V = TypeVar("V")
@@ -108,23 +107,12 @@ class QueryIndex:
         return len(self._items)
 
 
-@dataclass(frozen=True)
-class Network:
-    """An atlas (base or with a scenario applied), its compiled graph and default year."""
-
-    name: str | None
-    atlas: Atlas
-    graph: Graph
-    year: int
-    scenario: ScenarioNetwork | None = None
-
-
 @dataclass
 class ApiState:
     """The base atlas (loaded on first use) and the caches built on it."""
 
     atlas_folder: Path | None = None
-    networks: LruCache[Network] = field(default_factory=lambda: LruCache(16))
+    networks: LruCache[ScenarioNetwork] = field(default_factory=lambda: LruCache(16))
     results: LruCache[bytes] = field(default_factory=lambda: LruCache(1024))
     #: ``/api/route`` query strings already answered (see :mod:`tripp.api.fastpath`).
     route_queries: QueryIndex = field(default_factory=lambda: QueryIndex(4096))
@@ -147,20 +135,11 @@ class ApiState:
                 self._atlas = load_atlas(self.atlas_folder)
             return self._atlas
 
-    def network(self, scenario: str | None) -> Network:
-        """The compiled network of ``scenario`` (a shipped name) or of the base atlas."""
-        return self.networks.get(scenario, lambda: self._build(scenario))
-
-    def _build(self, scenario: str | None) -> Network:
-        if scenario is None:
-            from tripp.graph.compile import compile_graph
-
-            atlas = self.atlas
-            return Network(None, atlas, compile_graph(atlas), atlas.as_of_year)
+    def network(self, scenario: str | None) -> ScenarioNetwork:
+        """The compiled network of ``scenario`` (a shipped name) or of the base atlas (None)."""
         from tripp.scenarios.network import scenario_network
 
-        built = scenario_network(self.atlas, scenario)
-        return Network(scenario, built.atlas, built.graph, built.scenario.year, built)
+        return self.networks.get(scenario, lambda: scenario_network(self.atlas, scenario))
 
     def prepare(self) -> int:
         """Compile the base atlas and every shipped scenario now, and make what their first

@@ -1,4 +1,5 @@
-"""What every command module shares: the error wrapper, JSON output, list options.
+"""What every command module shares: the error wrapper (in the command line's words), JSON
+output, the atlas and format options.
 
 Kept apart from :mod:`tripp.cli.main` so that command modules (energy, assignment, freight,
 resilience, api) can use it without importing the whole command line.
@@ -16,7 +17,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from tripp.errors import TrippError
+from tripp.errors import InputError, NoRouteError, TrippError, Wording
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -42,6 +43,31 @@ AtlasOption = Annotated[
 FormatOption = Annotated[Format, typer.Option("--format", help="table, json or geojson.")]
 
 
+#: A request's fields as the command line's options (``avoid_countries``: ``--avoid-country``).
+FLAGS = Wording(
+    {
+        "via": "--via",
+        "avoid_countries": "--avoid-country",
+        "avoid_nodes": "--avoid-node",
+        "modes": "--modes",
+        "year": "--year",
+        "objective": "--objective",
+        "alternatives": "--alternatives",
+        "vot_usd_per_teu_h": "--vot-usd-per-teu-h",
+    },
+    joiner=" ",
+)
+
+
+def message(error: TrippError) -> str:
+    """What the command line says about ``error``: request fields named as its options."""
+    if isinstance(error, InputError):
+        return str(error.worded(FLAGS))
+    if isinstance(error, NoRouteError):
+        return error.worded(FLAGS)
+    return str(error)
+
+
 def handle_errors(function: F) -> F:
     """Turn tripp errors into a message on stderr and the error's exit code."""
 
@@ -50,17 +76,10 @@ def handle_errors(function: F) -> F:
         try:
             return function(*args, **kwargs)
         except TrippError as error:
-            typer.echo(f"error: {error}", err=True)
+            typer.echo(f"error: {message(error)}", err=True)
             raise typer.Exit(error.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
-
-
-def split_list(values: list[str] | None) -> tuple[str, ...]:
-    """Options given as repeated flags and/or comma-separated lists, flattened."""
-    return tuple(
-        item.strip() for value in values or [] for item in value.split(",") if item.strip()
-    )
 
 
 def emit_json(data: object) -> None:

@@ -13,15 +13,8 @@ from typing import Annotated, Any
 
 import typer
 
-from tripp.cli.common import (
-    AtlasOption,
-    Format,
-    FormatOption,
-    emit_json,
-    handle_errors,
-    split_list,
-)
-from tripp.errors import InputError, Problem
+from tripp.cli.common import AtlasOption, Format, FormatOption, emit_json, handle_errors
+from tripp.errors import InputError
 
 app = typer.Typer(
     name="tripp",
@@ -44,20 +37,23 @@ ScenarioOption = Annotated[
 
 def _load(atlas: Path | None, scenario: str | None = None) -> Any:
     """The atlas in ``atlas`` (default: embedded), with ``scenario`` applied if given."""
-    return _load_with_year(atlas, scenario)[0]
-
-
-def _load_with_year(atlas: Path | None, scenario: str | None) -> tuple[Any, int | None]:
-    """The atlas with ``scenario`` applied, and the scenario's year (None without one)."""
     from tripp.atlas.io import load_atlas
 
     loaded = load_atlas(atlas)
     if scenario is None:
-        return loaded, None
+        return loaded
     from tripp.scenarios import apply_scenario, load_scenario
 
-    chosen = load_scenario(scenario, loaded)
-    return apply_scenario(loaded, chosen), chosen.year
+    return apply_scenario(loaded, load_scenario(scenario, loaded))
+
+
+def _network(atlas: Path | None, scenario: str | None) -> Any:
+    """The :class:`~tripp.scenarios.network.ScenarioNetwork` of ``scenario`` (None: the
+    atlas as is) on the atlas in ``atlas``: atlas, graph and year together."""
+    from tripp.atlas.io import load_atlas
+    from tripp.scenarios.network import scenario_network
+
+    return scenario_network(load_atlas(atlas), scenario)
 
 
 @app.command()
@@ -89,29 +85,24 @@ def route(
     format: FormatOption = Format.TABLE,
 ) -> None:
     """Best route(s) from ORIGIN to DESTINATION with days, dollars, borders and gauge changes."""
-    from tripp.graph.compile import compile_graph
-    from tripp.routing.route import RouteSettings
-    from tripp.routing.route import route as find_route
+    from tripp.routing.route import RouteRequest, route_request
 
-    if vot_usd_per_teu_h < 0:
-        raise InputError(Problem("--vot-usd-per-teu-h", "is negative", "give a value ≥ 0"))
-    loaded, scenario_year = _load_with_year(atlas, scenario)
-    graph = compile_graph(loaded)
-    if year is None:
-        year = scenario_year
-    result = find_route(
-        graph,
+    network = _network(atlas, scenario)
+    request = RouteRequest.check(
+        network.graph,
         origin,
         destination,
-        via=split_list(via),
-        avoid_countries=split_list(avoid_country),
-        avoid_nodes=split_list(avoid_node),
-        modes=split_list([modes]) if modes else None,
+        via=via,
+        avoid_countries=avoid_country,
+        avoid_nodes=avoid_node,
+        modes=modes,
         year=year,
+        network_year=network.year,
         objective=objective,
         alternatives=alternatives,
-        settings=RouteSettings(vot_usd_per_teu_h=vot_usd_per_teu_h),
+        vot_usd_per_teu_h=vot_usd_per_teu_h,
     )
+    result = route_request(network.graph, request)
     if format is Format.JSON:
         emit_json(result.to_dict())
     elif format is Format.GEOJSON:
@@ -258,9 +249,13 @@ def atlas_map(
     """Draw the network by mode and status on country outlines, TRIPP highlighted."""
     from tripp.report.atlas_map import draw_atlas_map
 
-    loaded, scenario_year = _load_with_year(atlas, scenario)
+    network = _network(atlas, scenario)
     path = draw_atlas_map(
-        loaded, out, year=scenario_year if year is None else year, force=force, highlight=highlight
+        network.atlas,
+        out,
+        year=network.year if year is None else year,
+        force=force,
+        highlight=highlight,
     )
     typer.echo(f"wrote {path}")
 

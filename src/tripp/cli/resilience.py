@@ -54,9 +54,7 @@ def _network(atlas: Path | None, scenario: str):  # type: ignore[no-untyped-def]
 def _settings(vot_usd_per_teu_h: float):  # type: ignore[no-untyped-def]
     from tripp.routing.route import RouteSettings
 
-    if vot_usd_per_teu_h < 0:
-        raise InputError(Problem("--vot-usd-per-teu-h", "is negative", "give a value ≥ 0"))
-    return RouteSettings(vot_usd_per_teu_h=vot_usd_per_teu_h)
+    return RouteSettings(vot_usd_per_teu_h=vot_usd_per_teu_h)  # checks it as `route` does
 
 
 @handle_errors
@@ -148,9 +146,7 @@ def _energy_criticality(
     ]
     if problems:
         raise InputError(problems)
-    result = energy_criticality(
-        network.atlas, scenario=network.scenario.name, year=network.scenario.year
-    )
+    result = energy_criticality(network.atlas, scenario=network.applied().name, year=network.year)
     if format is Format.JSON:
         emit_json(result.to_dict(top))
         return

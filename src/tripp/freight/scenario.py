@@ -63,7 +63,7 @@ def assign(
         )
     return assign_corridor(
         network.graph,
-        scenario=network.scenario.name,
+        scenario=network.applied().name,
         year=network_year,
         demand_year=demand_year,
         settings=FreightSettings(objective=objective),

@@ -31,7 +31,7 @@ class ScenarioRoutes:
     @property
     def name(self) -> str:
         """The scenario's name."""
-        return self.network.scenario.name
+        return self.network.applied().name
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def _routes(network: ScenarioNetwork, pairs: tuple[Pair, ...], objective: str) -
                 network.graph,
                 origin,
                 destination,
-                year=network.scenario.year,
+                year=network.year,
                 objective=objective,
             ).routes[0]
         except NoRouteError:
@@ -97,7 +97,7 @@ def _routes(network: ScenarioNetwork, pairs: tuple[Pair, ...], objective: str) -
 
 def scenario_context(network: ScenarioNetwork) -> dict[str, Any]:
     """A scenario's definition, ready for the template; its sources are listed by id."""
-    scenario = network.scenario
+    scenario = network.applied()
     known = {source.source_id for source in network.atlas.sources}
     return {
         "name": scenario.name,
@@ -126,9 +126,11 @@ def sources_context(networks: Sequence[ScenarioNetwork]) -> list[dict[str, Any]]
     cited: dict[str, tuple[Source, list[str]]] = {}
     for network in networks:
         by_id = {source.source_id: source for source in network.atlas.sources}
-        for source_id in network.scenario.source_ids:
+        for source_id in network.applied().source_ids:
             if source_id in by_id:
-                cited.setdefault(source_id, (by_id[source_id], []))[1].append(network.scenario.name)
+                cited.setdefault(source_id, (by_id[source_id], []))[1].append(
+                    network.applied().name
+                )
     return [
         {
             "id": source.source_id,

@@ -90,7 +90,7 @@ def link_frame(scenarios: Sequence[ScenarioRoutes]) -> gpd.GeoDataFrame:
     rows: list[dict[str, Any]] = []
     for s in scenarios:
         nodes = s.network.atlas.node_by_id
-        year = s.network.scenario.year
+        year = s.network.year
         for link in s.network.atlas.links:
             a, b = nodes[link.from_node], nodes[link.to_node]
             rows.append(
@@ -155,7 +155,7 @@ def route_frame(scenarios: Sequence[ScenarioRoutes]) -> gpd.GeoDataFrame:
             rows.append(
                 {
                     "scenario": s.name,
-                    "scenario_year": s.network.scenario.year,
+                    "scenario_year": s.network.year,
                     "origin": origin,
                     "destination": destination,
                     "rank": chosen.rank,

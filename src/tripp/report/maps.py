@@ -95,7 +95,7 @@ def _route_map(
         axes = figure.subplots(1, 2)
     for ax, side, when in ((axes[0], before, "Before"), (axes[1], after, "After")):
         _panel(ax, side, pairs, outlines, extent, skip=skip)
-        scenario = side.network.scenario
+        scenario = side.network.applied()
         ax.set_title(
             f"{when}: {scenario.name} ({scenario.year})", fontsize=10, loc="left", color=TEXT_COLOUR
         )
@@ -160,7 +160,7 @@ def _panel(
     from matplotlib import patheffects
 
     atlas = side.network.atlas
-    year = side.network.scenario.year
+    year = side.network.year
     nodes = atlas.node_by_id
     chosen = [(pair, side.routes.get(pair)) for pair in pairs]
     on_route = {c for _, r in chosen if r is not None for c in r.countries}

@@ -145,7 +145,7 @@ def criticality(
     """
     kind = _check(elements, k, top, t_per_teu)
     settings = settings or RouteSettings()
-    atlas, year = network.atlas, network.scenario.year
+    atlas, year = network.atlas, network.year
     demand_year = demand_year_for(atlas, year)
     ods = od_pairs(atlas, demand_year)
     kernel = build_kernel(network.graph, ods, year=year, objective=objective, settings=settings)
@@ -161,7 +161,7 @@ def criticality(
             pairs = [tuple(pair) for pair in combinations(lead, 2)]
             ranking = _rank(_evaluate(client, kernel, pairs, scorer, progress))
     spec = {
-        "scenario": network.scenario.name,
+        "scenario": network.applied().name,
         "year": year,
         "demand_year": demand_year,
         "elements": kind.value,

@@ -102,7 +102,7 @@ def reliability(
     ('xian', 'hamburg', 855.9)
     """
     _check(samples, seed, chunk_samples)
-    atlas, year = network.atlas, network.scenario.year
+    atlas, year = network.atlas, network.year
     demand_year = demand_year_for(atlas, year)
     ods = od_pairs(atlas, demand_year)
     if not ods:
@@ -113,7 +113,7 @@ def reliability(
     settings = settings or RouteSettings()
     kernel = build_kernel(network.graph, ods, year=year, objective=objective, settings=settings)
     spec = {
-        "scenario": network.scenario.name,
+        "scenario": network.applied().name,
         "year": year,
         "demand_year": demand_year,
         "objective": check_objective(objective).value,

@@ -9,42 +9,20 @@ accepted route differs from every better one in at least ``min_difference`` of i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from enum import StrEnum
+from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
-from tripp.atlas.countries import country_hint, is_country
-from tripp.atlas.lookup import find_node
-from tripp.atlas.names import hint
-from tripp.errors import InputError, NoRouteError, Problem
+from tripp.errors import NoRouteError
 from tripp.graph.compile import ARC_LINK, NEVER, Graph
 from tripp.routing.alternatives import SearchGraph, k_shortest, prepare_places
 from tripp.routing.legs import build_route, prepare_steps
+from tripp.routing.request import Listed, Objective, RouteRequest, RouteSettings
 from tripp.routing.result import RouteResult
 from tripp.units import FREIGHT_MODES
 
-
-class Objective(StrEnum):
-    """What a route minimises."""
-
-    TIME = "time"
-    COST = "cost"
-    DISTANCE = "distance"
-    GENERALIZED = "generalized"
-
-
-@dataclass(frozen=True, slots=True)
-class RouteSettings:
-    """Parameters of the generalised cost, per TEU.
-
-    ``vot_usd_per_teu_h``: value of time of a loaded container. Default 1.0 USD per TEU-hour:
-    a cargo value of about USD 50,000 per TEU at 15 %/year inventory and obsolescence cost,
-    divided by 8,760 h (≈ 0.86), rounded. An assumption; set your own for your cargo.
-    """
-
-    vot_usd_per_teu_h: float = 1.0
+__all__ = ["Objective", "RouteRequest", "RouteSettings", "prepare", "route", "route_request"]
 
 
 def route(
@@ -52,10 +30,10 @@ def route(
     origin: str,
     destination: str,
     *,
-    via: tuple[str, ...] | list[str] = (),
-    avoid_countries: tuple[str, ...] | list[str] = (),
-    avoid_nodes: tuple[str, ...] | list[str] = (),
-    modes: tuple[str, ...] | list[str] | None = None,
+    via: Listed = (),
+    avoid_countries: Listed = (),
+    avoid_nodes: Listed = (),
+    modes: Listed = None,
     year: int | None = None,
     objective: Objective | str = Objective.TIME,
     alternatives: int = 1,
@@ -64,40 +42,56 @@ def route(
 ) -> RouteResult:
     """Best route (and up to ``alternatives`` distinct ones) from ``origin`` to ``destination``.
 
-    Places are given by id, name or alternative name. ``year`` defaults to the atlas year.
-    Raises :class:`InputError` for bad options and :class:`NoRouteError` (naming the
-    constraint that cut the route) when nothing satisfies the request.
+    Places are given by id, name or alternative name; lists may also be comma-separated
+    texts. ``year`` defaults to the atlas year. Checks the options as a
+    :class:`~tripp.routing.request.RouteRequest` (an :class:`~tripp.errors.InputError`
+    lists every problem) and runs it with :func:`route_request`.
 
     >>> from tripp import compile, load_atlas
     >>> result = route(compile(load_atlas()), "Baku", "Kars", modes=["rail"], year=2026)
     >>> result.routes[0].countries
     ('AZ', 'GE', 'TR')
     """
-    settings = settings or RouteSettings()
-    atlas = graph.atlas
-    request = _Request.check(
+    request = RouteRequest.check(
         graph,
         origin,
         destination,
-        via,
-        avoid_countries,
-        avoid_nodes,
-        modes,
-        year if year is not None else atlas.as_of_year,
-        objective,
-        alternatives,
-        min_difference,
+        via=via,
+        avoid_countries=avoid_countries,
+        avoid_nodes=avoid_nodes,
+        modes=modes,
+        year=year,
+        objective=objective,
+        alternatives=alternatives,
+        min_difference=min_difference,
+        vot_usd_per_teu_h=(settings or RouteSettings()).vot_usd_per_teu_h,
     )
-    search = _search_graph(graph, request, _search_weight(graph, request, settings))
+    return route_request(graph, request)
+
+
+def route_request(graph: Graph, request: RouteRequest) -> RouteResult:
+    """The routes that answer ``request``, checked on ``graph`` (or on a graph compiled from
+    the same atlas) by :meth:`RouteRequest.check`.
+
+    Raises :class:`NoRouteError` (naming the settings that cut every route) when nothing
+    satisfies the request.
+
+    >>> from tripp import compile, load_atlas
+    >>> graph = compile(load_atlas())
+    >>> request = RouteRequest.check(graph, "Baku", "Kars", modes="rail", year=2026)
+    >>> route_request(graph, request).routes[0].countries
+    ('AZ', 'GE', 'TR')
+    """
+    search = _search_graph(graph, request, _search_weight(graph, request))
     found = k_shortest(graph, search, request.alternatives, request.min_difference)
     if not found:
-        raise NoRouteError(_explain_no_route(graph, request))
+        raise _explain_no_route(graph, request)
     routes = tuple(
         build_route(
             graph,
             rank,
             [int(search.arc_ref[a]) for a in arcs if search.arc_ref[a] >= 0],
-            settings.vot_usd_per_teu_h,
+            request.vot_usd_per_teu_h,
         )
         for rank, arcs in enumerate(found, start=1)
     )
@@ -111,7 +105,7 @@ def route(
         avoid_countries=request.avoid_countries,
         avoid_nodes=request.avoid_nodes,
         modes=request.modes,
-        atlas=atlas,
+        atlas=graph.atlas,
     )
 
 
@@ -122,143 +116,13 @@ def prepare(graph: Graph, year: int | None = None) -> None:
     request, so that no answer waits for it."""
     year = graph.atlas.as_of_year if year is None else year
     prepare_steps(graph)
-    settings = RouteSettings()
     node = graph.node_ids[0]  # the places in the request do not enter what is kept
     for objective in Objective:
-        request = _Request(node, node, (), (), (), tuple(FREIGHT_MODES), year, objective, 1, 0.1)
-        weight = _search_weight(graph, request, settings)
-        prepare_places(graph, _search_graph(graph, request, weight))
+        request = RouteRequest(node, node, year, objective=objective)
+        prepare_places(graph, _search_graph(graph, request, _search_weight(graph, request)))
 
 
-@dataclass(frozen=True)
-class _Request:
-    origin: str
-    destination: str
-    via: tuple[str, ...]
-    avoid_countries: tuple[str, ...]
-    avoid_nodes: tuple[str, ...]
-    modes: tuple[str, ...]
-    year: int
-    objective: Objective
-    alternatives: int
-    min_difference: float
-
-    @classmethod
-    def check(
-        cls,
-        graph: Graph,
-        origin: str,
-        destination: str,
-        via: Sequence[str],
-        avoid_countries: Sequence[str],
-        avoid_nodes: Sequence[str],
-        modes: Sequence[str] | None,
-        year: int,
-        objective: object,
-        alternatives: int,
-        min_difference: float,
-    ) -> _Request:
-        atlas = graph.atlas
-        problems: list[Problem] = []
-
-        def node(text: str, option: str) -> str:
-            try:
-                return find_node(atlas, text, option=option).node_id
-            except InputError as error:
-                problems.extend(error.problems)
-                return text
-
-        o, d = node(origin, "origin"), node(destination, "destination")
-        vias = tuple(node(v, "--via") for v in via)
-        avoid_n = tuple(node(v, "--avoid-node") for v in avoid_nodes)
-        given = [c.strip() for c in avoid_countries if c.strip()]
-        avoid_c = tuple(c.upper() for c in given)
-        for raw, code in zip(given, avoid_c, strict=True):
-            if not is_country(code):
-                problems.append(
-                    Problem("--avoid-country", f"unknown country code '{raw}'", country_hint(raw))
-                )
-        chosen = tuple(FREIGHT_MODES) if modes is None else tuple(modes)
-        for mode in chosen:
-            if mode not in FREIGHT_MODES:
-                problems.append(
-                    Problem(
-                        "--modes",
-                        f"unknown mode '{mode}'",
-                        hint(mode, FREIGHT_MODES).replace(
-                            "use an id or name listed by `tripp nodes`",
-                            "use rail, road, ferry or sea",
-                        ),
-                    )
-                )
-        try:
-            goal = Objective(str(objective))
-        except ValueError:
-            problems.append(
-                Problem(
-                    "--objective",
-                    f"unknown objective '{objective}'",
-                    "use time, cost, distance or generalized",
-                )
-            )
-            goal = Objective.TIME
-        if alternatives < 1 or alternatives > 20:
-            problems.append(
-                Problem(
-                    "--alternatives", f"{alternatives} is out of range", "ask for 1 to 20 routes"
-                )
-            )
-        if not 0 <= min_difference < 1:
-            problems.append(
-                Problem(
-                    "min_difference", f"{min_difference} is out of range", "give a share in [0, 1)"
-                )
-            )
-        if not 1850 <= year <= 2100:
-            problems.append(Problem("--year", f"{year} is out of range", "give 1850 to 2100"))
-        if not problems:
-            _check_contradictions(graph, o, d, vias, avoid_n, avoid_c, problems)
-        if problems:
-            raise InputError(problems)
-        return cls(o, d, vias, avoid_c, avoid_n, chosen, year, goal, alternatives, min_difference)
-
-
-def _check_contradictions(
-    graph: Graph,
-    origin: str,
-    destination: str,
-    via: tuple[str, ...],
-    avoid_nodes: tuple[str, ...],
-    avoid_countries: tuple[str, ...],
-    problems: list[Problem],
-) -> None:
-    nodes = graph.atlas.node_by_id
-    for option, place in [("origin", origin), ("destination", destination)] + [
-        ("--via", v) for v in via
-    ]:
-        if place in avoid_nodes:
-            problems.append(
-                Problem(option, f"{place} is also in --avoid-node", "remove it from --avoid-node")
-            )
-        if nodes[place].country in avoid_countries:
-            problems.append(
-                Problem(
-                    option,
-                    f"{place} is in {nodes[place].country}, which --avoid-country excludes",
-                    f"remove {nodes[place].country} from --avoid-country",
-                )
-            )
-    if origin == destination and not via:
-        problems.append(
-            Problem(
-                "destination",
-                "origin and destination are the same place",
-                "give two different places",
-            )
-        )
-
-
-def _mask(graph: Graph, request: _Request) -> np.ndarray:
+def _mask(graph: Graph, request: RouteRequest) -> np.ndarray:
     """Arcs usable under the request's year, modes and avoided countries and nodes."""
     mask = graph.available_from_year <= request.year
     mode_allowed = np.array([m in request.modes for m in FREIGHT_MODES])
@@ -277,13 +141,13 @@ def _mask(graph: Graph, request: _Request) -> np.ndarray:
     return mask
 
 
-def _search_weight(graph: Graph, request: _Request, settings: RouteSettings) -> np.ndarray:
+def _search_weight(graph: Graph, request: RouteRequest) -> np.ndarray:
     """Per arc: the objective's weight where the request allows the arc, else infinity.
 
     Kept on the graph for the next request with the same constraints: never modify it
     (searches copy it before closing arcs).
     """
-    vot = settings.vot_usd_per_teu_h if request.objective is Objective.GENERALIZED else None
+    vot = request.vot_usd_per_teu_h if request.objective is Objective.GENERALIZED else None
     key = (
         request.year,
         request.modes,
@@ -294,24 +158,24 @@ def _search_weight(graph: Graph, request: _Request, settings: RouteSettings) -> 
     )
 
     def compute() -> np.ndarray:
-        weight = _objective_weight(graph, request.objective, settings)
+        weight = _objective_weight(graph, request.objective, request.vot_usd_per_teu_h)
         masked: np.ndarray = np.where(_mask(graph, request), weight, np.inf)
         return masked
 
     return graph.memo("search weight", key, compute)
 
 
-def _objective_weight(graph: Graph, objective: Objective, settings: RouteSettings) -> np.ndarray:
+def _objective_weight(graph: Graph, objective: Objective, vot_usd_per_teu_h: float) -> np.ndarray:
     if objective is Objective.TIME:
         return graph.time_h
     if objective is Objective.COST:
         return graph.cost_usd_per_teu
     if objective is Objective.DISTANCE:
         return graph.distance_km
-    return graph.cost_usd_per_teu + settings.vot_usd_per_teu_h * graph.time_h
+    return graph.cost_usd_per_teu + vot_usd_per_teu_h * graph.time_h
 
 
-def _search_graph(graph: Graph, request: _Request, weight: np.ndarray) -> SearchGraph:
+def _search_graph(graph: Graph, request: RouteRequest, weight: np.ndarray) -> SearchGraph:
     """The graph to search: the compiled one, or chained copies joined at the via points."""
     n = graph.n_states
     source = int(graph.start_state[graph.node_index(request.origin)])
@@ -349,39 +213,45 @@ def _search_graph(graph: Graph, request: _Request, weight: np.ndarray) -> Search
     )
 
 
-def _explain_no_route(graph: Graph, request: _Request) -> str:
-    """Name the constraint that cut every route, by relaxing each in turn."""
-    base = f"no route from {request.origin} to {request.destination}"
-    relaxations: list[tuple[str, dict[str, object]]] = []
-    if request.avoid_countries:
-        relaxations.append(
-            (f"--avoid-country {','.join(request.avoid_countries)}", {"avoid_countries": ()})
-        )
-    if request.avoid_nodes:
-        relaxations.append((f"--avoid-node {','.join(request.avoid_nodes)}", {"avoid_nodes": ()}))
-    if set(request.modes) != set(FREIGHT_MODES):
-        relaxations.append((f"--modes {','.join(request.modes)}", {"modes": FREIGHT_MODES}))
-    if request.via:
-        relaxations.append((f"--via {','.join(request.via)}", {"via": ()}))
-    reasons = [
-        f"{label} cuts every route (one exists without it)"
-        for label, change in relaxations
-        if _reachable(graph, _Request(**{**request.__dict__, **change}))
+def _explain_no_route(graph: Graph, request: RouteRequest) -> NoRouteError:
+    """The error naming the settings that cut every route, found by relaxing each in turn."""
+    relaxations: list[tuple[str, tuple[str, ...]]] = [
+        ("avoid_countries", ()),
+        ("avoid_nodes", ()),
+        ("modes", FREIGHT_MODES),
+        ("via", ()),
     ]
+    cuts = tuple(
+        (field, getattr(request, field))
+        for field, relaxed in relaxations
+        if set(getattr(request, field)) != set(relaxed)
+        and _reachable(graph, _relaxed(request, field, relaxed))
+    )
     years = np.unique(graph.available_from_year)
-    for later in years[(years > request.year) & (years < NEVER)].tolist():
-        if _reachable(graph, _Request(**{**request.__dict__, "year": later})):
-            reasons.append(f"the links it needs open in {later} (try --year {later})")
-            break
-    if reasons:
-        return f"{base} in {request.year}: " + "; ".join(reasons)
-    return (
-        f"{base} in {request.year}: the network does not connect them by "
-        f"{', '.join(request.modes)} under these constraints"
+    later_year = next(
+        (
+            later
+            for later in years[(years > request.year) & (years < NEVER)].tolist()
+            if _reachable(graph, replace(request, year=later))
+        ),
+        None,
+    )
+    return NoRouteError(
+        request.origin,
+        request.destination,
+        request.year,
+        modes=request.modes,
+        cuts=cuts,
+        later_year=later_year,
     )
 
 
-def _reachable(graph: Graph, request: _Request) -> bool:
+def _relaxed(request: RouteRequest, field: str, value: tuple[str, ...]) -> RouteRequest:
+    changed: dict[str, Any] = {field: value}
+    return replace(request, **changed)
+
+
+def _reachable(graph: Graph, request: RouteRequest) -> bool:
     mask = _mask(graph, request)
     search = _search_graph(graph, request, np.where(mask, graph.time_h, np.inf))
     return search.shortest(search.weight, search.source) is not None

@@ -76,7 +76,7 @@ def _summary(r: Route | None) -> dict[str, Any] | None:
 def _best(network: ScenarioNetwork, origin: str, destination: str, objective: str) -> Route | None:
     try:
         return route(
-            network.graph, origin, destination, year=network.scenario.year, objective=objective
+            network.graph, origin, destination, year=network.year, objective=objective
         ).routes[0]
     except NoRouteError:
         return None
@@ -208,13 +208,13 @@ def compare(
                 "delta": delta,
             }
         )
-    demand_year = demand_year_for(other.atlas, other.scenario.year)
+    demand_year = demand_year_for(other.atlas, other.year)
     exposure_base, exposure_other = (
         exposure(n, objective=objective, demand_year=demand_year) for n in (base, other)
     )
     return Comparison(
-        base.scenario,
-        other.scenario,
+        base.applied(),
+        other.applied(),
         objective,
         tuple(rows),
         exposure_base,

@@ -43,5 +43,5 @@ def energy_flows(
         year=network.year if year is None else year,
         carrier=carrier,
         settings=settings,
-        scenario=network.scenario.name,
+        scenario=network.applied().name,
     )

@@ -148,7 +148,7 @@ def exposure(
     """
     return transit_exposure(
         network.graph,
-        scenario=network.scenario.name,
+        scenario=network.applied().name,
         year=network.year,
         objective=objective,
         demand_year=demand_year,

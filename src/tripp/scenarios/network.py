@@ -1,5 +1,5 @@
-"""A scenario applied to the atlas and compiled: the one object that carries atlas, graph and
-year to every analysis."""
+"""The atlas, with a scenario applied or as is, compiled: the one object that carries atlas,
+graph and year to every analysis and interface."""
 
 from __future__ import annotations
 
@@ -15,29 +15,44 @@ from tripp.scenarios.model import Scenario
 
 @dataclass(frozen=True)
 class ScenarioNetwork:
-    """A scenario applied to the atlas and compiled: what routing under it needs."""
+    """The atlas with ``scenario`` applied (None: the atlas as is) and its compiled graph."""
 
-    scenario: Scenario
+    scenario: Scenario | None
     atlas: Atlas
     graph: Graph
 
     @property
     def year(self) -> int:
-        """The scenario's year: the network and demand every analysis uses by default."""
-        return self.scenario.year
+        """The network's year, which every analysis uses by default: the scenario's, or the
+        atlas's ``as_of_year`` without a scenario."""
+        return self.atlas.as_of_year if self.scenario is None else self.scenario.year
+
+    @property
+    def name(self) -> str | None:
+        """The scenario's name; None for the atlas as is."""
+        return None if self.scenario is None else self.scenario.name
+
+    def applied(self) -> Scenario:
+        """The scenario; an analysis that compares scenarios needs one."""
+        if self.scenario is None:
+            raise ValueError("this network is the atlas as is, without a scenario")
+        return self.scenario
 
 
-def scenario_network(base_atlas: Atlas, name_or_path: str | Path) -> ScenarioNetwork:
+def scenario_network(base_atlas: Atlas, name_or_path: str | Path | None) -> ScenarioNetwork:
     """Load, apply and compile a scenario: ``tripp.scenario(atlas, name_or_path)``.
 
-    ``name_or_path`` is a shipped scenario's name or a TOML file; the result carries the
-    scenario, its atlas, the compiled graph and the year every analysis uses by default.
+    ``name_or_path`` is a shipped scenario's name or a TOML file (None: ``base_atlas`` as it
+    is); the result carries the scenario, its atlas, the compiled graph and the year every
+    analysis uses by default.
 
     >>> import tripp
     >>> network = tripp.scenario(tripp.load_atlas(), "tripp-2030")
     >>> network.year, network.scenario.lineage
     (2030, ('baseline-2025', 'tripp-2030'))
     """
+    if name_or_path is None:
+        return ScenarioNetwork(None, base_atlas, compile_graph(base_atlas))
     scenario = load_scenario(name_or_path, base_atlas)
     atlas = apply_scenario(base_atlas, scenario)
     return ScenarioNetwork(scenario, atlas, compile_graph(atlas))
