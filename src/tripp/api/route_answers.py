@@ -26,7 +26,7 @@ from tripp.api.params import MAX_TEXT, ObjectiveName, shipped_scenario
 from tripp.api.problems import no_route_response
 from tripp.api.state import ApiState
 from tripp.errors import InputError, NoRouteError
-from tripp.graph.paths import compiled_kernel_enabled
+from tripp.graph.paths import Kernel
 from tripp.routing.result import RouteResult
 
 #: A new request with at most this many alternatives and no via points is computed on the
@@ -59,11 +59,10 @@ class RouteQuery:
         """The result-cache key of the answer."""
         return ("route", *self.__dict__.values())
 
-    @property
-    def quick(self) -> bool:
-        """True when a new answer is computed on the event loop."""
+    def quick(self, kernel: Kernel) -> bool:
+        """True when a new answer searched by ``kernel`` is computed on the event loop."""
         few = self.alternatives <= QUICK_ALTERNATIVES
-        return compiled_kernel_enabled() and few and not self.via
+        return kernel is Kernel.COMPILED and few and not self.via
 
     def compute(self, state: ApiState) -> bytes:
         """The JSON of ``tripp route --format json`` for this request."""
@@ -82,6 +81,7 @@ class RouteQuery:
             objective=self.objective,
             alternatives=self.alternatives,
             settings=RouteSettings(vot_usd_per_teu_h=self.vot_usd_per_teu_h),
+            kernel=state.kernel,
         )
         return route_json(result)
 
@@ -110,7 +110,7 @@ async def answer(state: ApiState, query: RouteQuery) -> tuple[int, bytes, Hashab
     if (body := state.results.peek(no_route_key)) is not None:
         return 404, body, no_route_key
     try:
-        if query.quick:
+        if query.quick(state.kernel):
             body = state.cached(key, lambda: query.compute(state))
         else:
             loop = asyncio.get_running_loop()

@@ -20,6 +20,7 @@ from tripp.atlas.lookup import find_node
 from tripp.atlas.names import hint
 from tripp.errors import InputError, NoRouteError, Problem
 from tripp.graph.compile import ARC_LINK, NEVER, Graph
+from tripp.graph.paths import Kernel, choose_kernel
 from tripp.routing.alternatives import SearchGraph, k_shortest, prepare_places
 from tripp.routing.legs import build_route, prepare_steps
 from tripp.routing.result import RouteResult
@@ -61,10 +62,13 @@ def route(
     alternatives: int = 1,
     min_difference: float = 0.1,
     settings: RouteSettings | None = None,
+    kernel: Kernel | str = Kernel.AUTO,
 ) -> RouteResult:
     """Best route (and up to ``alternatives`` distinct ones) from ``origin`` to ``destination``.
 
     Places are given by id, name or alternative name. ``year`` defaults to the atlas year.
+    ``kernel`` picks the shortest-path implementation (:class:`~tripp.graph.paths.Kernel`;
+    ``auto``: by graph size); the answer is the same.
     Raises :class:`InputError` for bad options and :class:`NoRouteError` (naming the
     constraint that cut the route) when nothing satisfies the request.
 
@@ -89,7 +93,7 @@ def route(
         min_difference,
     )
     search = _search_graph(graph, request, _search_weight(graph, request, settings))
-    found = k_shortest(graph, search, request.alternatives, request.min_difference)
+    found = k_shortest(graph, search, request.alternatives, request.min_difference, kernel=kernel)
     if not found:
         raise NoRouteError(_explain_no_route(graph, request))
     routes = tuple(
@@ -115,12 +119,17 @@ def route(
     )
 
 
-def prepare(graph: Graph, year: int | None = None) -> None:
+def prepare(graph: Graph, year: int | None = None, *, kernel: Kernel | str = Kernel.AUTO) -> None:
     """Make now what the first searches on ``graph`` would make and keep: each arc's legs,
-    the places that alternatives deviate at, and each objective's weights in ``year``
-    (default: the atlas year) without constraints. A server calls it before its first
-    request, so that no answer waits for it."""
+    the places that alternatives deviate at, each objective's weights in ``year``
+    (default: the atlas year) without constraints, and, where ``kernel`` comes to the
+    compiled one on this graph, the loaded Numba kernels. A server calls it before its
+    first request, so that no answer waits for it."""
     year = graph.atlas.as_of_year if year is None else year
+    if choose_kernel(kernel, graph.n_states) is Kernel.COMPILED:
+        from tripp.graph.yen import warm_up
+
+        warm_up()
     prepare_steps(graph)
     settings = RouteSettings()
     node = graph.node_ids[0]  # the places in the request do not enter what is kept
