@@ -1,8 +1,10 @@
 """Routing benchmark: in-process latency and command cold start (not a timed unit test).
 
 In-process: p50 and p99 of ``tripp.route`` over random O-D pairs of the atlas (targets:
-p50 under 2 ms), beside a peer — NetworkX's Dijkstra on the same compiled graph — in the
-same run, so the ratio is meaningful on a noisy shared machine.
+p50 under 2 ms) with the kernel ``auto`` picks for the graph (``tripp_route``) and with the
+compiled one a server asks for (``tripp_route_compiled``), beside a peer — NetworkX's
+Dijkstra on the same compiled graph — in the same run, so the ratio is meaningful on a
+noisy shared machine.
 Cold start: wall time of ``tripp route`` as a new process (target under 1 s), beside
 ``python -c pass`` and ``python -c "import numpy, scipy.sparse.csgraph"``.
 
@@ -25,6 +27,8 @@ import numpy as np
 
 import tripp
 from tripp.errors import NoRouteError
+from tripp.graph.paths import Kernel
+from tripp.routing.route import prepare
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -43,7 +47,7 @@ def freight_places(graph: tripp.Graph) -> list[str]:
     return [node_id for node_id in graph.node_ids if node_id in used]
 
 
-def in_process(graph: tripp.Graph, pairs: int, seed: int) -> dict[str, float]:
+def in_process(graph: tripp.Graph, pairs: int, seed: int, kernel: Kernel) -> dict[str, float]:
     rng = random.Random(seed)
     ids = freight_places(graph)
     timings_ms, failures = [], 0
@@ -51,7 +55,7 @@ def in_process(graph: tripp.Graph, pairs: int, seed: int) -> dict[str, float]:
         origin, destination = rng.sample(ids, 2)
         start = time.perf_counter()
         try:
-            tripp.route(graph, origin, destination, year=2030)
+            tripp.route(graph, origin, destination, year=2030, kernel=kernel)
         except NoRouteError:
             failures += 1
         timings_ms.append((time.perf_counter() - start) * 1000)
@@ -110,7 +114,9 @@ def main() -> None:
     atlas = tripp.load_atlas(args.atlas)
     graph = tripp.compile(atlas)
     figures: dict[str, object] = {"graph": repr(graph)}
-    figures["tripp_route"] = in_process(graph, args.pairs, args.seed)
+    figures["tripp_route"] = in_process(graph, args.pairs, args.seed, Kernel.AUTO)
+    prepare(graph, kernel=Kernel.COMPILED)  # load Numba before timing
+    figures["tripp_route_compiled"] = in_process(graph, args.pairs, args.seed, Kernel.COMPILED)
     figures["networkx_dijkstra_peer"] = networkx_peer(graph, args.pairs, args.seed)
     exe = str(Path(sys.executable).with_name("tripp"))
     atlas_args = ["--atlas", str(args.atlas)] if args.atlas else []

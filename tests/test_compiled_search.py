@@ -1,75 +1,26 @@
-"""The compiled (Numba) searches of the API server give the pure-Python answers exactly.
+"""The kernel a route search runs is chosen per call, never by process state.
 
-Dijkstra: the three implementations agree on random graphs, and the compiled one picks the
-very path the heap one picks among equally short ones. Yen: on the embedded atlas, routes
-with alternatives, via points and avoided countries are the same JSON in both modes.
+On the embedded atlas, routes with alternatives, via points and avoided countries are the
+same JSON with either kernel (the single-pair searches are cross-checked on random graphs in
+``test_shortest_path.py``). The API server asks for the compiled kernel through its state;
+a one-shot ``tripp route`` on the atlas never imports Numba or SciPy.
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import warnings
 from typing import Any
 
-import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import tripp
-from tripp.graph.paths import (
-    compiled_kernel_enabled,
-    dijkstra_compiled,
-    dijkstra_heap,
-    use_compiled_kernel,
-)
+from tripp.graph import paths
+from tripp.graph.paths import Kernel
+from tripp.routing import alternatives
 from tripp.routing.route import route
-
-
-@st.composite
-def tied_graphs(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int, int]:
-    """Random CSR graphs with small integer weights (many equally short paths)."""
-    n = draw(st.integers(2, 25))
-    distinct = sorted(
-        set(
-            draw(
-                st.lists(
-                    st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(
-                        lambda p: p[0] != p[1]
-                    ),
-                    min_size=10,
-                    max_size=120,
-                )
-            )
-        )
-    )
-    # arcs grouped by tail, heads in any order: ties then reach the heap in any order too
-    pairs = sorted(draw(st.permutations(distinct)), key=lambda p: p[0])
-    weight = np.array(
-        draw(
-            st.lists(
-                st.sampled_from([0.0, 1.0, 2.0, np.inf]), min_size=len(pairs), max_size=len(pairs)
-            )
-        )
-    )
-    tail = np.array([p[0] for p in pairs], dtype=np.int64)
-    head = np.array([p[1] for p in pairs], dtype=np.int64)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(tail, minlength=n), out=indptr[1:])
-    source = draw(st.integers(0, n - 1))
-    target = draw(st.integers(0, n - 1).filter(lambda t: t != source))
-    return indptr, head, weight, n, source, target
-
-
-@settings(max_examples=500, deadline=None)
-@given(tied_graphs())
-def test_compiled_dijkstra_picks_the_heap_path_among_ties(
-    graph: tuple[np.ndarray, np.ndarray, np.ndarray, int, int, int],
-) -> None:
-    indptr, head, weight, _, source, target = graph
-    python = dijkstra_heap(indptr.tolist(), head.tolist(), weight.tolist(), source, target)
-    compiled = dijkstra_compiled(indptr, head, weight, source, target)
-    assert python == compiled
 
 
 @pytest.fixture(scope="module")
@@ -87,39 +38,88 @@ QUERIES: list[dict[str, Any]] = [
 ]
 
 
-def _answers(graph: tripp.Graph) -> list[str]:
-    return [json.dumps(route(graph, **q).to_dict()) for q in QUERIES]
+def _answers(graph: tripp.Graph, kernel: Kernel) -> list[str]:
+    return [json.dumps(route(graph, **q, kernel=kernel).to_dict()) for q in QUERIES]
+
+
+@pytest.fixture
+def python_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any search or spur step by the compiled kernel fails."""
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("the compiled kernel ran")
+
+    monkeypatch.setattr(paths, "dijkstra_compiled", refuse)
+    monkeypatch.setattr(alternatives, "_spurs_compiled", refuse)
+
+
+@pytest.fixture
+def compiled_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any search or spur step by the Python kernel fails."""
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("the Python kernel ran")
+
+    monkeypatch.setattr(paths, "dijkstra_heap", refuse)
+    monkeypatch.setattr(alternatives, "_spurs_python", refuse)
+
+
+def test_auto_routes_the_atlas_in_python(atlas_graph: tripp.Graph, python_only: None) -> None:
+    found = route(atlas_graph, "Baku", "Kars", alternatives=3)
+    assert len(found.routes) == 3
+
+
+def test_the_compiled_kernel_is_asked_for_per_call(
+    atlas_graph: tripp.Graph, compiled_only: None
+) -> None:
+    found = route(atlas_graph, "Baku", "Kars", alternatives=3, kernel="compiled")
+    assert len(found.routes) == 3
+    with pytest.raises(AssertionError, match="the Python kernel ran"):
+        route(atlas_graph, "Baku", "Kars")  # the next call, on auto, is not compiled
 
 
 def test_compiled_alternatives_are_the_python_ones(atlas_graph: tripp.Graph) -> None:
-    before = use_compiled_kernel(False)  # an earlier test's app may have left it on
-    try:
-        python = _answers(atlas_graph)
-        assert any(len(json.loads(a)["routes"]) >= 3 for a in python)  # Yen really ran
-        use_compiled_kernel()
-        assert compiled_kernel_enabled()
-        assert _answers(atlas_graph) == python
-    finally:
-        use_compiled_kernel(before)
+    python = _answers(atlas_graph, Kernel.PYTHON)
+    assert any(len(json.loads(a)["routes"]) >= 3 for a in python)  # Yen really ran
+    assert _answers(atlas_graph, Kernel.COMPILED) == python
 
 
-def test_an_api_app_searches_with_the_compiled_kernel_while_it_runs() -> None:
+def test_an_api_app_searches_with_the_compiled_kernel(compiled_only: None) -> None:
     with warnings.catch_warnings():  # starlette's note that it prefers httpx2
         warnings.simplefilter("ignore", DeprecationWarning)
         from fastapi.testclient import TestClient
 
     from tripp.api import create_app
 
-    before = use_compiled_kernel(False)  # an earlier test's app may have left it on
-    try:
-        with TestClient(create_app()) as running:
-            assert compiled_kernel_enabled()
-            answer = running.get("/api/route", params={"origin": "Baku", "destination": "Kars"})
-            expected = route(tripp.compile(tripp.load_atlas()), "Baku", "Kars").to_dict()
-            assert answer.json() == expected
-        assert not compiled_kernel_enabled()  # restored when the app stopped
-    finally:
-        use_compiled_kernel(before)
+    app = create_app()
+    assert app.state.tripp.kernel is Kernel.COMPILED
+    graph = tripp.compile(tripp.load_atlas())
+    with TestClient(app) as running:
+        fast = running.get("/api/route?origin=Baku&destination=Kars&alternatives=3")
+        expected = route(graph, "Baku", "Kars", alternatives=3, kernel="compiled")
+        assert fast.json() == expected.to_dict()
+        via = running.get("/api/route?origin=Baku&destination=Kars&via=Tbilisi")  # FastAPI's
+        expected = route(graph, "Baku", "Kars", via=["Tbilisi"], kernel="compiled")
+        assert via.json() == expected.to_dict()
+        with pytest.raises(AssertionError, match="the Python kernel ran"):
+            route(graph, "Baku", "Kars")  # the running app changed nothing for other callers
+
+
+def test_one_shot_route_on_the_atlas_imports_neither_numba_nor_scipy() -> None:
+    code = (
+        "import sys\n"
+        "from tripp.cli.main import main\n"
+        "sys.argv = ['tripp', 'route', 'Baku', 'Kars', '--alternatives', '3']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as done:\n"
+        "    assert not done.code, done.code\n"
+        "print(sorted(m for m in ('numba', 'scipy') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "Baku" in result.stdout and "Kars" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
 PLAIN_QUERIES = [
@@ -163,7 +163,7 @@ def test_a_prepared_server_state_gives_the_answers_of_a_lazy_one() -> None:
     from tripp.api.state import ApiState
     from tripp.scenarios import list_scenarios
 
-    prepared, lazy = ApiState(), ApiState()
+    prepared, lazy = ApiState(kernel=Kernel.COMPILED), ApiState()
     assert prepared.prepare() == 1 + len(list_scenarios())
     assert len(prepared.networks) == 1 + len(list_scenarios()) and len(lazy.networks) == 0
     graph = prepared.network("tripp-2030").graph

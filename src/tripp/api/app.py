@@ -25,7 +25,7 @@ from tripp.api.jobs import JobManager
 from tripp.api.problems import error_body, install_handlers
 from tripp.api.state import ApiState
 from tripp.errors import Problem
-from tripp.graph.paths import use_compiled_kernel
+from tripp.graph.paths import Kernel
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -92,6 +92,7 @@ def create_app(
     node_modules: Path | None = None,
     jobs: JobManager | None = None,
     prepare: bool = False,
+    kernel: Kernel = Kernel.COMPILED,
 ) -> FastAPI:
     """The API and page for the atlas in ``atlas_folder`` (default: the embedded atlas).
 
@@ -102,14 +103,19 @@ def create_app(
     atlas and every shipped scenario are compiled at start-up instead
     (:meth:`ApiState.prepare`), so that no request waits for that, and the objects made
     by then are frozen out of the garbage collector's passes (:func:`gc.freeze`).
+    ``kernel`` runs the route searches (:attr:`ApiState.kernel`): a server answers many,
+    so by default the compiled one, loaded at start-up.
     """
     jobs = jobs or JobManager()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        # a server answers many searches: compile the Numba kernels now, before the first
-        # request, and use them while the app runs
-        previous = use_compiled_kernel()
+        if kernel is Kernel.COMPILED:
+            # compile the Numba kernels (or load them from Numba's cache) before the first
+            # request, so that no answer waits for it
+            from tripp.graph.yen import warm_up
+
+            warm_up()
         if prepare:
             app.state.tripp.prepare()
             # the ~200,000 objects made so far (atlas, graphs, legs) live as long as the
@@ -118,7 +124,6 @@ def create_app(
         yield
         jobs.shutdown()
         app.state.tripp.shutdown()
-        use_compiled_kernel(previous)
 
     app = FastAPI(
         title="tripp",
@@ -129,7 +134,7 @@ def create_app(
         redoc_url=None,
         lifespan=lifespan,
     )
-    app.state.tripp = ApiState(atlas_folder=atlas_folder)
+    app.state.tripp = ApiState(atlas_folder=atlas_folder, kernel=kernel)
     app.state.jobs = jobs
     vendor = find_node_modules(node_modules)
     app.state.web_assets = vendor is not None

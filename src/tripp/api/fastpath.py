@@ -7,7 +7,7 @@ status and body:
 
 * a request whose raw query string (byte for byte) was answered before by either path and
   whose serialised answer is still in :attr:`ApiState.results` (about 25 µs);
-* while the compiled kernel is on (a running server), a new plain request that
+* when the state searches with the compiled kernel (a running server), a new plain request that
   :func:`tripp.api.route_answers.simple_query` reads (places, objective, shipped scenario,
   year, up to three alternatives, each value one FastAPI accepts as is) and checks as the
   endpoint does, computed by :func:`tripp.api.route_answers.answer` as the endpoint does.
@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from tripp.api.route_answers import answer, simple_query
 from tripp.api.state import ApiState
 from tripp.errors import InputError
-from tripp.graph.paths import compiled_kernel_enabled
+from tripp.graph.paths import Kernel
 
 ROUTE_PATH = "/api/route"
 JSON = b"application/json"
@@ -47,7 +47,7 @@ class RouteFastPath:
         ):
             query_string = scope["query_string"]
             found = self.state.route_answer(query_string)
-            if found is None and compiled_kernel_enabled():
+            if found is None and self.state.kernel is Kernel.COMPILED:
                 try:
                     simple = simple_query(self.state, query_string)
                 except InputError:

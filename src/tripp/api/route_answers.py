@@ -27,7 +27,7 @@ from tripp.api.params import MAX_TEXT, shipped_scenario
 from tripp.api.problems import no_route_response
 from tripp.api.state import ApiState
 from tripp.errors import InputError, NoRouteError
-from tripp.graph.paths import compiled_kernel_enabled
+from tripp.graph.paths import Kernel
 from tripp.routing.request import Objective, RouteRequest
 from tripp.routing.result import RouteResult
 
@@ -51,17 +51,19 @@ def checked(
     )
 
 
-def quick(request: RouteRequest) -> bool:
-    """True when a new answer to ``request`` is computed on the event loop."""
+def quick(request: RouteRequest, kernel: Kernel) -> bool:
+    """True when a new answer to ``request``, searched by ``kernel``, is computed on the
+    event loop."""
     few = request.alternatives <= QUICK_ALTERNATIVES
-    return compiled_kernel_enabled() and few and not request.via
+    return kernel is Kernel.COMPILED and few and not request.via
 
 
 def compute(state: ApiState, scenario: str | None, request: RouteRequest) -> bytes:
     """The JSON of ``tripp route --format json`` for ``request`` under ``scenario``."""
     from tripp.routing.route import route_request
 
-    return route_json(route_request(state.network(scenario).graph, request))
+    graph = state.network(scenario).graph
+    return route_json(route_request(graph, request, kernel=state.kernel))
 
 
 def route_json(result: RouteResult) -> bytes:
@@ -87,7 +89,7 @@ async def answer(
     if (body := state.results.peek(no_route_key)) is not None:
         return 404, body, no_route_key
     try:
-        if quick(request):
+        if quick(request, state.kernel):
             body = state.cached(key, lambda: compute(state, scenario, request))
         else:
             loop = asyncio.get_running_loop()

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from tripp.atlas.model import Atlas
+from tripp.graph.paths import Kernel
 from tripp.scenarios.network import ScenarioNetwork
 
 V = TypeVar("V")
@@ -109,9 +110,11 @@ class QueryIndex:
 
 @dataclass
 class ApiState:
-    """The base atlas (loaded on first use) and the caches built on it."""
+    """The base atlas (loaded on first use), the caches built on it, and the shortest-path
+    kernel its route searches run (``tripp.api.create_app`` asks for the compiled one)."""
 
     atlas_folder: Path | None = None
+    kernel: Kernel = Kernel.AUTO
     networks: LruCache[ScenarioNetwork] = field(default_factory=lambda: LruCache(16))
     results: LruCache[bytes] = field(default_factory=lambda: LruCache(1024))
     #: ``/api/route`` query strings already answered (see :mod:`tripp.api.fastpath`).
@@ -151,7 +154,7 @@ class ApiState:
         names: list[str | None] = [None, *list_scenarios()]
         for name in names[: self.networks.maxsize]:
             network = self.network(name)
-            prepare(network.graph, network.year)
+            prepare(network.graph, network.year, kernel=self.kernel)
         return min(len(names), self.networks.maxsize)
 
     def cached(self, key: Hashable, compute: Callable[[], bytes]) -> bytes:

@@ -3,7 +3,8 @@ assignment and resilience share.
 
 :func:`dijkstra` grows a shortest-path tree from one origin into preallocated work arrays
 (so a caller looping over origins allocates nothing) and can stop once a target is settled;
-:func:`single_pair_path` reads one path back from it. Ties pop by lower node index, so
+:func:`single_pair_path` reads one path back from it, and :func:`shortest_path_trees`
+keeps the whole tree of each of many origins. Ties pop by lower node index, so
 answers are reproducible. A node flagged ``no_through`` (a TNTP zone below FIRST THRU NODE)
 can be reached but never passed through unless it is the origin.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["dijkstra", "single_pair_path"]
+__all__ = ["dijkstra", "shortest_path_trees", "single_pair_path"]
 
 
 @njit(cache=True, inline="always")
@@ -149,3 +150,36 @@ def single_pair_path(
         count += 1
         node = np.searchsorted(offsets, pred[node], side="right") - 1  # the arc's tail
     return dist[target], order[:count][::-1].copy()
+
+
+@njit(cache=True)
+def shortest_path_trees(
+    origins: np.ndarray, offsets: np.ndarray, head: np.ndarray, cost: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The whole shortest-path tree of each of ``origins``, by :func:`dijkstra`: per origin
+    (row) and node, the distance (inf when unreachable) and the link into the node on the
+    path (-1 at the origin and unreached nodes). The paths are those
+    :func:`single_pair_path` finds, ties included."""
+    n = len(offsets) - 1
+    dist = np.empty((len(origins), n))
+    pred = np.empty((len(origins), n), dtype=np.int64)
+    order = np.empty(n, dtype=np.int64)
+    done = np.empty(n, dtype=np.bool_)
+    heap_key = np.empty(len(head) + 1)
+    heap_node = np.empty(len(head) + 1, dtype=np.int64)
+    no_through = np.zeros(n, dtype=np.bool_)
+    for row in range(len(origins)):
+        dijkstra(
+            origins[row],
+            offsets,
+            head,
+            cost,
+            no_through,
+            dist[row],
+            pred[row],
+            order,
+            done,
+            heap_key,
+            heap_node,
+        )
+    return dist, pred

@@ -1,52 +1,64 @@
-"""Single-pair shortest paths on CSR arrays, with three interchangeable implementations.
+"""Single-pair shortest paths on CSR arrays: one search, two kernels, chosen per call.
 
-By default, graphs with more states than :data:`SCIPY_ABOVE_STATES` are searched with
-SciPy's compiled Dijkstra; smaller ones with :func:`dijkstra_heap`, a binary-heap Dijkstra in
-pure Python that stops at the target. On the corridor atlas the heap version answers in
-about 0.4 ms and spares the SciPy or Numba import (0.4–0.7 s on the reference machine) that
-would dominate a one-shot command's start-up.
+Every search takes a keyword-only ``kernel`` (:class:`Kernel`):
 
-A long-running process (the API server) calls :func:`use_compiled_kernel` once: from then
-on every search runs :func:`dijkstra_compiled`, the Numba shortest-path-tree kernel of the
-assignment engine, about forty times faster per search on the atlas. Tests run all three on
-the same graphs as cross-checks of each other.
+* ``python``: :func:`dijkstra_heap`, a binary-heap Dijkstra in pure Python that stops at
+  the target. On the corridor atlas (663 states) it answers in about 0.4 ms and spares the
+  Numba import and kernel load (0.3–0.7 s) that would dominate a one-shot command's start.
+* ``compiled``: :func:`dijkstra_compiled`, the Numba kernel of :mod:`tripp.graph.kernels`,
+  ten to fifteen times faster per search. A long-running process (the API server) asks
+  for it explicitly and loads it once (:func:`tripp.graph.yen.warm_up`).
+* ``auto`` (the default): ``compiled`` on graphs with more than
+  :data:`COMPILED_ABOVE_STATES` states, else ``python`` (:func:`choose_kernel`).
+
+Both pick the same path among equally short ones (ties pop by lower node index); tests
+check them against each other and against SciPy's Dijkstra (``tests/oracles.py``).
 """
 
 from __future__ import annotations
 
 import bisect
 import heapq
-import itertools
+from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
 
-#: Above this many states, :func:`shortest_path` uses SciPy (unless compiled is on).
-SCIPY_ABOVE_STATES = 50_000
+from tripp.errors import InputError, Problem
 
 Path = tuple[float, list[int]]
 
-#: Set by :func:`use_compiled_kernel`: every search then runs :func:`dijkstra_compiled`.
-_compiled = False
+
+class Kernel(StrEnum):
+    """Which implementation runs a shortest-path search."""
+
+    AUTO = "auto"  # by graph size: see COMPILED_ABOVE_STATES
+    PYTHON = "python"  # pure Python: no Numba import, fastest for one-shot commands
+    COMPILED = "compiled"  # Numba: fastest per search, loads in 0.3–0.7 s
 
 
-def compiled_kernel_enabled() -> bool:
-    """True once :func:`use_compiled_kernel` switched this process to the Numba kernels."""
-    return _compiled
+#: ``auto`` searches graphs with more states than this with the compiled kernel. On a grid
+#: of 5,000 states a Python search takes about 3 ms and a compiled one 0.3 ms; a route with
+#: a few alternatives runs a hundred searches or more, so above this size loading Numba
+#: (0.3–0.7 s, once per process) costs less than it saves. The corridor atlas has 663.
+COMPILED_ABOVE_STATES = 5_000
 
 
-def use_compiled_kernel(enabled: bool = True) -> bool:
-    """Run every later search in this process with the Numba kernel (or not); returns the
-    previous setting. Enabling compiles the kernel (or loads it from Numba's cache) now, so
-    that no search pays for it."""
-    global _compiled
-    previous = _compiled
-    if enabled:
-        from tripp.graph.yen import warm_up
+def choose_kernel(kernel: Kernel | str, n_states: int) -> Kernel:
+    """``python`` or ``compiled``: ``kernel`` itself, or for ``auto`` by the graph's size.
 
-        warm_up()
-    _compiled = enabled
-    return previous
+    >>> choose_kernel("auto", 663), choose_kernel("auto", 50_000), choose_kernel("python", 10**6)
+    (<Kernel.PYTHON: 'python'>, <Kernel.COMPILED: 'compiled'>, <Kernel.PYTHON: 'python'>)
+    """
+    try:
+        chosen = Kernel(kernel)
+    except ValueError:
+        raise InputError(
+            Problem("kernel", f"unknown kernel '{kernel}'", "use auto, python or compiled")
+        ) from None
+    if chosen is Kernel.AUTO:
+        return Kernel.COMPILED if n_states > COMPILED_ABOVE_STATES else Kernel.PYTHON
+    return chosen
 
 
 def shortest_path(
@@ -55,16 +67,17 @@ def shortest_path(
     weight: npt.NDArray[np.float64],
     source: int,
     target: int,
+    *,
+    kernel: Kernel | str = Kernel.AUTO,
 ) -> Path | None:
     """Cheapest path from ``source`` to ``target``: (cost, arc indices in order) or None.
 
     ``indptr``/``head`` are the CSR structure (arcs sorted by tail); arcs of infinite
-    weight are treated as absent.
+    weight are treated as absent. ``kernel`` picks the implementation (:class:`Kernel`);
+    the answer is the same.
     """
-    if _compiled:
+    if choose_kernel(kernel, len(indptr) - 1) is Kernel.COMPILED:
         return dijkstra_compiled(indptr, head, weight, source, target)
-    if len(indptr) - 1 > SCIPY_ABOVE_STATES:
-        return dijkstra_scipy(indptr, head, weight, source, target)
     return dijkstra_heap(indptr.tolist(), head.tolist(), weight.tolist(), source, target)
 
 
@@ -101,34 +114,6 @@ def dijkstra_heap(
     return None
 
 
-def dijkstra_scipy(
-    indptr: npt.NDArray[np.int64],
-    head: npt.NDArray[np.int64],
-    weight: npt.NDArray[np.float64],
-    source: int,
-    target: int,
-) -> Path | None:
-    """The same answer from :func:`scipy.sparse.csgraph.dijkstra` (compiled, all targets)."""
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import dijkstra
-
-    n = len(indptr) - 1
-    matrix = csr_matrix((weight, head, indptr), shape=(n, n))
-    dist, pred = dijkstra(matrix, indices=source, return_predecessors=True)
-    if not np.isfinite(dist[target]):
-        return None
-    states = [target]
-    while states[-1] != source:
-        states.append(int(pred[states[-1]]))
-    states.reverse()
-    arcs = []
-    for u, v in itertools.pairwise(states):
-        lo, hi = indptr[u], indptr[u + 1]
-        candidates = np.flatnonzero(head[lo:hi] == v) + lo
-        arcs.append(int(candidates[np.argmin(weight[candidates])]))
-    return float(dist[target]), arcs
-
-
 def dijkstra_compiled(
     indptr: npt.NDArray[np.int64],
     head: npt.NDArray[np.int64],
@@ -136,8 +121,8 @@ def dijkstra_compiled(
     source: int,
     target: int,
 ) -> Path | None:
-    """The same answer from the Numba kernel of the assignment engine
-    (:func:`tripp.graph.kernels.single_pair_path`)."""
+    """The same answer from the Numba kernel (:func:`tripp.graph.kernels.single_pair_path`),
+    imported on first use."""
     from tripp.graph.kernels import single_pair_path
 
     cost, arcs = single_pair_path(source, target, indptr, head, weight)

@@ -1,8 +1,9 @@
 """Numba kernel of the spur step of Yen's algorithm (:mod:`tripp.routing.alternatives`).
 
-Imported only once :func:`tripp.graph.paths.use_compiled_kernel` is on, so that one-shot
-commands never pay for Numba. It returns exactly the candidates of
-:func:`tripp.routing.alternatives._spurs_python`, in the same order: tests compare the two.
+Imported only by a search that runs the compiled kernel
+(:class:`tripp.graph.paths.Kernel`), so that one-shot commands on small graphs never pay
+for Numba. It returns exactly the candidates of the Python spur step
+(:func:`tripp.routing.alternatives.spur_candidates`), in the same order: tests compare the two.
 """
 
 from __future__ import annotations

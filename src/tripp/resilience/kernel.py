@@ -3,14 +3,16 @@
 A :class:`RoutingKernel` holds the compiled graph's CSR arrays, per-arc time and money cost
 with the arcs that do not exist in the scenario year already at ``inf``, and the demand's
 O-D pairs mapped to graph states. One :meth:`RoutingKernel.solve` call takes per-arc times
-(border dwell draws) and a mask of closed arcs, runs
-:func:`scipy.sparse.csgraph.dijkstra` once from every distinct origin's start state and
-reads every destination's end state; the time and money cost along each chosen path are
-summed over the shortest-path trees by pointer doubling (no Python loop per O-D).
+(border dwell draws) and a mask of closed arcs, grows the engine's shortest-path tree
+(:func:`tripp.graph.kernels.shortest_path_trees`) once from every distinct origin's start
+state and reads every destination's end state; the time and money cost along each chosen
+path are summed over the trees by pointer doubling (no Python loop per O-D). A tree per
+origin, not a search per O-D: one tree answers every destination of its origin.
 
 Units: ``time_h`` in hours, ``cost_usd_per_teu`` in USD per TEU, generalised cost in USD
 per TEU (money + value of time × time). Routes are those :func:`tripp.routing.route.route` picks
-for the same objective (a test checks the undisturbed case).
+for the same objective, ties included: the tree is the compiled kernel's search, which picks
+the same paths as either kernel of ``route`` (a test checks the undisturbed case).
 """
 
 from __future__ import annotations
@@ -102,8 +104,7 @@ class RoutingKernel:
     sources: IntArray  # distinct origin start states
     od_source: IntArray  # per O-D: row of ``sources``
     od_target: IntArray  # per O-D: destination end state
-    arc_keys: IntArray  # sorted tail * n_states + head
-    arc_of_key: IntArray  # arc index of each sorted key
+    tail: IntArray  # per arc: the state it leaves
     objective: Objective
     vot_usd_per_teu_h: float
 
@@ -122,8 +123,7 @@ class RoutingKernel:
     ) -> Solution:
         """Best route of every O-D under per-arc ``time_h`` (default: the atlas times) with
         the ``closed`` arcs removed."""
-        from scipy.sparse import csr_matrix
-        from scipy.sparse.csgraph import dijkstra
+        from tripp.graph.kernels import shortest_path_trees
 
         time = self.time_h if time_h is None else time_h
         if self.objective is Objective.TIME:
@@ -134,9 +134,7 @@ class RoutingKernel:
             weight = self.cost_usd_per_teu + self.vot_usd_per_teu_h * time
         if closed is not None:
             weight = np.where(closed, np.inf, weight)
-        n = self.n_states
-        matrix = csr_matrix((weight, self.head, self.indptr), shape=(n, n))
-        dist, pred = dijkstra(matrix, indices=self.sources, return_predecessors=True)
+        dist, pred = shortest_path_trees(self.sources, self.indptr, self.head, weight)
         objective = dist[self.od_source, self.od_target]
         routed = np.isfinite(objective)
         objective = np.where(routed, objective, np.nan)
@@ -149,8 +147,9 @@ class RoutingKernel:
             return Solution(objective, hours, objective)
         return Solution(objective, hours, objective - self.vot_usd_per_teu_h * hours)
 
-    def _path_sum(self, pred: npt.NDArray[np.int32], value: FloatArray) -> FloatArray:
-        """Sum the per-arc ``value`` along the shortest-path trees to the O-D targets.
+    def _path_sum(self, pred: IntArray, value: FloatArray) -> FloatArray:
+        """Sum the per-arc ``value`` along the shortest-path trees (``pred``: the arc into
+        each state, -1 at roots) to the O-D targets.
 
         Pointer doubling: after step k every state holds the sum over its 2^k nearest tree
         arcs and a pointer to its 2^k-th ancestor; roots point to themselves with sum 0.
@@ -158,10 +157,8 @@ class RoutingKernel:
         rows, n = pred.shape
         has = pred >= 0
         flat = np.arange(rows * n).reshape(rows, n)
-        keys = pred[has].astype(np.int64) * n + np.nonzero(has)[1]
-        arc = np.zeros(pred.shape, dtype=np.int64)
-        arc[has] = self.arc_of_key[np.searchsorted(self.arc_keys, keys)]
-        ancestor = np.where(has, pred + flat - flat % n, flat).ravel()
+        arc = np.maximum(pred, 0)
+        ancestor = np.where(has, self.tail[arc] + flat - flat % n, flat).ravel()
         total = np.where(has, value[arc], 0.0).ravel()
         while True:
             total = total + total[ancestor]
@@ -186,9 +183,6 @@ def build_kernel(
     exists = graph.available_from_year <= year
     origins = sorted({od.origin for od in ods})
     row_of = {origin: i for i, origin in enumerate(origins)}
-    n = graph.n_states
-    keys = graph.tail * n + graph.head
-    order = np.argsort(keys, kind="stable")
     dwell = np.array([c.dwell_h for c in graph.atlas.crossings], dtype=np.float64)
     return RoutingKernel(
         indptr=graph.indptr,
@@ -203,8 +197,7 @@ def build_kernel(
         od_target=np.array(
             [graph.end_state[graph.node_index(od.destination)] for od in ods], dtype=np.int64
         ),
-        arc_keys=keys[order],
-        arc_of_key=order.astype(np.int64),
+        tail=graph.tail,
         objective=goal,
         vot_usd_per_teu_h=settings.vot_usd_per_teu_h,
     )

@@ -2,22 +2,23 @@
 
 A deviation ("spur") must leave by another physical link, not merely another transfer,
 and accepted routes differ from every better one in at least ``min_difference`` of their
-length. The spur step, a shortest-path search per deviation point, runs in pure Python by
-default and in the Numba kernel :func:`tripp.graph.yen.spur_paths` once
-:func:`tripp.graph.paths.use_compiled_kernel` is on (the API server); both give the same
-candidates in the same order, so the same routes.
+length. The spur step (:func:`spur_candidates`), a shortest-path search per deviation
+point, runs in pure Python or in the Numba kernel :func:`tripp.graph.yen.spur_paths`, as the
+caller's ``kernel`` says (:class:`tripp.graph.paths.Kernel`; ``auto`` by graph size); both
+give the same candidates in the same order, so the same routes.
 """
 
 from __future__ import annotations
 
 import heapq
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from tripp.graph.compile import ARC_LINK, Graph, IntArray
-from tripp.graph.paths import compiled_kernel_enabled, shortest_path
+from tripp.graph.paths import Kernel, Path, choose_kernel, shortest_path
 
 #: A path's physical links, and how many of them come before each of its positions.
 LinkSequence = tuple[tuple[int, ...], list[int]]
@@ -35,9 +36,11 @@ class SearchGraph:
     target: int
     n_base: int  # states per copy
 
-    def shortest(self, weight: np.ndarray, source: int) -> tuple[float, list[int]] | None:
+    def shortest(
+        self, weight: np.ndarray, source: int, *, kernel: Kernel | str = Kernel.AUTO
+    ) -> Path | None:
         """Cheapest arc sequence from ``source`` to the target under ``weight`` (or None)."""
-        return shortest_path(self.indptr, self.head, weight, source, self.target)
+        return shortest_path(self.indptr, self.head, weight, source, self.target, kernel=kernel)
 
 
 @dataclass(frozen=True)
@@ -102,9 +105,18 @@ def prepare_places(graph: Graph, search: SearchGraph) -> None:
     _Places.of(graph, search)
 
 
-def k_shortest(graph: Graph, search: SearchGraph, k: int, min_difference: float) -> list[list[int]]:
-    """Up to ``k`` routes (arc lists, best first) that differ enough from each other."""
-    first = search.shortest(search.weight, search.source)
+def k_shortest(
+    graph: Graph,
+    search: SearchGraph,
+    k: int,
+    min_difference: float,
+    *,
+    kernel: Kernel | str = Kernel.AUTO,
+) -> list[list[int]]:
+    """Up to ``k`` routes (arc lists, best first) that differ enough from each other, every
+    search run by ``kernel`` (chosen once for the whole query)."""
+    chosen = choose_kernel(kernel, len(search.indptr) - 1)
+    first = search.shortest(search.weight, search.source, kernel=chosen)
     if first is None:
         return []
     if k == 1:
@@ -117,9 +129,8 @@ def k_shortest(graph: Graph, search: SearchGraph, k: int, min_difference: float)
     candidates: list[tuple[float, int, list[int] | IntArray]] = []
     seen = {yen_links[0][0]}
     counter = 0
-    spurs = _spurs_compiled if compiled_kernel_enabled() else _spurs_python
     while len(accepted) < k and len(yen) <= 10 * k:
-        for path in spurs(places, search, yen, yen_links):
+        for path in spur_candidates(places, search, yen, yen_links, kernel=chosen):
             path_links = places.link_ids(path)
             if path_links in seen:
                 continue
@@ -146,10 +157,26 @@ def spur_positions(places: _Places, last: list[int]) -> list[int]:
     return [0] + [j + 1 for j in links_at[:-1]]
 
 
+def spur_candidates(
+    places: _Places,
+    search: SearchGraph,
+    yen: list[list[int]],
+    yen_links: list[LinkSequence],
+    *,
+    kernel: Kernel | str = Kernel.AUTO,
+) -> Sequence[list[int] | IntArray]:
+    """Loop-free deviations of the last route in ``yen``, in order of deviation point: the
+    spur step, run by ``kernel`` (the compiled one gives arrays, most of which are only
+    indexed with, never become routes)."""
+    if choose_kernel(kernel, len(search.indptr) - 1) is Kernel.COMPILED:
+        return _spurs_compiled(places, search, yen, yen_links)
+    return _spurs_python(places, search, yen, yen_links)
+
+
 def _spurs_python(
     places: _Places, search: SearchGraph, yen: list[list[int]], yen_links: list[LinkSequence]
 ) -> list[list[int]]:
-    """Loop-free deviations of the last route in ``yen``, in order of deviation point."""
+    """The spur step in pure Python."""
     last = yen[-1]
     last_links, last_before = yen_links[-1]
     found = []
@@ -170,7 +197,7 @@ def _spurs_python(
             in_root_place = np.zeros(places.n_places, dtype=bool)
             in_root_place[list(root_places)] = True
             weight[in_root_place[places.head_place]] = np.inf
-        spur = search.shortest(weight, int(places.tails[last[i]]))
+        spur = search.shortest(weight, int(places.tails[last[i]]), kernel=Kernel.PYTHON)
         if spur is None:
             continue
         path = root + spur[1]
@@ -182,8 +209,7 @@ def _spurs_python(
 def _spurs_compiled(
     places: _Places, search: SearchGraph, yen: list[list[int]], yen_links: list[LinkSequence]
 ) -> list[IntArray]:
-    """What :func:`_spurs_python` returns, computed by the Numba kernel (as arrays: most
-    candidates are only indexed with, never become routes)."""
+    """What :func:`_spurs_python` returns, computed by the Numba kernel, as arrays."""
     from tripp.graph.yen import spur_paths
 
     def flat(rows: list[list[int]] | list[tuple[int, ...]]) -> tuple[IntArray, IntArray]:

@@ -16,6 +16,7 @@ import numpy as np
 
 from tripp.errors import NoRouteError
 from tripp.graph.compile import ARC_LINK, NEVER, Graph
+from tripp.graph.paths import Kernel, choose_kernel
 from tripp.routing.alternatives import SearchGraph, k_shortest, prepare_places
 from tripp.routing.legs import build_route, prepare_steps
 from tripp.routing.request import Listed, Objective, RouteRequest, RouteSettings
@@ -39,13 +40,16 @@ def route(
     alternatives: int = 1,
     min_difference: float = 0.1,
     settings: RouteSettings | None = None,
+    kernel: Kernel | str = Kernel.AUTO,
 ) -> RouteResult:
     """Best route (and up to ``alternatives`` distinct ones) from ``origin`` to ``destination``.
 
     Places are given by id, name or alternative name; lists may also be comma-separated
     texts. ``year`` defaults to the atlas year. Checks the options as a
     :class:`~tripp.routing.request.RouteRequest` (an :class:`~tripp.errors.InputError`
-    lists every problem) and runs it with :func:`route_request`.
+    lists every problem) and runs it with :func:`route_request`. ``kernel`` picks the
+    shortest-path implementation (:class:`~tripp.graph.paths.Kernel`; ``auto``: by graph
+    size); the answer is the same.
 
     >>> from tripp import compile, load_atlas
     >>> result = route(compile(load_atlas()), "Baku", "Kars", modes=["rail"], year=2026)
@@ -66,10 +70,12 @@ def route(
         min_difference=min_difference,
         vot_usd_per_teu_h=(settings or RouteSettings()).vot_usd_per_teu_h,
     )
-    return route_request(graph, request)
+    return route_request(graph, request, kernel=kernel)
 
 
-def route_request(graph: Graph, request: RouteRequest) -> RouteResult:
+def route_request(
+    graph: Graph, request: RouteRequest, *, kernel: Kernel | str = Kernel.AUTO
+) -> RouteResult:
     """The routes that answer ``request``, checked on ``graph`` (or on a graph compiled from
     the same atlas) by :meth:`RouteRequest.check`.
 
@@ -83,7 +89,7 @@ def route_request(graph: Graph, request: RouteRequest) -> RouteResult:
     ('AZ', 'GE', 'TR')
     """
     search = _search_graph(graph, request, _search_weight(graph, request))
-    found = k_shortest(graph, search, request.alternatives, request.min_difference)
+    found = k_shortest(graph, search, request.alternatives, request.min_difference, kernel=kernel)
     if not found:
         raise _explain_no_route(graph, request)
     routes = tuple(
@@ -109,12 +115,17 @@ def route_request(graph: Graph, request: RouteRequest) -> RouteResult:
     )
 
 
-def prepare(graph: Graph, year: int | None = None) -> None:
+def prepare(graph: Graph, year: int | None = None, *, kernel: Kernel | str = Kernel.AUTO) -> None:
     """Make now what the first searches on ``graph`` would make and keep: each arc's legs,
-    the places that alternatives deviate at, and each objective's weights in ``year``
-    (default: the atlas year) without constraints. A server calls it before its first
-    request, so that no answer waits for it."""
+    the places that alternatives deviate at, each objective's weights in ``year``
+    (default: the atlas year) without constraints, and, where ``kernel`` comes to the
+    compiled one on this graph, the loaded Numba kernels. A server calls it before its
+    first request, so that no answer waits for it."""
     year = graph.atlas.as_of_year if year is None else year
+    if choose_kernel(kernel, graph.n_states) is Kernel.COMPILED:
+        from tripp.graph.yen import warm_up
+
+        warm_up()
     prepare_steps(graph)
     node = graph.node_ids[0]  # the places in the request do not enter what is kept
     for objective in Objective:
