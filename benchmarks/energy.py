@@ -23,7 +23,7 @@ CHILD = """
 import json, time
 t0 = time.perf_counter()
 import tripp
-from tripp.energy import EnergySettings, MissingCapacity, solve_energy
+from tripp.energy_model import EnergySettings, MissingCapacity, solve_energy
 from tripp.scenarios import apply_scenario, load_scenario
 base = tripp.load_atlas()
 scenario = load_scenario({scenario!r}, base)

@@ -14,7 +14,7 @@ from shapely.geometry import Point, shape
 
 import tripp
 from tripp.errors import InputError
-from tripp.report.atlas_map import build_figure, draw_atlas_map, plan_links, read_outlines
+from tripp.reporting.atlas_map import build_figure, draw_atlas_map, plan_links, read_outlines
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 WIDE = (-12.0, 0.0, 125.0, 62.0)
@@ -188,7 +188,7 @@ def test_rejects_a_missing_folder_and_a_bad_bbox(mini_atlas: tripp.Atlas, tmp_pa
 
 def test_import_stays_light() -> None:
     code = (
-        "import sys, tripp, tripp.report.atlas_map, tripp.atlas.describe;"
+        "import sys, tripp, tripp.reporting.atlas_map, tripp.atlas.describe;"
         " print('matplotlib' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

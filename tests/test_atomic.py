@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tripp.errors import InputError
-from tripp.report.atomic import atomic_path, check_output_file
+from tripp.reporting.atomic import atomic_path, check_output_file
 
 
 def test_success_replaces_with_plain_permissions(tmp_path: Path) -> None:

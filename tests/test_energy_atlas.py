@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import tripp
-from tripp.energy import (
+from tripp.energy_model import (
     EnergyResult,
     EnergySettings,
     MissingCapacity,

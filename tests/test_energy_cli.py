@@ -94,7 +94,7 @@ def test_bad_carrier_is_a_usage_error() -> None:
 
 def test_importing_tripp_and_the_command_does_not_import_pypsa() -> None:
     code = (
-        "import sys, tripp, tripp.cli.main, tripp.energy, tripp.cli.energy; "
+        "import sys, tripp, tripp.cli.main, tripp.energy_model, tripp.cli.energy; "
         "sys.exit('pypsa' in sys.modules or 'linopy' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

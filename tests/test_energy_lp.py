@@ -8,9 +8,9 @@ from scipy.optimize import linprog
 
 from tests.test_energy_model import YEAR, atlas, link, node, row
 from tripp.atlas.model import Atlas
-from tripp.energy.instance import EnergyInstance, build_instance
-from tripp.energy.optimise import solve
-from tripp.energy.settings import Carrier, EnergySettings
+from tripp.energy_model.instance import EnergyInstance, build_instance
+from tripp.energy_model.optimise import solve
+from tripp.energy_model.settings import Carrier, EnergySettings
 
 
 def meshed() -> Atlas:

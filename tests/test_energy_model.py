@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tripp.atlas.model import Atlas, EnergyRow, Link, Node
-from tripp.energy import EnergyResult, EnergySettings, MissingCapacity, solve_energy
+from tripp.energy_model import EnergyResult, EnergySettings, MissingCapacity, solve_energy
 
 YEAR = 2025
 FREE = EnergySettings(gas_transport_usd_per_mcm_km=0.0, power_transport_usd_per_mwh_km=0.0)

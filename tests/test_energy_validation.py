@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.test_energy_model import YEAR, atlas, link, node, row
-from tripp.energy import solve_energy
+from tripp.energy_model import solve_energy
 from tripp.errors import InputError
 
 
@@ -84,7 +84,7 @@ def test_unknown_carrier_suggests_one() -> None:
 
 
 def test_losses_that_leave_nothing_are_refused() -> None:
-    from tripp.energy import EnergySettings
+    from tripp.energy_model import EnergySettings
 
     data = atlas(
         [node("a"), node("b")],

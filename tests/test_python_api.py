@@ -36,11 +36,11 @@ COMMAND_VERBS: dict[str, tuple[str, ...]] = {
     "scenario validate": ("load_scenario",),
     "compare": ("compare", "scenario"),
     "exposure": ("exposure",),
-    "report": ("write_report",),
-    "demo": ("compare", "write_report"),
+    "report": ("report",),
+    "demo": ("compare", "report"),
     "assign": ("assign", "assign_tntp"),
     "bottlenecks": ("bottlenecks",),
-    "energy": ("energy_flows",),
+    "energy": ("energy",),
     "criticality": ("criticality",),
     "reliability": ("reliability",),
 }
@@ -149,8 +149,8 @@ RESULTS: dict[str, tuple[Callable[[Networks], Any], list[str]]] = {
         lambda n: tripp.assign(n[1]),
         ["kind", "element_id", "flow_t_per_year", "capacity_t_per_year", "v_c", "delay_h"],
     ),
-    "energy_flows": (
-        lambda n: tripp.energy_flows(n[0], carrier="power"),
+    "energy": (
+        lambda n: tripp.energy(n[0], carrier="power"),
         ["link_id", "carrier", "flow_forward", "flow_backward", "utilisation"],
     ),
     "criticality": (

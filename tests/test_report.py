@@ -18,7 +18,7 @@ import pytest
 
 import tripp
 from tripp.errors import InputError
-from tripp.report.write import write_report
+from tripp.reporting.write import write_report
 from tripp.scenarios.network import ScenarioNetwork, scenario_network
 
 SCENARIOS = Path(__file__).parent / "fixtures" / "scenarios"
@@ -225,7 +225,7 @@ def test_failure_while_writing_leaves_the_old_folder(
     def disk_full(*args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("tripp.report.write.write_tables", disk_full)
+    monkeypatch.setattr("tripp.reporting.write.write_tables", disk_full)
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("mine")

@@ -14,7 +14,7 @@ import pytest
 
 import tripp
 from tripp.errors import InputError
-from tripp.report.criticality_layer import criticality_geojson
+from tripp.reporting.criticality_layer import criticality_geojson
 from tripp.resilience.criticality import criticality
 from tripp.scenarios.network import ScenarioNetwork, scenario_network
 

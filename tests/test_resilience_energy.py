@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.test_energy_model import atlas, link, node, row
-from tripp.energy import EnergySettings
+from tripp.energy_model import EnergySettings
 from tripp.errors import InputError
 from tripp.resilience.energy_criticality import energy_criticality
 

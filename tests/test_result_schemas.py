@@ -101,7 +101,7 @@ def test_route_schema_names_the_renamed_and_computed_keys() -> None:
 def test_comparison_exposure_and_energy_json_validate(
     networks: dict[str, ScenarioNetwork],
 ) -> None:
-    from tripp.energy import solve_energy
+    from tripp.energy_model import solve_energy
     from tripp.scenarios.compare import compare
     from tripp.scenarios.exposure import transit_exposure
 

@@ -18,16 +18,13 @@ atlas dictionary     :func:`data_dictionary`
 scenario list        :func:`list_scenarios`
 scenario show        :func:`load_scenario` (and :func:`scenario`: applied and compiled)
 compare, exposure    :func:`compare`, :func:`exposure`
-report               :func:`write_report`
+report               :func:`report`
 assign               :func:`assign` (corridor demand) and :func:`assign_tntp` (TNTP files)
 bottlenecks          :func:`bottlenecks`
-energy               :func:`energy_flows`
+energy               :func:`energy`
 criticality          :func:`criticality`
 reliability          :func:`reliability`
 ===================  =================================================================
-
-``energy`` and ``report`` are also subpackages (``tripp.energy``, ``tripp.report``), so
-their verbs carry longer names.
 
 >>> import tripp
 >>> graph = tripp.compile(tripp.load_atlas())
@@ -71,8 +68,8 @@ _EXPORTS = {
     "Comparison": "tripp.scenarios.compare",
     "exposure": "tripp.scenarios.exposure",
     "Exposure": "tripp.scenarios.exposure",
-    "energy_flows": "tripp.scenarios.energy_flows",
-    "EnergyResult": "tripp.energy.result",
+    "energy": "tripp.scenarios.energy",
+    "EnergyResult": "tripp.energy_model.result",
     "assign": "tripp.freight.scenario",
     "bottlenecks": "tripp.freight.scenario",
     "CorridorAssignment": "tripp.freight.corridor",
@@ -83,8 +80,8 @@ _EXPORTS = {
     "reliability": "tripp.resilience.reliability",
     "ReliabilityResult": "tripp.resilience.reliability",
     # interfaces
-    "write_report": "tripp.report.write",
-    "draw_atlas_map": "tripp.report.atlas_map",
+    "report": "tripp.reporting.write:write_report",
+    "draw_atlas_map": "tripp.reporting.atlas_map",
     # errors
     "TrippError": "tripp.errors",
     "InputError": "tripp.errors",
@@ -123,7 +120,7 @@ __all__ = [
     "data_dictionary",
     "describe_atlas",
     "draw_atlas_map",
-    "energy_flows",
+    "energy",
     "exposure",
     "links",
     "list_scenarios",
@@ -131,10 +128,10 @@ __all__ = [
     "load_scenario",
     "nodes",
     "reliability",
+    "report",
     "route",
     "scenario",
     "validate",
-    "write_report",
 ]
 
 if TYPE_CHECKING:
@@ -146,21 +143,21 @@ if TYPE_CHECKING:
     from tripp.atlas.listing import filter_nodes as nodes
     from tripp.atlas.model import Atlas
     from tripp.atlas.schema import data_dictionary
-    from tripp.energy.result import EnergyResult
+    from tripp.energy_model.result import EnergyResult
     from tripp.errors import ConvergenceError, InputError, NoRouteError, TrippError
     from tripp.freight.corridor import CorridorAssignment
     from tripp.freight.scenario import assign, bottlenecks
     from tripp.graph.compile import Graph
     from tripp.graph.compile import compile_graph as compile
-    from tripp.report.atlas_map import draw_atlas_map
-    from tripp.report.write import write_report
+    from tripp.reporting.atlas_map import draw_atlas_map
+    from tripp.reporting.write import write_report as report
     from tripp.resilience.criticality import CriticalityResult, criticality
     from tripp.resilience.reliability import ReliabilityResult, reliability
     from tripp.routing.plausibility import AtlasCheck, check_atlas
     from tripp.routing.result import Route, RouteResult
     from tripp.routing.route import Objective, RouteSettings, route
     from tripp.scenarios.compare import Comparison, compare
-    from tripp.scenarios.energy_flows import energy_flows
+    from tripp.scenarios.energy import energy
     from tripp.scenarios.exposure import Exposure, exposure
     from tripp.scenarios.io import list_scenarios, load_scenario
     from tripp.scenarios.model import Scenario

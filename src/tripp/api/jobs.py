@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from tripp.errors import Problem, TrippError
-from tripp.report.atomic import atomic_path
+from tripp.reporting.atomic import atomic_path
 
 logger = logging.getLogger(__name__)
 

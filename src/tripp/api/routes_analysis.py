@@ -160,19 +160,13 @@ def exposure(
     objective: ObjectiveQuery = Objective.TIME,
 ) -> Response:
     """The JSON of ``tripp exposure SCENARIO --format json``."""
-    from tripp.scenarios.exposure import transit_exposure
+    from tripp.scenarios.exposure import exposure as scenario_exposure
 
     name = shipped_scenario(scenario)
     state = state_of(request)
 
     def build() -> bytes:
-        network = state.network(name)
-        result = transit_exposure(
-            network.graph,
-            scenario=network.applied().name,
-            year=network.year,
-            objective=objective.value,
-        )
+        result = scenario_exposure(state.network(name), objective=objective.value)
         return json_bytes(result.to_dict())
 
     return json_response(state.cached(("exposure", name, objective.value), build))

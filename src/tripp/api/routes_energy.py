@@ -1,4 +1,4 @@
-"""``/api/energy``: gas and power flows of a scenario (``tripp.energy``)."""
+"""``/api/energy``: gas and power flows of a scenario (``tripp.energy_model``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from tripp.api.params import shipped_scenario
 from tripp.api.problems import ERRORS
 from tripp.api.routes_atlas import json_bytes, json_response, state_of
 from tripp.api.schemas import EnergyResultModel
-from tripp.energy.settings import Carrier, MissingCapacity
+from tripp.energy_model.settings import Carrier, MissingCapacity
 from tripp.scenarios.network import ScenarioNetwork
 
 router = APIRouter(prefix="/api", tags=["energy"])
@@ -25,11 +25,11 @@ def run_energy(
 ) -> dict[str, Any]:
     """Gas and power flows on ``network`` in ``year`` (None: the network's): the JSON of
     ``tripp energy --format json``. PyPSA is imported here, not when the app starts."""
-    from tripp.energy.settings import EnergySettings
-    from tripp.scenarios.energy_flows import energy_flows
+    from tripp.energy_model.settings import EnergySettings
+    from tripp.scenarios.energy import energy
 
     settings = EnergySettings(missing_capacity=missing_capacity)
-    return energy_flows(network, carrier=carrier, year=year, settings=settings).to_dict()
+    return energy(network, carrier=carrier, year=year, settings=settings).to_dict()
 
 
 @router.get(

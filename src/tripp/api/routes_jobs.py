@@ -15,7 +15,7 @@ from tripp.api.problems import ERRORS, NOT_FOUND, ApiError, ErrorModel
 from tripp.api.routes_atlas import state_of
 from tripp.api.routes_energy import run_energy
 from tripp.api.state import ApiState
-from tripp.energy.settings import Carrier, MissingCapacity
+from tripp.energy_model.settings import Carrier, MissingCapacity
 from tripp.errors import Problem
 from tripp.routing.request import Objective
 
@@ -139,14 +139,12 @@ def _runner(state: ApiState, job: _Job) -> Runner:
         name = check_scenario(job.scenario)
 
         def run_exposure(progress: Progress) -> dict[str, Any]:
-            from tripp.scenarios.exposure import transit_exposure
+            from tripp.scenarios.exposure import exposure
 
             progress(0.1, f"compiling {name}")
             network = state.network(name)
             progress(0.2, "routing every demand flow")
-            return transit_exposure(
-                network.graph, scenario=str(name), year=network.year, objective=job.objective.value
-            ).to_dict()
+            return exposure(network, objective=job.objective.value).to_dict()
 
         return run_exposure
     if isinstance(job, ReliabilityJob):

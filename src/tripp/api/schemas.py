@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from tripp.atlas.jsonshape import JsonShape, Key
-from tripp.energy.result import ENERGY_RESULT_JSON
+from tripp.energy_model.result import ENERGY_RESULT_JSON
 from tripp.routing.result import ROUTE_RESULT_JSON
 from tripp.scenarios.compare import COMPARISON_JSON
 from tripp.scenarios.exposure import EXPOSURE_JSON

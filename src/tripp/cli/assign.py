@@ -17,7 +17,7 @@ import typer
 from tripp.assignment.spec import Algorithm, AssignmentSpec
 from tripp.cli.common import TableFormat, handle_errors
 from tripp.errors import ConvergenceError, InputError, Problem
-from tripp.report.atomic import atomic_path, check_output_file
+from tripp.reporting.atomic import atomic_path, check_output_file
 
 if TYPE_CHECKING:
     from tripp.assignment.result import AssignmentResult

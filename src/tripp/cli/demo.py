@@ -21,7 +21,7 @@ def run_demo(atlas_folder: Path | None = None, out_folder: Path | None = None) -
     """Run the comparison, print it and write the report; returns the report folder."""
     from tripp.cli.display import console
     from tripp.cli.display_compare import print_comparison
-    from tripp.report.write import write_report
+    from tripp.reporting.write import write_report
 
     atlas = load_atlas(atlas_folder)
     base, other = scenario_network(atlas, BASE), scenario_network(atlas, OTHER)

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tripp.cli.common import TableFormat, handle_errors
-from tripp.energy.settings import Carrier, MissingCapacity
+from tripp.energy_model.settings import Carrier, MissingCapacity
 
 if TYPE_CHECKING:
-    from tripp.energy.result import EnergyResult
+    from tripp.energy_model.result import EnergyResult
 
 __all__ = ["register"]
 
@@ -69,13 +69,13 @@ def _run(
     folder: Path | None,
 ) -> EnergyResult:
     from tripp.atlas.io import load_atlas
-    from tripp.energy.settings import EnergySettings
-    from tripp.scenarios.energy_flows import energy_flows
+    from tripp.energy_model.settings import EnergySettings
+    from tripp.scenarios.energy import energy
     from tripp.scenarios.network import scenario_network
 
     for name in ("linopy", "pypsa"):  # their progress lines are not ours to print
         logging.getLogger(name).setLevel(logging.WARNING)
-    return energy_flows(
+    return energy(
         scenario_network(load_atlas(folder), scenario),
         carrier=carrier,
         year=year,

@@ -247,7 +247,7 @@ def atlas_map(
     scenario: ScenarioOption = None,
 ) -> None:
     """Draw the network by mode and status on country outlines, TRIPP highlighted."""
-    from tripp.report.atlas_map import draw_atlas_map
+    from tripp.reporting.atlas_map import draw_atlas_map
 
     network = _network(atlas, scenario)
     path = draw_atlas_map(

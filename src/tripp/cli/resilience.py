@@ -83,7 +83,7 @@ def criticality_command(
 ) -> None:
     """Close each element, re-route the scenario's demand, rank by unmet t and cost increase."""
     from tripp.cli.resilience_output import print_criticality, progress_bar, write_criticality
-    from tripp.report.criticality_layer import criticality_geojson
+    from tripp.reporting.criticality_layer import criticality_geojson
     from tripp.resilience.criticality import criticality
 
     check_cluster_options(workers, scheduler)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from tripp.atlas.model import Atlas
-from tripp.report.criticality_layer import criticality_geojson
+from tripp.reporting.criticality_layer import criticality_geojson
 from tripp.resilience.criticality import CriticalityResult
 from tripp.resilience.reliability import ReliabilityResult
 from tripp.resilience.store import write_text_atomic

@@ -173,7 +173,7 @@ def report_command(
     atlas: AtlasOption = None,
 ) -> None:
     """Self-contained HTML report with maps and charts, GIS layers and tables, in OUT."""
-    from tripp.report.write import write_report
+    from tripp.reporting.write import write_report
     from tripp.scenarios.compare import read_pairs
     from tripp.scenarios.network import scenario_network
 

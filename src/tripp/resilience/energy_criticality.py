@@ -1,5 +1,5 @@
 """Criticality of energy elements: close each pipeline or power line, re-solve the gas and
-power flows (PyPSA, :mod:`tripp.energy`), rank by the demand left unmet.
+power flows (PyPSA, :mod:`tripp.energy_model`), rank by the demand left unmet.
 
 Ranking: first by the increase in unmet demand priced at the value of lost load (USD/year,
 so gas and power compare on one scale), then by the unmet gas (mcm/year) and power
@@ -72,7 +72,7 @@ def energy_criticality(
     settings: Any = None,
 ) -> EnergyCriticality:
     """Close each energy link that exists in ``year`` and rank the closures."""
-    from tripp.energy import solve_energy
+    from tripp.energy_model import solve_energy
 
     if not atlas.energy:
         raise InputError(

@@ -12,7 +12,7 @@ from tripp.atlas.jsonshape import JsonShape, Key, computed
 from tripp.errors import InputError, NoRouteError, Problem
 from tripp.routing.result import Route
 from tripp.routing.route import route
-from tripp.scenarios.energy_flows import energy_flows
+from tripp.scenarios.energy import energy
 from tripp.scenarios.exposure import Exposure, demand_year_for, exposure
 from tripp.scenarios.model import Scenario
 from tripp.scenarios.network import ScenarioNetwork
@@ -228,6 +228,6 @@ def energy_change(base: ScenarioNetwork, other: ScenarioNetwork) -> dict[str, An
     scenarios), or None when either atlas has no energy rows."""
     if not base.atlas.energy or not other.atlas.energy:
         return None
-    from tripp.energy import energy_comparison
+    from tripp.energy_model import energy_comparison
 
-    return energy_comparison(*(energy_flows(n) for n in (base, other)))
+    return energy_comparison(*(energy(n) for n in (base, other)))

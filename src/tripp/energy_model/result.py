@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from tripp.atlas.jsonshape import JsonShape, Key, computed, rounded
 from tripp.atlas.model import Atlas
-from tripp.energy.settings import MWH_PER_GWH, EnergySettings
+from tripp.energy_model.settings import MWH_PER_GWH, EnergySettings
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from tripp.energy.instance import EnergyInstance
-    from tripp.energy.optimise import Solution
-    from tripp.energy.trace import Trace
+    from tripp.energy_model.instance import EnergyInstance
+    from tripp.energy_model.optimise import Solution
+    from tripp.energy_model.trace import Trace
 
 #: Unit of annual quantities of each carrier in results.
 ANNUAL_UNIT: dict[str, str] = {"gas": "mcm_per_year", "power": "gwh_per_year"}

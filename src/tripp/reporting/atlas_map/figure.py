@@ -12,19 +12,19 @@ from typing import TYPE_CHECKING, Any, Final
 
 from tripp.atlas.model import Atlas
 from tripp.errors import InputError, Problem
-from tripp.report.atlas_map.legend_labels import _draw_legend, _place_labels
-from tripp.report.atlas_map.outlines import _load_outlines
-from tripp.report.atlas_map.panel import _aspect, _draw_panel, _mark_zoom, _mid_lat
-from tripp.report.atlas_map.plan import TRIPP_AREA_BBOX, BBox, default_extent, plan_links
-from tripp.report.atlas_map.style import FOOTER, TEXT_COLOUR
-from tripp.report.atomic import atomic_path
+from tripp.reporting.atlas_map.legend_labels import _draw_legend, _place_labels
+from tripp.reporting.atlas_map.outlines import _load_outlines
+from tripp.reporting.atlas_map.panel import _aspect, _draw_panel, _mark_zoom, _mid_lat
+from tripp.reporting.atlas_map.plan import TRIPP_AREA_BBOX, BBox, default_extent, plan_links
+from tripp.reporting.atlas_map.style import FOOTER, TEXT_COLOUR
+from tripp.reporting.atomic import atomic_path
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 #: The logger of the former single module, kept so that log records keep their name.
-logger = logging.getLogger("tripp.report.atlas_map")
+logger = logging.getLogger("tripp.reporting.atlas_map")
 
 FORMATS: Final[dict[str, str]] = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 

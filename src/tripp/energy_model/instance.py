@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 
 from tripp.atlas.model import Atlas, EnergyRow, Link, is_available
-from tripp.energy.settings import (
+from tripp.energy_model.settings import (
     MWH_PER_GWH,
     Carrier,
     EnergySettings,

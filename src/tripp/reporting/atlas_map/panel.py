@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tripp.atlas.model import Atlas, Node
-from tripp.report.atlas_map.outlines import _Outline
-from tripp.report.atlas_map.plan import OUTLINES_BBOX, BBox, LinkStroke
-from tripp.report.atlas_map.style import (
+from tripp.reporting.atlas_map.outlines import _Outline
+from tripp.reporting.atlas_map.plan import OUTLINES_BBOX, BBox, LinkStroke
+from tripp.reporting.atlas_map.style import (
     BORDER_COLOUR,
     HIGHLIGHT_COLOUR,
     HIGHLIGHT_WIDTH_PT,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tripp.atlas.model import is_available
-from tripp.report.build import ReportData, ScenarioRoutes
+from tripp.reporting.build import ReportData, ScenarioRoutes
 
 if TYPE_CHECKING:
     import geopandas as gpd

@@ -10,9 +10,9 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from tripp.atlas.model import Atlas, Node
-from tripp.report.atlas_map.outlines import EXCLAVE_NAMES, _Outline
-from tripp.report.atlas_map.plan import BBox, LinkStroke, node_degrees
-from tripp.report.atlas_map.style import (
+from tripp.reporting.atlas_map.outlines import EXCLAVE_NAMES, _Outline
+from tripp.reporting.atlas_map.plan import BBox, LinkStroke, node_degrees
+from tripp.reporting.atlas_map.style import (
     HIGHLIGHT_COLOUR,
     MODE_COLOURS,
     NODE_MARKERS,

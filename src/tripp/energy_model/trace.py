@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tripp.energy.instance import EnergyInstance
-from tripp.energy.optimise import Solution
+from tripp.energy_model.instance import EnergyInstance
+from tripp.energy_model.optimise import Solution
 
 #: Source country of the unmet slack in dependency tables.
 UNMET = "unmet"

@@ -6,10 +6,10 @@ and reported; every demand's supply is traced to supplier and transit countries.
 imported only when a run starts.
 """
 
-from tripp.energy.api import solve_energy
-from tripp.energy.comparison import energy_comparison
-from tripp.energy.result import EnergyResult
-from tripp.energy.settings import Carrier, EnergySettings, MissingCapacity
+from tripp.energy_model.api import solve_energy
+from tripp.energy_model.comparison import energy_comparison
+from tripp.energy_model.result import EnergyResult
+from tripp.energy_model.settings import Carrier, EnergySettings, MissingCapacity
 
 __all__ = [
     "Carrier",

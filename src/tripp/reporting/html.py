@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from tripp.atlas.model import Atlas
-from tripp.report.build import (
+from tripp.reporting.build import (
     ReportData,
     ScenarioRoutes,
     provenance_context,
@@ -17,8 +17,8 @@ from tripp.report.build import (
     scenario_context,
     sources_context,
 )
-from tripp.report.charts import distance_chart, exposure_chart
-from tripp.report.maps import route_maps
+from tripp.reporting.charts import distance_chart, exposure_chart
+from tripp.reporting.maps import route_maps
 from tripp.scenarios.compare import Comparison
 
 LICENCE = (
@@ -35,7 +35,7 @@ def render(data: ReportData) -> str:
     from tripp import __version__
 
     environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("tripp.report", "templates"),
+        loader=jinja2.PackageLoader("tripp.reporting", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 from tripp.scenarios.network import ScenarioNetwork
 
 if TYPE_CHECKING:
-    from tripp.energy.result import EnergyResult
-    from tripp.energy.settings import Carrier, EnergySettings
+    from tripp.energy_model.result import EnergyResult
+    from tripp.energy_model.settings import Carrier, EnergySettings
 
-__all__ = ["energy_flows"]
+__all__ = ["energy"]
 
 
-def energy_flows(
+def energy(
     network: ScenarioNetwork,
     *,
     carrier: Carrier | str = "all",
@@ -24,7 +24,7 @@ def energy_flows(
 
     ``year`` picks the energy rows and the links that exist (default: the scenario's year);
     ``carrier`` is ``gas``, ``power`` or ``all``. Results are per year: gas in mcm, power
-    in GWh, money in USD (see :class:`~tripp.energy.result.EnergyResult`).
+    in GWh, money in USD (see :class:`~tripp.energy_model.result.EnergyResult`).
 
     Raises :class:`~tripp.errors.InputError` on inconsistent energy data (e.g. a link
     without capacity, unless ``settings.missing_capacity`` is ``unbounded``) and
@@ -32,11 +32,11 @@ def energy_flows(
 
     >>> import tripp
     >>> network = tripp.scenario(tripp.load_atlas(), "iran-swap-stopped")
-    >>> result = tripp.energy_flows(network, carrier="power")
+    >>> result = tripp.energy(network, carrier="power")
     >>> result.year, result.carrier
     (2025, 'power')
     """
-    from tripp.energy.api import solve_energy
+    from tripp.energy_model.api import solve_energy
 
     return solve_energy(
         network.atlas,

@@ -6,9 +6,9 @@ import logging
 
 from tripp.atlas.model import Atlas
 from tripp.atlas.names import did_you_mean
-from tripp.energy.instance import build_instance
-from tripp.energy.result import EnergyResult, build_result
-from tripp.energy.settings import Carrier, EnergySettings
+from tripp.energy_model.instance import build_instance
+from tripp.energy_model.result import EnergyResult, build_result
+from tripp.energy_model.settings import Carrier, EnergySettings
 from tripp.errors import InputError, Problem
 
 logger = logging.getLogger(__name__)
@@ -46,8 +46,8 @@ def solve_energy(
     Raises :class:`~tripp.errors.InputError` on inconsistent energy data (every problem at
     once) and :class:`~tripp.errors.ConvergenceError` if the LP is not solved.
     """
-    from tripp.energy.optimise import solve
-    from tripp.energy.trace import trace
+    from tripp.energy_model.optimise import solve
+    from tripp.energy_model.trace import trace
 
     chosen = _carrier(carrier)
     settings = settings or EnergySettings()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tripp.report.build import ReportData
+from tripp.reporting.build import ReportData
 from tripp.scenarios.compare import Comparison
 
 if TYPE_CHECKING:

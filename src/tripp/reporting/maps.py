@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from tripp.atlas.countries import outlines_file
 from tripp.atlas.model import is_available
-from tripp.report.build import Pair, ScenarioRoutes, route_label
-from tripp.report.charts import TEXT_COLOUR, new_figure, png_data_uri
+from tripp.reporting.build import Pair, ScenarioRoutes, route_label
+from tripp.reporting.charts import TEXT_COLOUR, new_figure, png_data_uri
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

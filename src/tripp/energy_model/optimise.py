@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tripp.energy.instance import EnergyInstance
+from tripp.energy_model.instance import EnergyInstance
 from tripp.errors import ConvergenceError
 
 logger = logging.getLogger(__name__)

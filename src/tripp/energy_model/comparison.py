@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tripp.energy.result import EnergyResult
+from tripp.energy_model.result import EnergyResult
 
 
 def _delta(before: float | None, after: float | None) -> float | None:

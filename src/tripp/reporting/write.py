@@ -22,10 +22,10 @@ import uuid
 from pathlib import Path
 
 from tripp.errors import InputError, Problem
-from tripp.report.build import ReportData, collect
-from tripp.report.html import render
-from tripp.report.layers import write_layers
-from tripp.report.tables import write_tables
+from tripp.reporting.build import ReportData, collect
+from tripp.reporting.html import render
+from tripp.reporting.layers import write_layers
+from tripp.reporting.tables import write_tables
 from tripp.scenarios.network import ScenarioNetwork
 
 logger = logging.getLogger(__name__)
