@@ -119,3 +119,19 @@ def test_reliability_on_a_running_cluster_matches_the_local_one(
     assert (tmp_path / "r" / "manifest.json").is_file()
     assert (tmp_path / "r" / "reliability.csv").read_text().startswith("origin,destination")
     assert time.perf_counter() - started < 60
+
+
+def test_analysis_options_are_named_as_flags_here_and_as_fields_in_python(
+    app: typer.Typer, mini_atlas: object
+) -> None:
+    code, _, err = invoke(app, "criticality", BASE, *MINI, "--k", "3", "--top", "0")
+    assert code == 2
+    assert "--k: 3 is not supported" in err and "--top: 0 is out of range" in err
+    from tripp.errors import InputError
+    from tripp.resilience.criticality import criticality
+    from tripp.scenarios.network import scenario_network
+
+    with pytest.raises(InputError) as error:
+        criticality(scenario_network(mini_atlas, BASE), k=3, top=0)  # type: ignore[arg-type]
+    assert [p.where for p in error.value.problems] == ["k", "top"]
+    assert "--" not in str(error.value)

@@ -87,5 +87,5 @@ def test_bad_options_are_listed_together(mini_atlas: tripp.Atlas) -> None:
     message = str(error.value)
     assert "3 problems" in message
     assert "unknown elements 'bridges'" in message
-    assert "--k: 3 is not supported" in message
-    assert "--top: 0 is out of range" in message
+    assert "k: 3 is not supported" in message
+    assert "top: 0 is out of range" in message

@@ -79,13 +79,14 @@ class Mention:
     field: str
 
 
-#: A text with request fields in it: plain parts and :class:`Mention` parts.
-Text = tuple[str | Mention, ...]
+#: A text with request fields in it: plain parts and :class:`Mention` parts (or plain text).
+Text = tuple[str | Mention, ...] | str
 
 
 @dataclass(frozen=True, slots=True)
 class FieldProblem:
-    """One thing wrong with a request field; ``problem`` and ``fix`` may mention others."""
+    """One thing wrong with a request field or an analysis option (named as the Python
+    keyword, e.g. ``max_iter``); ``problem`` and ``fix`` may mention other fields."""
 
     field: str
     problem: Text
@@ -95,6 +96,8 @@ class FieldProblem:
         """The problem in ``wording``'s names of the fields."""
 
         def text(parts: Text) -> str:
+            if isinstance(parts, str):
+                return parts
             return "".join(wording.name(p.field) if isinstance(p, Mention) else p for p in parts)
 
         return Problem(wording.name(self.field), text(self.problem), text(self.fix))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from tripp.errors import InputError, Problem
+from tripp.errors import FieldProblem, InputError
 
 __all__ = ["Algorithm", "AssignmentSpec"]
 
@@ -42,17 +42,17 @@ class AssignmentSpec:
         if self.algorithm not in set(Algorithm):
             known = ", ".join(a.value for a in Algorithm)
             problems.append(
-                Problem(
-                    where="--algorithm",
+                FieldProblem(
+                    "algorithm",
                     problem=f"unknown algorithm {self.algorithm!r}",
                     fix=f"use one of {known}",
                 )
             )
         if not self.target_gap > 0:
-            problems.append(Problem(where="--gap", problem="must be positive", fix="use e.g. 1e-4"))
+            problems.append(FieldProblem("gap", problem="must be positive", fix="use e.g. 1e-4"))
         if self.max_iterations < 1:
             problems.append(
-                Problem(where="--max-iter", problem="must be at least 1", fix="use e.g. 1000")
+                FieldProblem("max_iter", problem="must be at least 1", fix="use e.g. 1000")
             )
         if problems:
             raise InputError(problems)

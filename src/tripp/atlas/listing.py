@@ -9,21 +9,21 @@ from tripp.atlas.countries import country_hint, is_country
 from tripp.atlas.model import Atlas, Link, Node
 from tripp.atlas.names import did_you_mean
 from tripp.atlas.schema import NODES, STATUSES
-from tripp.errors import InputError, Problem
+from tripp.errors import FieldProblem, InputError
 from tripp.units import ALL_MODES
 
 
-def _check_choice(option: str, value: str | None, choices: tuple[str, ...]) -> None:
+def _check_choice(field: str, value: str | None, choices: tuple[str, ...]) -> None:
     if value is not None and value not in choices:
         guess = did_you_mean(value, choices, limit=1)
         fix = f"did you mean '{guess[0]}'?" if guess else f"use one of {', '.join(choices)}"
-        raise InputError(Problem(option, f"unknown value '{value}'", fix))
+        raise InputError(FieldProblem(field, f"unknown value '{value}'", fix))
 
 
 def _check_country(value: str | None) -> None:
     if value is not None and not is_country(value):
         raise InputError(
-            Problem("--country", f"unknown country code '{value}'", country_hint(value))
+            FieldProblem("country", f"unknown country code '{value}'", country_hint(value))
         )
 
 
@@ -37,7 +37,7 @@ def filter_nodes(
     7
     """
     _check_country(country)
-    _check_choice("--kind", kind, NODES.column("kind").choices)
+    _check_choice("kind", kind, NODES.column("kind").choices)
     return [
         n
         for n in atlas.nodes
@@ -60,8 +60,8 @@ def filter_links(
     ['horadiz__aghband__rail', 'aghband__meghri__rail']
     """
     _check_country(country)
-    _check_choice("--mode", mode, ALL_MODES)
-    _check_choice("--status", status, STATUSES)
+    _check_choice("mode", mode, ALL_MODES)
+    _check_choice("status", status, STATUSES)
     tag = corridor.casefold() if corridor else None
     return [
         link

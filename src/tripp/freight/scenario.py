@@ -7,7 +7,7 @@ with the scenario's year and the demand year that goes with it unless told other
 
 from __future__ import annotations
 
-from tripp.errors import InputError, Problem
+from tripp.errors import FieldProblem, InputError
 from tripp.freight.corridor import CorridorAssignment, assign_corridor
 from tripp.freight.settings import FreightSettings
 from tripp.scenarios.exposure import demand_year_for
@@ -55,8 +55,8 @@ def assign(
         demand_year = demand_year_for(network.atlas, network_year)
     elif demand_year not in years:
         raise InputError(
-            Problem(
-                "--demand",
+            FieldProblem(
+                "demand_year",
                 f"no demand rows for '{demand_year}'",
                 f"give one of the demand years {', '.join(map(str, years))}",
             )

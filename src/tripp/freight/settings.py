@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tripp.errors import InputError, Problem
+from tripp.errors import FieldProblem, InputError
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,7 @@ class FreightSettings:
 
     def __post_init__(self) -> None:
         problems = [
-            Problem(name, f"{getattr(self, name)} must be positive", "give a positive number")
+            FieldProblem(name, f"{getattr(self, name)} must be positive", "give a positive number")
             for name in (
                 "t_per_teu",
                 "t_per_truck",
@@ -51,14 +51,14 @@ class FreightSettings:
         ]
         if self.objective not in ("time", "generalized"):
             problems.append(
-                Problem(
-                    "--objective",
+                FieldProblem(
+                    "objective",
                     f"unknown objective '{self.objective}'",
                     "use time or generalized",
                 )
             )
         if not 0 < self.queue_rho_bar < 1:
-            problems.append(Problem("queue_rho_bar", "must lie in (0, 1)", "use e.g. 0.95"))
+            problems.append(FieldProblem("queue_rho_bar", "must lie in (0, 1)", "use e.g. 0.95"))
         if problems:
             raise InputError(problems)
 

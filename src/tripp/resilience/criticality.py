@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tripp.errors import InputError, Problem
+from tripp.errors import FieldProblem, InputError
 from tripp.resilience.elements import Element, ElementKind, list_elements
 from tripp.resilience.kernel import (
     FloatArray,
@@ -182,8 +182,8 @@ def _check(elements: ElementKind | str, k: int, top: int, t_per_teu: float) -> E
         kind = ElementKind(str(elements))
     except ValueError:
         problems.append(
-            Problem(
-                "--elements",
+            FieldProblem(
+                "elements",
                 f"unknown elements '{elements}'",
                 "use links, nodes, crossings or countries",
             )
@@ -191,18 +191,20 @@ def _check(elements: ElementKind | str, k: int, top: int, t_per_teu: float) -> E
         kind = ElementKind.LINKS
     if kind is ElementKind.ENERGY:
         problems.append(
-            Problem(
-                "--elements",
+            FieldProblem(
+                "elements",
                 "energy elements are ranked by unmet demand, not by routing",
                 "call tripp.resilience.energy_criticality (the CLI does)",
             )
         )
     if k not in (1, 2):
-        problems.append(Problem("--k", f"{k} is not supported", "use 1 (single) or 2 (pairs)"))
+        problems.append(FieldProblem("k", f"{k} is not supported", "use 1 (single) or 2 (pairs)"))
     if top < 1:
-        problems.append(Problem("--top", f"{top} is out of range", "give 1 or more"))
+        problems.append(FieldProblem("top", f"{top} is out of range", "give 1 or more"))
     if not t_per_teu > 0:
-        problems.append(Problem("--t-per-teu", f"{t_per_teu} is out of range", "give a value > 0"))
+        problems.append(
+            FieldProblem("t_per_teu", f"{t_per_teu} is out of range", "give a value > 0")
+        )
     if problems:
         raise InputError(problems)
     return kind

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tripp.atlas.model import Atlas, is_available
-from tripp.errors import InputError, Problem
+from tripp.errors import FieldProblem, InputError
 
 ENERGY_LINK_MODES = ("gas_pipeline", "oil_pipeline", "power_line")
 
@@ -76,8 +76,8 @@ def energy_criticality(
 
     if not atlas.energy:
         raise InputError(
-            Problem(
-                "--elements energy",
+            FieldProblem(
+                "elements",
                 "the atlas has no energy rows",
                 "add energy.csv rows or rank freight elements",
             )

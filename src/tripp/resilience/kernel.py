@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tripp.atlas.model import Atlas
-from tripp.errors import InputError, Problem
+from tripp.errors import FieldProblem, InputError
 from tripp.graph.compile import Graph, IntArray
 from tripp.routing.route import Objective, RouteSettings
 
@@ -83,8 +83,8 @@ def check_objective(objective: Objective | str) -> Objective:
         goal = Objective.DISTANCE
     if goal not in SWEEP_OBJECTIVES:
         raise InputError(
-            Problem(
-                "--objective", f"unknown objective '{objective}'", "use time, cost or generalized"
+            FieldProblem(
+                "objective", f"unknown objective '{objective}'", "use time, cost or generalized"
             )
         )
     return goal

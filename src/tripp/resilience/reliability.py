@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tripp.errors import InputError, Problem, TrippError
+from tripp.errors import FieldProblem, InputError, Problem, TrippError
 from tripp.resilience.kernel import RoutingKernel, build_kernel, check_objective, od_pairs
 from tripp.resilience.params import ReliabilityParams, load_params
 from tripp.resilience.runner import Progress, dask_client, run_tasks
@@ -174,11 +174,13 @@ def reliability(
 def _check(samples: int, seed: int, chunk_samples: int) -> None:
     problems = []
     if samples < 1:
-        problems.append(Problem("--samples", f"{samples} is out of range", "give 1 or more"))
+        problems.append(FieldProblem("samples", f"{samples} is out of range", "give 1 or more"))
     if seed < 0:
-        problems.append(Problem("--seed", f"{seed} is out of range", "give an integer ≥ 0"))
+        problems.append(FieldProblem("seed", f"{seed} is out of range", "give an integer ≥ 0"))
     if chunk_samples < 1:
-        problems.append(Problem("chunk_samples", f"{chunk_samples} is out of range", "give ≥ 1"))
+        problems.append(
+            FieldProblem("chunk_samples", f"{chunk_samples} is out of range", "give ≥ 1")
+        )
     if problems:
         raise InputError(problems)
 

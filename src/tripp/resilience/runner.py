@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from tripp.errors import InputError, Problem
+from tripp.errors import FieldProblem, InputError
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -35,20 +35,22 @@ def check_cluster_options(workers: int | None, scheduler: str | None) -> None:
     """Reject a worker count below 1, a malformed address, or both options at once."""
     problems = []
     if workers is not None and workers < 1:
-        problems.append(Problem("--workers", f"{workers} is not a worker count", "give 1 or more"))
+        problems.append(
+            FieldProblem("workers", f"{workers} is not a worker count", "give 1 or more")
+        )
     if scheduler is not None:
         if workers is not None:
             problems.append(
-                Problem(
-                    "--workers",
+                FieldProblem(
+                    "workers",
                     "sizes the local cluster and cannot be combined with --scheduler",
                     "drop --workers; the running cluster has its own workers",
                 )
             )
         if not scheduler.startswith(("tcp://", "tls://", "inproc://")) or ":" not in scheduler[6:]:
             problems.append(
-                Problem(
-                    "--scheduler",
+                FieldProblem(
+                    "scheduler",
                     f"'{scheduler}' is not a scheduler address",
                     "give tcp://HOST:PORT, e.g. tcp://127.0.0.1:8786",
                 )
@@ -71,8 +73,8 @@ def dask_client(*, workers: int | None = None, scheduler: str | None = None) -> 
             client = Client(scheduler, timeout=f"{CONNECT_TIMEOUT_S}s")
         except (OSError, TimeoutError) as error:
             raise InputError(
-                Problem(
-                    "--scheduler",
+                FieldProblem(
+                    "scheduler",
                     f"cannot reach a Dask scheduler at {scheduler} ({error})",
                     "start one with `dask scheduler` and `dask worker`, or check the address",
                 )

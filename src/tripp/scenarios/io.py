@@ -10,7 +10,7 @@ from typing import Any
 from tripp.atlas.countries import country_hint, is_country
 from tripp.atlas.model import Atlas
 from tripp.atlas.names import did_you_mean
-from tripp.errors import InputError, Problem
+from tripp.errors import FieldProblem, InputError, Problem
 from tripp.scenarios.model import (
     OPEN_CLOSE_KINDS,
     SELECTOR_KINDS,
@@ -55,7 +55,7 @@ def resolve_scenario_file(name_or_path: str | Path) -> Path:
         return shipped
     guess = did_you_mean(str(name_or_path), list_scenarios(), limit=1)
     fix = f"did you mean '{guess[0]}'?" if guess else "see `tripp scenario list`"
-    raise InputError(Problem("--scenario", f"unknown scenario '{name_or_path}'", fix))
+    raise InputError(FieldProblem("scenario", f"unknown scenario '{name_or_path}'", fix))
 
 
 def load_scenario(name_or_path: str | Path, atlas: Atlas) -> Scenario:
