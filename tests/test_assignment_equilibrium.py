@@ -196,7 +196,7 @@ def test_results_convert_to_frames_and_json() -> None:
 def test_bad_specs_and_parameters_are_input_errors() -> None:
     with pytest.raises(InputError, match=r"^algorithm: unknown algorithm 'msa' — fix: use one of"):
         AssignmentSpec(algorithm="msa")
-    with pytest.raises(InputError, match="^gap: must be positive"):
+    with pytest.raises(InputError, match=r"^gap: must be positive"):
         AssignmentSpec(target_gap=0.0)
     with pytest.raises(
         InputError, match=r"capacity is not positive on 1 link\(s\), first at link 1"
