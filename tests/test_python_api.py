@@ -41,7 +41,7 @@ COMMAND_VERBS: dict[str, tuple[str, ...]] = {
     "assign": ("assign", "assign_tntp"),
     "bottlenecks": ("bottlenecks",),
     "energy": ("energy",),
-    "criticality": ("criticality",),
+    "criticality": ("criticality", "energy_criticality"),
     "reliability": ("reliability",),
 }
 #: Commands that are not computations: they start a program rather than return a result.

@@ -12,7 +12,7 @@ import pytest
 from tests.test_energy_model import atlas, link, node, row
 from tripp.energy_model import EnergySettings
 from tripp.errors import InputError
-from tripp.resilience.energy_criticality import energy_criticality
+from tripp.resilience.energy_criticality import rank_energy_links
 
 FREE = EnergySettings(gas_transport_usd_per_mcm_km=0.0, power_transport_usd_per_mwh_km=0.0)
 
@@ -38,7 +38,7 @@ def network():  # type: ignore[no-untyped-def]
 
 
 def test_ranking_by_hand() -> None:
-    result = energy_criticality(network(), scenario="hand", year=2025, settings=FREE)
+    result = rank_energy_links(network(), scenario="hand", year=2025, settings=FREE)
     by_id = {i.element_id: i for i in result.impacts}
     assert set(by_id) == {"link:ab", "link:bc1", "link:bc2", "link:pq"}  # fibre is not energy
     assert result.impacts[0].element_id == "link:ab"
@@ -53,7 +53,7 @@ def test_ranking_by_hand() -> None:
 def test_an_atlas_without_energy_rows_is_refused() -> None:
     empty = atlas([node("a")], [], [])
     with pytest.raises(InputError, match="the atlas has no energy rows"):
-        energy_criticality(empty, scenario="x", year=2025)
+        rank_energy_links(empty, scenario="x", year=2025)
 
 
 def test_cli_rejects_options_that_do_not_apply_to_energy() -> None:
@@ -67,3 +67,14 @@ def test_cli_rejects_options_that_do_not_apply_to_energy() -> None:
     assert result.exit_code == 2
     assert "--k: does not apply to energy elements" in result.stderr
     assert "--workers/--scheduler: does not apply to energy elements" in result.stderr
+
+
+def test_ranking_converts_to_json_and_a_frame() -> None:
+    import json
+
+    result = rank_energy_links(network(), scenario="hand", year=2025, settings=FREE)
+    assert json.loads(result.to_json(2)) == result.to_dict(2)
+    frame = result.to_frame()
+    assert list(frame["element_id"]) == [i.element_id for i in result.impacts]
+    assert frame.loc[frame["element_id"] == "link:ab", "regions_cut"].item() == "b;c"
+

@@ -22,7 +22,7 @@ report               :func:`report`
 assign               :func:`assign` (corridor demand) and :func:`assign_tntp` (TNTP files)
 bottlenecks          :func:`bottlenecks`
 energy               :func:`energy`
-criticality          :func:`criticality`
+criticality          :func:`criticality` (:func:`energy_criticality` for ``--elements energy``)
 reliability          :func:`reliability`
 ===================  =================================================================
 
@@ -51,9 +51,12 @@ _EXPORTS = {
     # engine
     "compile": "tripp.graph.compile:compile_graph",
     "Graph": "tripp.graph.compile",
+    "Kernel": "tripp.graph.paths",
     "route": "tripp.routing.route",
-    "Objective": "tripp.routing.route",
-    "RouteSettings": "tripp.routing.route",
+    "route_request": "tripp.routing.route",
+    "RouteRequest": "tripp.routing.request",
+    "Objective": "tripp.routing.request",
+    "RouteSettings": "tripp.routing.request",
     "RouteResult": "tripp.routing.result",
     "Route": "tripp.routing.result",
     "check_atlas": "tripp.routing.plausibility",
@@ -77,6 +80,8 @@ _EXPORTS = {
     "AssignmentResult": "tripp.assignment.result",
     "criticality": "tripp.resilience.criticality",
     "CriticalityResult": "tripp.resilience.criticality",
+    "energy_criticality": "tripp.resilience.energy_criticality",
+    "EnergyCriticality": "tripp.resilience.energy_criticality",
     "reliability": "tripp.resilience.reliability",
     "ReliabilityResult": "tripp.resilience.reliability",
     # interfaces
@@ -97,14 +102,17 @@ __all__ = [
     "ConvergenceError",
     "CorridorAssignment",
     "CriticalityResult",
+    "EnergyCriticality",
     "EnergyResult",
     "Exposure",
     "Graph",
     "InputError",
+    "Kernel",
     "NoRouteError",
     "Objective",
     "ReliabilityResult",
     "Route",
+    "RouteRequest",
     "RouteResult",
     "RouteSettings",
     "Scenario",
@@ -121,6 +129,7 @@ __all__ = [
     "describe_atlas",
     "draw_atlas_map",
     "energy",
+    "energy_criticality",
     "exposure",
     "links",
     "list_scenarios",
@@ -130,6 +139,7 @@ __all__ = [
     "reliability",
     "report",
     "route",
+    "route_request",
     "scenario",
     "validate",
 ]
@@ -149,13 +159,16 @@ if TYPE_CHECKING:
     from tripp.freight.scenario import assign, bottlenecks
     from tripp.graph.compile import Graph
     from tripp.graph.compile import compile_graph as compile
+    from tripp.graph.paths import Kernel
     from tripp.reporting.atlas_map import draw_atlas_map
     from tripp.reporting.write import write_report as report
     from tripp.resilience.criticality import CriticalityResult, criticality
+    from tripp.resilience.energy_criticality import EnergyCriticality, energy_criticality
     from tripp.resilience.reliability import ReliabilityResult, reliability
     from tripp.routing.plausibility import AtlasCheck, check_atlas
+    from tripp.routing.request import Objective, RouteRequest, RouteSettings
     from tripp.routing.result import Route, RouteResult
-    from tripp.routing.route import Objective, RouteSettings, route
+    from tripp.routing.route import route, route_request
     from tripp.scenarios.compare import Comparison, compare
     from tripp.scenarios.energy import energy
     from tripp.scenarios.exposure import Exposure, exposure

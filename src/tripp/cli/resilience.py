@@ -146,7 +146,7 @@ def _energy_criticality(
     ]
     if problems:
         raise InputError(problems)
-    result = energy_criticality(network.atlas, scenario=network.applied().name, year=network.year)
+    result = energy_criticality(network)
     if format is Format.JSON:
         emit_json(result.to_dict(top))
         return

@@ -194,7 +194,7 @@ def _check(elements: ElementKind | str, k: int, top: int, t_per_teu: float) -> E
             FieldProblem(
                 "elements",
                 "energy elements are ranked by unmet demand, not by routing",
-                "call tripp.resilience.energy_criticality (the CLI does)",
+                "call tripp.energy_criticality (the CLI does)",
             )
         )
     if k not in (1, 2):

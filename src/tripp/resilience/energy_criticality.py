@@ -10,12 +10,17 @@ other in this process (each is a linear programme of about a second on the atlas
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tripp.atlas.model import Atlas, is_available
 from tripp.errors import FieldProblem, InputError
+from tripp.scenarios.network import ScenarioNetwork
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ENERGY_LINK_MODES = ("gas_pipeline", "oil_pipeline", "power_line")
 
@@ -58,12 +63,51 @@ class EnergyCriticality:
             "ranking": [i.to_dict() for i in self.impacts[:top]],
         }
 
+    def to_json(self, top: int | None = None, *, indent: int | None = 2) -> str:
+        """:meth:`to_dict` as JSON text."""
+        return json.dumps(self.to_dict(top), indent=indent, ensure_ascii=False)
+
+    def to_frame(self, top: int | None = None) -> pd.DataFrame:
+        """The ranking, one row per closed link: the columns of :class:`EnergyImpact`
+        (``regions_cut`` joined by ``;``), most harmful first."""
+        import pandas as pd
+
+        rows = [{**i.to_dict(), "regions_cut": ";".join(i.regions_cut)} for i in self.impacts]
+        return pd.DataFrame(rows[:top], columns=list(EnergyImpact.__slots__))
+
 
 def _unmet(result: Any) -> dict[tuple[str, str], float]:
     return {(d["node_id"], d["carrier"]): float(d["unmet"]) for d in result.demands}
 
 
 def energy_criticality(
+    network: ScenarioNetwork,
+    *,
+    year: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    settings: Any = None,
+) -> EnergyCriticality:
+    """Close each pipeline and power line of the scenario that exists in ``year`` (default:
+    the scenario's) and rank the closures by the gas (mcm/year) and power (GWh/year) demand
+    they leave unmet and the system cost (USD/year) they add: ``tripp criticality
+    --elements energy``. See :func:`rank_energy_links`.
+
+    >>> import tripp
+    >>> network = tripp.scenario(tripp.load_atlas(), "nakhchivan-islanded")
+    >>> ranking = tripp.energy_criticality(network)
+    >>> ranking.year == network.year, ranking.impacts[0].mode
+    (True, 'gas_pipeline')
+    """
+    return rank_energy_links(
+        network.atlas,
+        scenario=network.applied().name,
+        year=network.year if year is None else year,
+        progress=progress,
+        settings=settings,
+    )
+
+
+def rank_energy_links(
     atlas: Atlas,
     *,
     scenario: str,
@@ -71,7 +115,7 @@ def energy_criticality(
     progress: Callable[[int, int], None] | None = None,
     settings: Any = None,
 ) -> EnergyCriticality:
-    """Close each energy link that exists in ``year`` and rank the closures."""
+    """Close each energy link of ``atlas`` that exists in ``year`` and rank the closures."""
     from tripp.energy_model import solve_energy
 
     if not atlas.energy:
