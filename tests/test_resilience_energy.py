@@ -77,4 +77,3 @@ def test_ranking_converts_to_json_and_a_frame() -> None:
     frame = result.to_frame()
     assert list(frame["element_id"]) == [i.element_id for i in result.impacts]
     assert frame.loc[frame["element_id"] == "link:ab", "regions_cut"].item() == "b;c"
-
