@@ -221,40 +221,24 @@ def _column_generation(
                 buf[n] = a
                 n += 1
                 v = tail[a]
-            if _has_path(od, buf, n, od_head, path_links, paths):
-                _equilibrate_od(
-                    od,
-                    kind,
-                    params,
-                    x,
-                    cost,
-                    deriv,
-                    od_head,
-                    path_links,
-                    paths,
-                    path_flow,
-                    counters,
-                    mark_s,
-                    mark_p,
-                )
-                continue
-            p = counters[_N_PATHS]
-            start = counters[_POOL]
-            path_links = _grow_1d(path_links, start + n)
-            paths = _grow_paths(paths, p + 1)
-            path_flow = _grow_1d(path_flow, p + 1)
-            path_links[start : start + n] = buf[:n]
-            paths[p, _START] = start
-            paths[p, _LEN] = n
-            paths[p, _NEXT] = od_head[od]
-            path_flow[p] = 0.0
-            if od_head[od] == -1:
-                path_flow[p] = od_demand[od]
-                for j in range(n):
-                    _move(buf[j], od_demand[od], kind, params, x, cost, deriv)
-            od_head[od] = p
-            counters[_N_PATHS] = p + 1
-            counters[_POOL] = start + n
+            if not _has_path(od, buf, n, od_head, path_links, paths):
+                p = counters[_N_PATHS]
+                start = counters[_POOL]
+                path_links = _grow_1d(path_links, start + n)
+                paths = _grow_paths(paths, p + 1)
+                path_flow = _grow_1d(path_flow, p + 1)
+                path_links[start : start + n] = buf[:n]
+                paths[p, _START] = start
+                paths[p, _LEN] = n
+                paths[p, _NEXT] = od_head[od]
+                path_flow[p] = 0.0
+                if od_head[od] == -1:
+                    path_flow[p] = od_demand[od]
+                    for j in range(n):
+                        _move(buf[j], od_demand[od], kind, params, x, cost, deriv)
+                od_head[od] = p
+                counters[_N_PATHS] = p + 1
+                counters[_POOL] = start + n
             _equilibrate_od(
                 od,
                 kind,

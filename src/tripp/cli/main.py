@@ -186,19 +186,9 @@ def validate(
                 typer.echo(str(problem), err=True)
             typer.echo(f"{len(error.problems)} problem(s) found", err=True)
         raise typer.Exit(error.exit_code) from None
-    counts = {
-        name: len(getattr(loaded, name))
-        for name in (
-            "nodes",
-            "links",
-            "crossings",
-            "transfers",
-            "tariffs",
-            "sources",
-            "energy",
-            "demand",
-        )
-    }
+    from tripp.atlas.describe import TOTAL_TABLES
+
+    counts = {name: len(getattr(loaded, name)) for name in TOTAL_TABLES}
     if format is Format.JSON:
         emit_json({"valid": True, "folder": str(loaded.folder), "counts": counts})
     else:
