@@ -10,9 +10,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_only_errors_and_units_sit_beside_the_packages() -> None:
+def test_only_errors_units_and_the_version_sit_beside_the_packages() -> None:
     loose = sorted(p.name for p in (ROOT / "src" / "tripp").glob("*.py"))
-    assert loose == ["__init__.py", "errors.py", "units.py"]
+    assert loose == ["__init__.py", "errors.py", "units.py", "version.py"]
 
 
 def test_every_package_is_in_a_layer_of_the_import_contract() -> None:
@@ -26,7 +26,7 @@ def test_every_package_is_in_a_layer_of_the_import_contract() -> None:
         f"tripp.{p.name}"
         for p in (ROOT / "src" / "tripp").iterdir()
         if (p / "__init__.py").is_file()
-    } | {"tripp.errors", "tripp.units"}
+    } | {"tripp.errors", "tripp.units", "tripp.version"}
     assert packages == layered
 
 

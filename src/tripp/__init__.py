@@ -37,7 +37,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from tripp.version import __version__ as __version__
 
 _EXPORTS = {
     # model

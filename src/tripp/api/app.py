@@ -18,7 +18,6 @@ from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-import tripp
 from tripp.api.assets import VENDOR, docs_html, find_node_modules, web_folder
 from tripp.api.fastpath import RouteFastPath
 from tripp.api.jobs import JobManager
@@ -26,6 +25,7 @@ from tripp.api.problems import error_body, install_handlers
 from tripp.api.state import ApiState
 from tripp.errors import Problem
 from tripp.graph.paths import Kernel
+from tripp.version import __version__
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -127,7 +127,7 @@ def create_app(
 
     app = FastAPI(
         title="tripp",
-        version=tripp.__version__,
+        version=__version__,
         description=DESCRIPTION,
         openapi_url="/api/openapi.json",
         docs_url=None,

@@ -9,12 +9,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import FileResponse
 
-import tripp
 from tripp.api.params import MAX_TEXT, CountryQuery, ScenarioQuery, shipped_scenario
 from tripp.api.problems import ERRORS
 from tripp.api.schemas import FeatureCollectionModel, HealthModel, ScenarioModel
 from tripp.api.state import ApiState
 from tripp.atlas.countries import outlines_file
+from tripp.version import __version__
 
 router = APIRouter(prefix="/api", tags=["atlas"])
 
@@ -44,7 +44,7 @@ def health(request: Request) -> dict[str, Any]:
     atlas = state.atlas
     return {
         "status": "ok",
-        "version": tripp.__version__,
+        "version": __version__,
         "atlas": {
             "folder": "embedded" if state.atlas_folder is None else Path(state.atlas_folder).name,
             "as_of_year": atlas.as_of_year,

@@ -32,7 +32,7 @@ def render(data: ReportData) -> str:
     """The report page as HTML text."""
     import jinja2
 
-    from tripp import __version__
+    from tripp.version import __version__
 
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("tripp.reporting", "templates"),

@@ -76,7 +76,7 @@ def draw_atlas_map(
 def _save_atomically(figure: Figure, out: Path, fmt: str, dpi: int) -> None:
     import matplotlib
 
-    from tripp import __version__
+    from tripp.version import __version__
 
     creator = f"tripp {__version__}"
     metadatas: dict[str, dict[str, Any]] = {
