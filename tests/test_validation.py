@@ -6,9 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 import tripp
 from tripp.atlas.schema import data_dictionary
+from tripp.cli.main import app
 from tripp.errors import InputError
 
 Copy = Callable[..., Path]
@@ -41,10 +43,14 @@ def test_every_problem_is_reported_at_once(atlas_copy: Copy) -> None:
         "-90 and 90",
         "links.csv:2: mode: 'rial' is not one of",
         "links.csv:2: speed_kmh: -5 is out of range [1, 200] km/h",
+        # the cross-table checks run in the same pass, on the rows that parsed
+        "links.csv:4: to_node: unknown node 'dd' — fix: did you mean 'd'?",
+        "links.csv:4: gauge_mm: rail link without gauge",
+        "transfers.csv:2: from_mode: no rail 1520 mm link meets d",
     ]
     for text in expected:
         assert any(p.startswith(text) for p in found), (text, found)
-    assert len(found) == 4  # parse errors stop before cross-table checks
+    assert len(found) == len(expected)
 
 
 def test_cross_table_problems(atlas_copy: Copy) -> None:
@@ -123,3 +129,39 @@ def test_embedded_code_list_matches_pycountry() -> None:
     from tripp.atlas.countries import ISO_ALPHA_2
 
     assert {c.alpha_2 for c in pycountry.countries} == ISO_ALPHA_2
+
+
+def test_parse_problems_do_not_hide_cross_table_problems(atlas_copy: Copy) -> None:
+    """A bad number in one row and an unknown node in another come out of one run (issue 16)."""
+    folder = atlas_copy(
+        links={
+            "r1,a,b,both,rail,,100,50": "r1,a,b,both,rail,,100,fast",
+            "r3,c,d,both,rail": "r3,c,zz,both,rail",
+        }
+    )
+    bad_number = "links.csv:2: speed_kmh: 'fast' is not a number"
+    unknown_node = "links.csv:4: to_node: unknown node 'zz'"
+    found = problems_of(folder)
+    assert any(p.startswith(bad_number) for p in found), found
+    assert any(p.startswith(unknown_node) for p in found), found
+    shown = [str(p) for p in tripp.validate(folder)]
+    assert shown == found
+    result = CliRunner().invoke(app, ["validate", str(folder)])
+    assert result.exit_code == 2
+    assert bad_number in result.output and unknown_node in result.output
+
+
+def test_failed_rows_stay_known_to_references(atlas_copy: Copy) -> None:
+    """A node whose row failed to parse is still a known id: the parse problem is the only one."""
+    folder = atlas_copy(nodes={"c,Charlie,,city,GE,,45.0,41.7": "c,Charlie,,city,GE,,45.0,north"})
+    assert problems_of(folder) == [
+        "nodes.csv:4: lat: 'north' is not a number — fix: write a number in degree"
+    ]
+
+
+def test_unreadable_table_is_not_a_reference_target(atlas_copy: Copy) -> None:
+    """A nodes.csv whose header is broken does not make every link's nodes unknown."""
+    folder = atlas_copy(nodes={"node_id,name,alt_names": "node_id,nam,alt_names"})
+    found = problems_of(folder)
+    assert not any("unknown node" in p for p in found), found
+    assert "nodes.csv:1: unknown column 'nam' — fix: rename it to 'name'" in found

@@ -2,6 +2,9 @@
 
 Nothing partial comes out: either every table is valid and an :class:`Atlas` is returned,
 or one :class:`~tripp.errors.InputError` lists every problem with file, row, column and fix.
+Parsing and the checks across rows and tables run in the same pass: a row that failed to
+parse is left out of the cross checks (its ids still count as known), a table that could not
+be read at all is not a reference target, and everything else is checked.
 """
 
 from __future__ import annotations
@@ -12,12 +15,13 @@ import re
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from tripp.atlas import model
 from tripp.atlas.countries import country_hint, is_country
 from tripp.atlas.names import did_you_mean
 from tripp.atlas.schema import TABLES, Column, ParsedRow, Table
+from tripp.atlas.validate import Parsed, check_tables
 from tripp.errors import InputError, Problem
 from tripp.units import to_canonical_capacity
 
@@ -48,17 +52,16 @@ def load_atlas(folder: str | Path | None = None) -> model.Atlas:
     >>> "kars" in atlas.node_by_id
     True
     """
-    from tripp.atlas.validate import check_tables
-
     path = default_atlas_folder() if folder is None else Path(folder)
     if not path.is_dir():
         raise InputError(
             Problem(str(path), "atlas folder not found", "give a folder holding nodes.csv etc.")
         )
     problems: list[Problem] = []
-    parsed: dict[str, list[ParsedRow]] = {}
+    parsed = Parsed()
     for table in TABLES.values():
         file = path / table.filename
+        parsed.rows[table.name], parsed.failed[table.name] = [], []
         if not file.exists():
             if table.required:
                 problems.append(
@@ -68,18 +71,18 @@ def load_atlas(folder: str | Path | None = None) -> model.Atlas:
                         f"create {table.filename} (see docs/data-dictionary.md)",
                     )
                 )
-            parsed[table.name] = []
+                parsed.unreadable.add(table.name)
             continue
-        parsed[table.name] = list(_read_table(file, table, problems))
-    if problems:
-        raise InputError(problems)
+        _read_table(file, table, problems, parsed)
     check_tables(path, parsed, problems)
     if problems:
         raise InputError(problems)
     for name in ("links", "transfers"):
-        for row in parsed[name]:
+        for row in parsed.rows[name]:
             _canonical_capacity(row.values)
-    rows = {name: tuple(ROW_TYPES[name](**row.values) for row in parsed[name]) for name in TABLES}
+    rows = {
+        name: tuple(ROW_TYPES[name](**row.values) for row in parsed.rows[name]) for name in TABLES
+    }
     return model.Atlas(folder=path, **rows)  # type: ignore[arg-type]
 
 
@@ -106,8 +109,9 @@ def _canonical_capacity(values: dict[str, Any]) -> None:
         )
 
 
-def _read_table(file: Path, table: Table, problems: list[Problem]) -> Iterator[ParsedRow]:
-    """Yield the parsed rows of ``file``; append problems for anything that does not parse."""
+def _read_table(file: Path, table: Table, problems: list[Problem], parsed: Parsed) -> None:
+    """Sort the rows of ``file`` into ``parsed`` (rows that parsed, rows that failed, or the
+    table marked unreadable); append a problem for anything that does not parse."""
     where = file.name
     try:
         handle = file.open(newline="", encoding="utf-8-sig")
@@ -115,33 +119,14 @@ def _read_table(file: Path, table: Table, problems: list[Problem]) -> Iterator[P
         problems.append(
             Problem(str(file), f"cannot be read ({error.strerror})", "check the file's permissions")
         )
+        parsed.unreadable.add(table.name)
         return
     with handle:
         try:
-            reader = csv.DictReader(handle)
-            header = list(reader.fieldnames or [])
-            if not _check_header(where, header, table, problems):
-                return
-            known = {c.name for c in table.columns}
-            for raw in reader:
-                line = reader.line_num
-                if None in raw:
-                    problems.append(
-                        Problem(
-                            where,
-                            "more cells than header columns",
-                            "remove the extra cells or quote commas",
-                            line,
-                        )
-                    )
-                    continue
-                if all(not (v or "").strip() for v in raw.values()):
-                    continue
-                values: dict[str, Any] = {}
-                for column in table.columns:
-                    text = (raw.get(column.name) or "").strip() if column.name in known else ""
-                    values[column.name] = _parse_cell(where, line, column, text, problems)
-                yield ParsedRow(line, {k: v for k, v in values.items() if v is not None})
+            for row, ok in _parse_rows(where, handle, table, problems):
+                (parsed.rows if ok else parsed.failed)[table.name].append(row)
+        except _Unreadable:
+            parsed.unreadable.add(table.name)
         except (csv.Error, UnicodeDecodeError) as error:
             problems.append(
                 Problem(
@@ -150,6 +135,43 @@ def _read_table(file: Path, table: Table, problems: list[Problem]) -> Iterator[P
                     "save the file as UTF-8 CSV with comma separators",
                 )
             )
+            parsed.unreadable.add(table.name)
+
+
+class _Unreadable(Exception):
+    """The header of a table is wrong: none of its rows can be read (already reported)."""
+
+
+def _parse_rows(
+    where: str, handle: TextIO, table: Table, problems: list[Problem]
+) -> Iterator[tuple[ParsedRow, bool]]:
+    """Yield each non-blank row with its parsed values and whether every cell parsed."""
+    reader = csv.DictReader(handle)
+    header = list(reader.fieldnames or [])
+    if not _check_header(where, header, table, problems):
+        raise _Unreadable
+    known = {c.name for c in table.columns}
+    for raw in reader:
+        line = reader.line_num
+        if None in raw:
+            problems.append(
+                Problem(
+                    where,
+                    "more cells than header columns",
+                    "remove the extra cells or quote commas",
+                    line,
+                )
+            )
+            continue
+        if all(not (v or "").strip() for v in raw.values()):
+            continue
+        before = len(problems)
+        values: dict[str, Any] = {}
+        for column in table.columns:
+            text = (raw.get(column.name) or "").strip() if column.name in known else ""
+            values[column.name] = _parse_cell(where, line, column, text, problems)
+        row = ParsedRow(line, {k: v for k, v in values.items() if v is not None})
+        yield row, len(problems) == before
 
 
 def _check_header(where: str, header: list[str], table: Table, problems: list[Problem]) -> bool:

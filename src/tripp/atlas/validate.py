@@ -1,13 +1,18 @@
 """Checks across rows and tables: keys, references, modes, gauges, statuses, countries.
 
-Called by :func:`tripp.atlas.io.load_atlas` on rows that already parsed; appends every
-problem found and resolves each link's ``country`` (the one derived value, never guessed:
-a link between two countries must state which one it lies in).
+Called by :func:`tripp.atlas.io.load_atlas` in the same pass as parsing, so a cell that does
+not parse never hides a problem elsewhere. The checks run on the rows that parsed; a row that
+failed to parse is left out of them, but the ids it gave still count as known (a node whose
+``lat`` is wrong is not also an unknown node), and references into a table that could not be
+read at all are not checked. Appends every problem found and resolves each link's ``country``
+(the one derived value, never guessed: a link between two countries must state which one it
+lies in).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,18 +26,42 @@ from tripp.units import ENERGY_MODES, FREIGHT_MODES, INTERNATIONAL_WATERS
 Rows = dict[str, list[ParsedRow]]
 
 
-def check_tables(folder: Path, rows: Rows, problems: list[Problem]) -> None:
-    """Run every cross-row check on the parsed ``rows`` of the atlas in ``folder``."""
+@dataclass
+class Parsed:
+    """The tables of an atlas folder as read, per table name.
+
+    ``rows``: rows whose every cell parsed (the subjects of the checks); ``failed``: rows with
+    a cell that did not parse, holding the values that did; ``unreadable``: tables missing or
+    with a header or encoding that could not be read (none of their rows are known).
+    """
+
+    rows: Rows = field(default_factory=dict)
+    failed: Rows = field(default_factory=dict)
+    unreadable: set[str] = field(default_factory=set)
+
+    def known(self, table: str, column: str) -> set[Any] | None:
+        """Every value of ``column`` given in ``table``, parsed rows or not; None when the
+        table could not be read, so nothing can be said about references into it."""
+        if table in self.unreadable:
+            return None
+        return {r.values.get(column) for r in (*self.rows[table], *self.failed[table])}
+
+
+def check_tables(folder: Path, parsed: Parsed, problems: list[Problem]) -> None:
+    """Run every cross-row check on the rows of the atlas in ``folder`` that parsed."""
     del folder  # problems name files relative to the folder the user gave
+    rows = parsed.rows
     for table in TABLES.values():
         _check_keys(table.name, table.key, rows[table.name], problems)
-        _check_references(table.name, rows, problems)
+        _check_references(table.name, parsed, problems)
         _check_provenance(table.name, rows[table.name], problems)
     nodes = {r.values["node_id"]: r.values for r in rows["nodes"]}
     _check_links(rows["links"], nodes, problems)
-    _check_crossings(rows["crossings"], rows["links"], nodes, problems)
-    _check_transfers(rows["transfers"], rows["links"], problems)
-    _check_tariffs(rows["tariffs"], rows["links"], problems)
+    links = _targets(parsed, "links", ("from_node", "to_node", "mode"))
+    _check_crossings(rows["crossings"], links, nodes, problems)
+    _check_transfers(rows["transfers"], links, problems)
+    tariffs = _targets(parsed, "tariffs", ("mode", "country"))
+    _check_tariffs(rows["tariffs"], tariffs, rows["links"], problems)
     for row in rows["demand"]:
         if "t_per_year" not in row.values and "teu_per_year" not in row.values:
             problems.append(
@@ -67,13 +96,24 @@ def _check_keys(
             seen[value] = row.line
 
 
-def _check_references(name: str, rows: Rows, problems: list[Problem]) -> None:
+def _targets(parsed: Parsed, table: str, needed: tuple[str, ...]) -> list[ParsedRow] | None:
+    """The rows of ``table`` that other tables are checked against: those that parsed and the
+    failed ones that still give every ``needed`` column; None when the table could not be read."""
+    if table in parsed.unreadable:
+        return None
+    failed = [r for r in parsed.failed[table] if all(k in r.values for k in needed)]
+    return [*parsed.rows[table], *failed]
+
+
+def _check_references(name: str, parsed: Parsed, problems: list[Problem]) -> None:
     for column in TABLES[name].columns:
         if not column.references:
             continue
         target_table, target_column = column.references.split(".")
-        valid = {r.values.get(target_column) for r in rows[target_table]}
-        for row in rows[name]:
+        valid = parsed.known(target_table, target_column)
+        if valid is None:
+            continue
+        for row in parsed.rows[name]:
             value = row.values.get(column.name)
             items = value if isinstance(value, tuple) else (value,) if value else ()
             for item in items:
@@ -199,12 +239,14 @@ def _check_links(
 
 def _check_crossings(
     rows: list[ParsedRow],
-    links: list[ParsedRow],
+    links: list[ParsedRow] | None,
     nodes: dict[str, dict[str, Any]],
     problems: list[Problem],
 ) -> None:
+    """``links`` is None when links.csv could not be read: which links meet a crossing is
+    then unknown and not checked."""
     link_countries: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for link in links:
+    for link in links or ():
         if "country" in link.values:
             for end in ("from_node", "to_node"):
                 link_countries[link.values[end]].add((link.values["mode"], link.values["country"]))
@@ -237,39 +279,50 @@ def _check_crossings(
                     "node_id",
                 )
             )
-        present = link_countries[v["node_id"]]
-        ends_here = v["to_country"] == node["country"]  # a route may end at the node
-        if (v["mode"], v["to_country"]) not in present and not ends_here:
-            problems.append(
-                Problem(
-                    "crossings.csv",
-                    f"no {v['mode']} link of country {v['to_country']} meets {v['node_id']}",
-                    "add the link or correct mode/to_country",
-                    line,
-                    "mode",
-                )
-            )
-        starts_here = v["from_country"] == node["country"]  # a route may start at the node
-        if not starts_here and not any(
-            c == v["from_country"] for m, c in present if m in FREIGHT_MODES
-        ):
-            problems.append(
-                Problem(
-                    "crossings.csv",
-                    f"no freight link of country {v['from_country']} meets {v['node_id']}",
-                    "add the link or correct from_country",
-                    line,
-                    "from_country",
-                )
-            )
+        if links is not None:
+            _check_crossing_links(row, node["country"], link_countries[v["node_id"]], problems)
         _check_year("crossings.csv", row, problems)
 
 
-def _check_transfers(
-    rows: list[ParsedRow], links: list[ParsedRow], problems: list[Problem]
+def _check_crossing_links(
+    row: ParsedRow, node_country: str, present: set[tuple[str, str]], problems: list[Problem]
 ) -> None:
+    """A crossing needs links of its countries at its node (``present``: their modes and
+    countries), except where a route starts or ends at the node."""
+    v, line = row.values, row.line
+    ends_here = v["to_country"] == node_country
+    if (v["mode"], v["to_country"]) not in present and not ends_here:
+        problems.append(
+            Problem(
+                "crossings.csv",
+                f"no {v['mode']} link of country {v['to_country']} meets {v['node_id']}",
+                "add the link or correct mode/to_country",
+                line,
+                "mode",
+            )
+        )
+    starts_here = v["from_country"] == node_country
+    if not starts_here and not any(
+        c == v["from_country"] for m, c in present if m in FREIGHT_MODES
+    ):
+        problems.append(
+            Problem(
+                "crossings.csv",
+                f"no freight link of country {v['from_country']} meets {v['node_id']}",
+                "add the link or correct from_country",
+                line,
+                "from_country",
+            )
+        )
+
+
+def _check_transfers(
+    rows: list[ParsedRow], links: list[ParsedRow] | None, problems: list[Problem]
+) -> None:
+    """``links`` is None when links.csv could not be read: the layers a transfer joins are
+    then unknown and not checked."""
     layers: dict[str, set[tuple[str, int | None]]] = defaultdict(set)
-    for link in links:
+    for link in links or ():
         for end in ("from_node", "to_node"):
             layers[link.values[end]].add((link.values["mode"], link.values.get("gauge_mm")))
     for row in rows:
@@ -286,7 +339,7 @@ def _check_transfers(
                         f"{side}_gauge_mm",
                     )
                 )
-            elif not any(
+            elif links is not None and not any(
                 m == mode and (gauge is None or g == gauge) for m, g in layers[v["node_id"]]
             ):
                 shown = mode if gauge is None else f"{mode} {gauge} mm"
@@ -326,8 +379,14 @@ def _check_transfers(
             )
 
 
-def _check_tariffs(rows: list[ParsedRow], links: list[ParsedRow], problems: list[Problem]) -> None:
-    have = set()
+def _check_tariffs(
+    rows: list[ParsedRow],
+    tariffs: list[ParsedRow] | None,
+    links: list[ParsedRow],
+    problems: list[Problem],
+) -> None:
+    """Check the tariff ``rows`` that parsed, and that every freight link in ``links`` has a
+    tariff among ``tariffs`` (None when tariffs.csv could not be read: not checked)."""
     for row in rows:
         country = row.values["country"]
         if country != "*" and not is_country(country):
@@ -340,7 +399,9 @@ def _check_tariffs(rows: list[ParsedRow], links: list[ParsedRow], problems: list
                     "country",
                 )
             )
-        have.add((row.values["mode"], country))
+    if tariffs is None:
+        return
+    have = {(row.values["mode"], row.values["country"]) for row in tariffs}
     missing: Counter[tuple[str, str]] = Counter()
     first_line: dict[tuple[str, str], int] = {}
     for link in links:
