@@ -153,13 +153,27 @@ def test_writes_a_real_png(mini_atlas: tripp.Atlas, tmp_path: Path) -> None:
 
 
 def test_refuses_to_overwrite_without_force(mini_atlas: tripp.Atlas, tmp_path: Path) -> None:
-    out = tmp_path / "map.png"
-    out.write_bytes(b"keep me")
+    out = draw_atlas_map(mini_atlas, tmp_path / "map.png", highlight="TEST", dpi=20)
+    drawn = out.read_bytes()
     with pytest.raises(InputError, match=r"already exists.*--force"):
         draw_atlas_map(mini_atlas, out, highlight="TEST", dpi=30)
-    assert out.read_bytes() == b"keep me"
+    assert out.read_bytes() == drawn
     draw_atlas_map(mini_atlas, out, highlight="TEST", force=True, dpi=30)
     assert png_size(out)[0] == 480
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_force_replaces_only_a_map_tripp_drew(
+    mini_atlas: tripp.Atlas, tmp_path: Path, suffix: str
+) -> None:
+    out = tmp_path / f"figure{suffix}"
+    out.write_bytes(b"someone else's figure")
+    with pytest.raises(InputError, match="was not written by tripp"):
+        draw_atlas_map(mini_atlas, out, highlight="TEST", force=True, dpi=20)
+    assert out.read_bytes() == b"someone else's figure"
+    out.unlink()
+    draw_atlas_map(mini_atlas, out, highlight="TEST", dpi=20)
+    draw_atlas_map(mini_atlas, out, highlight="TEST", force=True, dpi=20)
 
 
 def test_svg_names_the_highlighted_links(mini_atlas: tripp.Atlas, tmp_path: Path) -> None:

@@ -69,6 +69,7 @@ def test_folder_holds_every_output_and_nothing_else(report: Path) -> None:
         "comparison.parquet",
         "exposure.csv",
         "exposure.parquet",
+        ".tripp-output.json",
     }
     assert [p.name for p in report.parent.iterdir()] == ["out"]  # no staging or backup left
 
@@ -191,7 +192,7 @@ def test_existing_folder_is_refused_without_force(
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("mine")
-    with pytest.raises(InputError, match="already exists — fix: pass --force"):
+    with pytest.raises(InputError, match=r"was not written by tripp .* even with --force"):
         write_report(*networks[:1], [networks[1]], out, pairs=PAIRS)
     assert [p.name for p in out.iterdir()] == ["keep.txt"]
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
@@ -201,10 +202,10 @@ def test_force_replaces_the_folder_whole(
     networks: tuple[ScenarioNetwork, ScenarioNetwork], tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "stale.txt").write_text("old")
+    write_report(networks[0], [networks[1]], out, pairs=PAIRS)
+    with pytest.raises(InputError, match="already exists — fix: pass --force"):
+        write_report(networks[0], [networks[1]], out, pairs=[("a", "e")])
     write_report(networks[0], [networks[1]], out, pairs=[("a", "e")], force=True)
-    assert not (out / "stale.txt").exists()
     assert len(pd.read_csv(out / "comparison.csv")) == 1
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
@@ -225,13 +226,13 @@ def test_failure_while_writing_leaves_the_old_folder(
     def disk_full(*args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("tripp.reporting.write.write_tables", disk_full)
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "keep.txt").write_text("mine")
+    write_report(networks[0], [networks[1]], out, pairs=PAIRS)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    monkeypatch.setattr("tripp.reporting.write.write_tables", disk_full)
     with pytest.raises(OSError, match="disk full"):
         write_report(networks[0], [networks[1]], out, pairs=PAIRS, force=True)
-    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 

@@ -35,10 +35,13 @@ def run_corridor(
     from tripp.atlas.io import load_atlas
     from tripp.cli.freight_output import print_assignment, write_assignment
     from tripp.freight.scenario import BOTTLENECKS_GAP, assign, bottlenecks
+    from tripp.reporting.atomic import check_output_folder
     from tripp.scenarios.network import scenario_network
 
     if demand is not None and not demand.isdigit():
         raise InputError(Problem("--demand", f"'{demand}' is not a year", "give e.g. 2030"))
+    if out is not None:
+        check_output_folder(out, force=force)
     network = scenario_network(load_atlas(atlas_folder), scenario)
     demand_year = None if demand is None else int(demand)
     if spec is None:
@@ -54,7 +57,8 @@ def run_corridor(
             max_iter=spec.max_iterations,
         )
     if out is not None:
-        write_assignment(result, network.atlas, out, force=force)
+        command = "tripp bottlenecks" if spec is None else "tripp assign"
+        write_assignment(result, network.atlas, out, force=force, command=command)
     if json_format:
         sys.stdout.write(json.dumps(result.to_dict(top), indent=2) + "\n")
     else:

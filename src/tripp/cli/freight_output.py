@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 
 from tripp.atlas.model import Atlas
-from tripp.errors import InputError, Problem
 from tripp.freight.corridor import CorridorAssignment
+from tripp.reporting.atomic import output_folder
 from tripp.units import FREIGHT_MODES
 
 
@@ -64,24 +62,16 @@ def print_assignment(result: CorridorAssignment, top: int) -> None:
 
 
 def write_assignment(
-    result: CorridorAssignment, atlas: Atlas, folder: Path, *, force: bool
+    result: CorridorAssignment, atlas: Atlas, folder: Path, *, force: bool, command: str
 ) -> Path:
     """``links.gpkg`` (layer ``links``: every freight link with its flow, for QGIS) and
-    ``elements.csv`` (every loaded element) in ``folder``, swapped in atomically."""
+    ``elements.csv`` (every loaded element) in ``folder``, swapped in atomically with the
+    manifest naming ``command``; an existing ``folder`` is replaced only as
+    :func:`tripp.reporting.atomic.check_output_folder` allows."""
     import geopandas as gpd
     import pandas as pd
     from shapely.geometry import LineString
 
-    if folder.exists() and any(folder.iterdir()) and not force:
-        raise InputError(
-            Problem(
-                str(folder), "already exists", "pass --force to replace it or choose another folder"
-            )
-        )
-    if not folder.parent.is_dir():
-        raise InputError(
-            Problem(str(folder), "its parent folder does not exist", "create it first")
-        )
     loads = {e.element_id: e for e in result.elements if e.kind == "link"}
     nodes = atlas.node_by_id
     rows = []
@@ -104,19 +94,11 @@ def write_assignment(
                 "geometry": LineString([(a.lon, a.lat), (b.lon, b.lat)]),
             }
         )
-    temporary = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.tmp-"))
-    try:
+    with output_folder(folder, command=command, force=force) as staging:
         gpd.GeoDataFrame(rows, crs="EPSG:4326").to_file(
-            temporary / "links.gpkg", layer="links", driver="GPKG", engine="pyogrio"
+            staging / "links.gpkg", layer="links", driver="GPKG", engine="pyogrio"
         )
         pd.DataFrame([e.to_dict() for e in result.elements]).to_csv(
-            temporary / "elements.csv", index=False
+            staging / "elements.csv", index=False
         )
-        temporary.chmod(0o755)
-        if folder.exists():
-            shutil.rmtree(folder)
-        temporary.rename(folder)
-    finally:
-        if temporary.exists():
-            shutil.rmtree(temporary)
     return folder

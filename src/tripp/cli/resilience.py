@@ -76,6 +76,9 @@ def criticality_command(
     out: Annotated[
         Path | None, typer.Option(help="Folder for criticality.json, .csv and .geojson.")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace --out if an earlier tripp run wrote it.")
+    ] = False,
     atlas: AtlasOption = None,
     format: Annotated[Format, typer.Option("--format", help="table, json or geojson.")] = (
         Format.TABLE
@@ -83,10 +86,13 @@ def criticality_command(
 ) -> None:
     """Close each element, re-route the scenario's demand, rank by unmet t and cost increase."""
     from tripp.cli.resilience_output import print_criticality, progress_bar, write_criticality
+    from tripp.reporting.atomic import check_output_folder
     from tripp.reporting.criticality_layer import criticality_geojson
     from tripp.resilience.criticality import criticality
 
     check_cluster_options(workers, scheduler)
+    if out is not None and elements is not ElementKind.ENERGY:
+        check_output_folder(out, force=force)
     network = _network(atlas, scenario)
     if elements is ElementKind.ENERGY:
         _energy_criticality(network, k, top, workers, scheduler, format, out)
@@ -111,7 +117,7 @@ def criticality_command(
     else:
         print_criticality(result)
     if out is not None:
-        for path in write_criticality(result, network.atlas, out):
+        for path in write_criticality(result, network.atlas, out, force=force):
             typer.echo(f"wrote {path}", err=True)
 
 
@@ -207,6 +213,7 @@ def reliability_command(
     """P50/P90/P95 of time and cost and the chance of no route per O-D, under random
     closures and border dwells, with standard errors."""
     from tripp.cli.resilience_output import print_reliability, progress_bar, write_reliability
+    from tripp.reporting.atomic import check_folder_location
     from tripp.resilience.params import load_params
     from tripp.resilience.reliability import reliability
 
@@ -218,6 +225,8 @@ def reliability_command(
         )
     check_cluster_options(workers, scheduler)
     folder = resume or out
+    if folder is not None:
+        check_folder_location(folder)
     network = _network(atlas, scenario)
     loaded = load_params(params, network.atlas)
     with progress_bar() as progress:

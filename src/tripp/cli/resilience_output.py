@@ -1,4 +1,8 @@
-"""Files and terminal tables for the resilience commands (only the CLI calls this module)."""
+"""Files and terminal tables for the resilience commands (only the CLI calls this module).
+
+The files follow :mod:`tripp.reporting.atomic`: criticality results are a folder of their own,
+swapped in whole; reliability results join the sweep folder, which then gets tripp's manifest.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from tripp.atlas.model import Atlas
+from tripp.reporting.atomic import atomic_path, mark_output_folder, output_folder
 from tripp.reporting.criticality_layer import criticality_geojson
 from tripp.resilience.criticality import CriticalityResult
 from tripp.resilience.reliability import ReliabilityResult
-from tripp.resilience.store import write_text_atomic
 
 
 def _csv_text(rows: list[dict[str, Any]]) -> str:
@@ -30,9 +34,11 @@ def _json_text(data: object) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_criticality(result: CriticalityResult, atlas: Atlas, folder: Path) -> list[Path]:
-    """Write ``criticality.json``, ``.csv`` and ``.geojson`` into ``folder`` (atomically)."""
-    folder.mkdir(parents=True, exist_ok=True)
+def write_criticality(
+    result: CriticalityResult, atlas: Atlas, folder: Path, *, force: bool
+) -> list[Path]:
+    """Write ``criticality.json``, ``.csv`` and ``.geojson`` as the folder ``folder``, swapped
+    in whole; an existing ``folder`` is replaced only with ``force`` and only if tripp wrote it."""
     rows = []
     for impact in result.impacts:
         row = impact.to_dict()
@@ -44,20 +50,24 @@ def write_criticality(result: CriticalityResult, atlas: Atlas, folder: Path) -> 
         "criticality.csv": _csv_text(rows),
         "criticality.geojson": _json_text(criticality_geojson(result, atlas)),
     }
-    for name, text in files.items():
-        write_text_atomic(folder / name, text)
+    with output_folder(folder, command="tripp criticality", force=force) as staging:
+        for name, text in files.items():
+            (staging / name).write_text(text, encoding="utf-8")
     return [folder / name for name in files]
 
 
 def write_reliability(result: ReliabilityResult, folder: Path) -> list[Path]:
-    """Write ``reliability.json`` and ``reliability.csv`` into ``folder`` (atomically)."""
+    """Write ``reliability.json`` and ``reliability.csv`` into the sweep ``folder`` (each file
+    atomically), then its manifest: the finished sweep counts as tripp's output."""
     folder.mkdir(parents=True, exist_ok=True)
     files = {
         "reliability.json": _json_text(result.to_dict()),
         "reliability.csv": _csv_text(result.rows()),
     }
     for name, text in files.items():
-        write_text_atomic(folder / name, text)
+        with atomic_path(folder / name) as temporary:
+            temporary.write_text(text, encoding="utf-8")
+    mark_output_folder(folder, command="tripp reliability")
     return [folder / name for name in files]
 
 

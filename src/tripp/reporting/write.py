@@ -11,17 +11,17 @@ folder:
 - ``comparison.csv``/``.parquet`` and ``exposure.csv``/``.parquet``.
 
 Everything is built in a hidden folder beside ``out`` and swapped in at the end, so a
-failure never leaves a half-written report.
+failure never leaves a half-written report; the folder gets tripp's manifest, and an existing
+``out`` is replaced only as :mod:`tripp.reporting.atomic` allows (``force``, and only an output
+tripp wrote).
 """
 
 from __future__ import annotations
 
 import logging
-import shutil
-import uuid
 from pathlib import Path
 
-from tripp.errors import InputError, Problem
+from tripp.reporting.atomic import check_output_folder, output_folder
 from tripp.reporting.build import ReportData, collect
 from tripp.reporting.html import render
 from tripp.reporting.layers import write_layers
@@ -47,11 +47,12 @@ def write_report(
     ``pairs`` are (origin, destination) places by id or name (default: the pairs of
     :data:`tripp.scenarios.compare.DEFAULT_PAIRS`); ``objective`` is what routes minimise (``time``,
     ``cost``, ``distance`` or ``generalized``). A folder ``out`` that holds anything is
-    replaced only with ``force``. Returns ``out``.
+    replaced only with ``force`` and only when tripp wrote it. Returns ``out``.
 
-    Raises :class:`~tripp.errors.InputError` when ``out`` exists (not empty, without
-    ``force``), is a file, or its parent folder is missing; when ``others`` is empty; and
-    for unknown places or objectives.
+    Raises :class:`~tripp.errors.InputError` when ``out`` may not be written (see
+    :func:`~tripp.reporting.atomic.check_output_folder`: not empty without ``force``, not
+    written by tripp, the current folder, one holding ``.git``, a file, or its parent folder
+    missing); when ``others`` is empty; and for unknown places or objectives.
 
     >>> import tempfile, tripp
     >>> atlas = tripp.load_atlas()
@@ -61,49 +62,15 @@ def write_report(
     True
     """
     out = Path(out)
-    _check_target(out, force=force)
+    check_output_folder(out, force=force)
     data = collect(base, others, pairs=pairs, objective=objective)
-    staging = out.parent / f".{out.name}.tmp-{uuid.uuid4().hex[:8]}"
-    staging.mkdir()
-    try:
+    with output_folder(out, command="tripp report", force=force) as staging:
         _build(data, staging)
-        _swap(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     logger.info("wrote report %s", out)
     return out
-
-
-def _check_target(out: Path, *, force: bool) -> None:
-    if not out.parent.is_dir():
-        raise InputError(Problem(str(out), "parent folder does not exist", f"create {out.parent}"))
-    if out.exists() and not out.is_dir():
-        raise InputError(Problem(str(out), "is a file", "give a folder for the report"))
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise InputError(
-            Problem(
-                str(out), "already exists", "pass --force to replace it or choose another folder"
-            )
-        )
 
 
 def _build(data: ReportData, folder: Path) -> None:
     (folder / "report.html").write_text(render(data), encoding="utf-8")
     write_layers(data, folder)
     write_tables(data, folder)
-
-
-def _swap(staging: Path, out: Path) -> None:
-    """Put ``staging`` in place of ``out``; the old ``out`` is removed only once replaced."""
-    if not out.exists():
-        staging.rename(out)
-        return
-    backup = out.parent / f".{out.name}.old-{uuid.uuid4().hex[:8]}"
-    out.rename(backup)
-    try:
-        staging.rename(out)
-    except BaseException:
-        backup.rename(out)
-        raise
-    shutil.rmtree(backup)

@@ -17,7 +17,7 @@ from tripp.reporting.atlas_map.outlines import _load_outlines
 from tripp.reporting.atlas_map.panel import _aspect, _draw_panel, _mark_zoom, _mid_lat
 from tripp.reporting.atlas_map.plan import TRIPP_AREA_BBOX, BBox, default_extent, plan_links
 from tripp.reporting.atlas_map.style import FOOTER, TEXT_COLOUR
-from tripp.reporting.atomic import atomic_path
+from tripp.reporting.atomic import atomic_path, check_output_file
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -27,6 +27,13 @@ if TYPE_CHECKING:
 logger = logging.getLogger("tripp.reporting.atlas_map")
 
 FORMATS: Final[dict[str, str]] = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+#: How each format carries the creator tripp writes into it (:func:`_save_atomically`): what
+#: tells a map tripp drew from a file it must not replace.
+CREATOR_MARKS: Final[dict[str, bytes]] = {
+    "png": b"tEXtSoftware\x00tripp ",
+    "svg": b"<dc:title>tripp ",
+    "pdf": b"/Creator (tripp ",
+}
 
 
 def draw_atlas_map(
@@ -43,10 +50,12 @@ def draw_atlas_map(
 
     ``bbox`` is ``(lon_min, lat_min, lon_max, lat_max)`` in degrees (default: the nodes'
     extent with a margin). The file is written atomically; an existing file is replaced
-    only with ``force``. Returns ``out``.
+    only with ``force`` and only when it is a map tripp drew (it names tripp as its creator).
+    Returns ``out``.
 
     Raises :class:`~tripp.errors.InputError` for an unknown suffix, a missing folder, an
-    existing file without ``force``, a bad ``bbox`` or an unknown ``highlight`` tag.
+    existing file without ``force`` or not drawn by tripp, a bad ``bbox`` or an unknown
+    ``highlight`` tag.
 
     >>> import tempfile, tripp
     >>> folder = Path(tempfile.mkdtemp())
@@ -59,14 +68,7 @@ def draw_atlas_map(
         raise InputError(
             Problem(str(out), f"unknown map format '{out.suffix}'", "use .png, .svg or .pdf")
         )
-    if not out.parent.is_dir():
-        raise InputError(Problem(str(out), "folder does not exist", f"create {out.parent} first"))
-    if out.is_dir():
-        raise InputError(Problem(str(out), "is a folder", "give a file name ending in .png"))
-    if out.exists() and not force:
-        raise InputError(
-            Problem(str(out), "already exists", "pass --force to overwrite or choose another file")
-        )
+    check_output_file(out, force=force, mark=CREATOR_MARKS[fmt])
     figure = build_figure(atlas, year=year, highlight=highlight, bbox=bbox)
     _save_atomically(figure, out, fmt, dpi)
     logger.info("wrote %s", out)
