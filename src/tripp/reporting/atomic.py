@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -37,6 +38,8 @@ from typing import Any, Final
 
 from tripp.errors import InputError, Problem
 from tripp.version import __version__
+
+logger = logging.getLogger(__name__)
 
 #: The manifest tripp leaves in every output folder it writes.
 MANIFEST: Final = ".tripp-output.json"
@@ -228,6 +231,7 @@ def remove_leftovers(out: Path) -> list[Path]:
             shutil.rmtree(path, ignore_errors=True)
         else:
             path.unlink(missing_ok=True)
+        logger.info("removed %s, left by a run that was stopped", path)
         removed.append(path)
     return removed
 
