@@ -20,7 +20,9 @@ A scenario file holds::
     factor = 1.5
 
 Selectors are checked against the atlas: an unknown id gets "did you mean …?" and the line
-of the file it is on.
+of the file it is on. Every number is finite: a [[set]] value must lie in the range the atlas
+column registry (:mod:`tripp.atlas.schema`) gives its field (``length_km``: 0.01 … 40000 km),
+and so must what a factor makes of each figure it scales; a factor is ≥ 0.
 """
 
 from __future__ import annotations
