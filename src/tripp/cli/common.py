@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -18,7 +17,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from tripp.errors import InputError, NoRouteError, Problem, TrippError, Wording
+from tripp.errors import InputError, NoRouteError, TrippError, Wording
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -87,35 +86,17 @@ def message(error: TrippError) -> str:
 
 
 def handle_errors(function: F) -> F:
-    """Turn tripp errors into a message on stderr and the error's exit code; refuse NaN and
-    inf in every number option first (Click parses ``nan`` and ``inf`` as floats)."""
+    """Turn tripp errors into a message on stderr and the error's exit code."""
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            check_finite(kwargs)
             return function(*args, **kwargs)
         except TrippError as error:
             typer.echo(f"error: {message(error)}", err=True)
             raise typer.Exit(error.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
-
-
-def check_finite(options: dict[str, Any]) -> None:
-    """Raise one :class:`InputError` naming every float option given as NaN or ±inf
-    (a parameter ``t_per_teu`` is the option ``--t-per-teu``)."""
-    problems = [
-        Problem(
-            "--" + name.replace("_", "-"),
-            f"{value} is not a finite number",
-            "give a finite number (see --help for its unit and default)",
-        )
-        for name, value in options.items()
-        if isinstance(value, float) and not math.isfinite(value)
-    ]
-    if problems:
-        raise InputError(problems)
 
 
 def emit_json(data: object) -> None:
