@@ -214,9 +214,12 @@ def reliability_command(
         typer.Argument(help="Scenario name or TOML file (with --resume: the sweep's)."),
     ] = None,
     samples: Annotated[
-        int | None, typer.Option(help="Number of disrupted networks to draw.")
+        int | None,
+        typer.Option(help="Number of disrupted networks to draw (a new sweep needs it)."),
     ] = None,
-    seed: Annotated[int | None, typer.Option(help="Random seed (same seed, same result).")] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Random seed, same seed same result (a new sweep needs it).")
+    ] = None,
     params: Annotated[
         Path | None,
         typer.Option(help="Reliability parameter CSV (default: the shipped one)."),
