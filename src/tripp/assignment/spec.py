@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -48,8 +49,10 @@ class AssignmentSpec:
                     fix=f"use one of {known}",
                 )
             )
-        if not self.target_gap > 0:
-            problems.append(FieldProblem("gap", problem="must be positive", fix="use e.g. 1e-4"))
+        if not 0 < self.target_gap < math.inf:
+            problems.append(
+                FieldProblem("gap", problem="must be positive and finite", fix="use e.g. 1e-4")
+            )
         if self.max_iterations < 1:
             problems.append(
                 FieldProblem("max_iter", problem="must be at least 1", fix="use e.g. 1000")

@@ -178,10 +178,14 @@ def _metadata(
         key, _, value = line[1:].partition(">")
         if key in required:
             try:
-                found[key] = (float(value.strip().rstrip(";")), index + 1)
+                number = float(value.strip().rstrip(";"))
             except ValueError:
+                number = math.nan
+            if math.isfinite(number):
+                found[key] = (number, index + 1)
+            else:
                 problems.add(
-                    f"<{key}> value {value.strip()!r} is not a number",
+                    f"<{key}> value {value.strip()!r} is not a finite number",
                     "write a number after the key",
                     index + 1,
                     key,
@@ -408,6 +412,9 @@ def read_flows(path: str | Path) -> TntpFlows:
                 values[r, c] = float(token)
             except ValueError:
                 problems.add(f"{token!r} is not a number", "write a number", line_no, name)
+            else:
+                if not math.isfinite(values[r, c]):
+                    problems.add(f"{token} is not finite", "write a finite number", line_no, name)
     problems.raise_if_any()
     return TntpFlows(
         str(path),

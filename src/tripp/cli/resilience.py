@@ -7,6 +7,8 @@ results go to stdout (``--format``) and, with ``--out DIR``, to files.
 
 from __future__ import annotations
 
+import logging
+import shlex
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -29,6 +31,9 @@ SchedulerOption = Annotated[
 ]
 ObjectiveOption = Annotated[
     str, typer.Option("--objective", help="What routes minimise: time, cost or generalized.")
+]
+VerboseOption = Annotated[
+    bool, typer.Option("--verbose", help="Show Dask's log lines (default: warnings only).")
 ]
 VotOption = Annotated[
     float,
@@ -83,6 +88,7 @@ def criticality_command(
     format: Annotated[Format, typer.Option("--format", help="table, json or geojson.")] = (
         Format.TABLE
     ),
+    verbose: VerboseOption = False,
 ) -> None:
     """Close each element, re-route the scenario's demand, rank by unmet t and cost increase."""
     from tripp.cli.resilience_output import print_criticality, progress_bar, write_criticality
@@ -97,6 +103,7 @@ def criticality_command(
     if elements is ElementKind.ENERGY:
         _energy_criticality(network, k, top, workers, scheduler, format, out)
         return
+    _dask_logs(verbose)
     with progress_bar() as progress:
         result = criticality(
             network,
@@ -187,21 +194,60 @@ def _energy_criticality(
     console().print(table)
 
 
+#: The options a sweep's manifest keeps, so that ``--resume DIR`` alone continues it, and
+#: how the command line names them.
+SWEEP_OPTIONS = {
+    "scenario": "SCENARIO",
+    "atlas": "--atlas",
+    "params": "--params",
+    "samples": "--samples",
+    "seed": "--seed",
+    "objective": "--objective",
+    "vot_usd_per_teu_h": "--vot-usd-per-teu-h",
+}
+SWEEP_DEFAULTS = {
+    "atlas": None,
+    "params": None,
+    "objective": "generalized",
+    "vot_usd_per_teu_h": 1.0,
+}
+
+
 @handle_errors
 def reliability_command(
-    scenario: Annotated[str, typer.Argument(help="Scenario name or TOML file.")],
-    samples: Annotated[int, typer.Option(help="Number of disrupted networks to draw.")],
-    seed: Annotated[int, typer.Option(help="Random seed (same seed, same result).")],
+    scenario: Annotated[
+        str | None,
+        typer.Argument(help="Scenario name or TOML file (with --resume: the sweep's)."),
+    ] = None,
+    samples: Annotated[
+        int | None,
+        typer.Option(help="Number of disrupted networks to draw (a new sweep needs it)."),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Random seed, same seed same result (a new sweep needs it).")
+    ] = None,
     params: Annotated[
         Path | None,
         typer.Option(help="Reliability parameter CSV (default: the shipped one)."),
     ] = None,
-    objective: ObjectiveOption = "generalized",
-    vot_usd_per_teu_h: VotOption = 1.0,
+    objective: Annotated[
+        str | None,
+        typer.Option(help="What routes minimise: time, cost or generalized (default)."),
+    ] = None,
+    vot_usd_per_teu_h: Annotated[
+        float | None,
+        typer.Option(
+            "--vot-usd-per-teu-h",
+            help="Value of time in the generalised cost, USD per TEU-hour (default 1).",
+        ),
+    ] = None,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
     resume: Annotated[
-        Path | None, typer.Option(help="Continue the sweep in this folder (same options).")
+        Path | None,
+        typer.Option(
+            help="Continue the sweep in this folder, with the options it was started with."
+        ),
     ] = None,
     out: Annotated[
         Path | None,
@@ -209,9 +255,11 @@ def reliability_command(
     ] = None,
     atlas: AtlasOption = None,
     format: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.TABLE,
+    verbose: VerboseOption = False,
 ) -> None:
     """P50/P90/P95 of time and cost and the chance of no route per O-D, under random
-    closures and border dwells, with standard errors."""
+    closures and border dwells, with standard errors. Ctrl-C keeps the finished chunks of an
+    --out sweep and prints the command that resumes it."""
     from tripp.cli.resilience_output import print_reliability, progress_bar, write_reliability
     from tripp.reporting.atomic import check_folder_location
     from tripp.resilience.params import load_params
@@ -224,25 +272,51 @@ def reliability_command(
             Problem("--out", "differs from --resume", "a resumed sweep writes to its own folder")
         )
     check_cluster_options(workers, scheduler)
+    given = {
+        "scenario": scenario,
+        "atlas": atlas,
+        "params": params,
+        "samples": samples,
+        "seed": seed,
+        "objective": objective,
+        "vot_usd_per_teu_h": vot_usd_per_teu_h,
+    }
+    options = _sweep_options(given, resume)
     folder = resume or out
     if folder is not None:
         check_folder_location(folder)
-    network = _network(atlas, scenario)
-    loaded = load_params(params, network.atlas)
-    with progress_bar() as progress:
-        result = reliability(
-            network,
-            samples=samples,
-            seed=seed,
-            params=loaded,
-            objective=objective,
-            settings=_settings(vot_usd_per_teu_h),
-            workers=workers,
-            scheduler=scheduler,
-            folder=folder,
-            resume=resume is not None,
-            progress=progress,
+    atlas_folder = None if options["atlas"] is None else Path(options["atlas"])
+    network = _network(atlas_folder, options["scenario"])
+    loaded = load_params(options["params"], network.atlas)
+    _dask_logs(verbose)
+    done = 0
+    try:
+        with progress_bar() as bar:
+
+            def progress(what: str, count: int, total: int) -> None:
+                nonlocal done
+                done = count
+                bar(what, count, total)
+
+            result = reliability(
+                network,
+                samples=options["samples"],
+                seed=options["seed"],
+                params=loaded,
+                objective=options["objective"],
+                settings=_settings(options["vot_usd_per_teu_h"]),
+                workers=workers,
+                scheduler=scheduler,
+                folder=folder,
+                resume=resume is not None,
+                progress=progress,
+                options=options,
+            )
+    except KeyboardInterrupt:
+        typer.echo(
+            _interrupted(folder, done, options["samples"], workers, scheduler, format), err=True
         )
+        raise typer.Exit(130) from None
     if format is Format.JSON:
         emit_json(result.to_dict())
     else:
@@ -250,3 +324,84 @@ def reliability_command(
     if folder is not None:
         for path in write_reliability(result, folder):
             typer.echo(f"wrote {path}", err=True)
+
+
+def _sweep_options(given: dict[str, Any], resume: Path | None) -> dict[str, Any]:
+    """The options of the sweep: those given (defaults filled in), or with ``--resume`` those
+    its manifest keeps. Repeating a kept option is fine; giving it another value is an error
+    naming it. A sweep started without kept options (Python API, older tripp) takes them as
+    given, like a new one."""
+    from tripp.resilience.store import read_manifest
+
+    stated = {name: _normal(name, value) for name, value in given.items() if value is not None}
+    kept = read_manifest(resume).get("options") if resume is not None else None
+    if not isinstance(kept, dict):
+        missing = [
+            SWEEP_OPTIONS[name] for name in ("scenario", "samples", "seed") if name not in stated
+        ]
+        if missing:
+            fix = (
+                "give it" if resume is None else "give it (this sweep's manifest keeps no options)"
+            )
+            raise InputError([Problem(flag, "is required", fix) for flag in missing])
+        return {**SWEEP_DEFAULTS, **stated}
+    conflicts = [
+        Problem(
+            SWEEP_OPTIONS[name],
+            f"{value!r} differs from {kept.get(name)!r}, which the sweep in {resume} was "
+            "started with",
+            "drop the option: --resume continues the sweep with the options it was started with",
+        )
+        for name, value in stated.items()
+        if value != kept.get(name)
+    ]
+    if conflicts:
+        raise InputError(conflicts)
+    return {**SWEEP_DEFAULTS, **kept}
+
+
+def _normal(name: str, value: Any) -> Any:
+    """``value`` as the manifest keeps it: paths absolute, a scenario file's path absolute
+    (a shipped scenario's name as it is), numbers as numbers."""
+    if name in ("atlas", "params"):
+        return str(Path(value).resolve())
+    if name == "scenario":
+        path = Path(value)
+        return str(path.resolve()) if path.suffix == ".toml" or path.exists() else value
+    if name == "vot_usd_per_teu_h":
+        return float(value)
+    return value
+
+
+def _interrupted(
+    folder: Path | None,
+    done: int,
+    samples: int,
+    workers: int | None,
+    scheduler: str | None,
+    format: Format,
+) -> str:
+    """What Ctrl-C leaves: the samples kept and the command that resumes the sweep."""
+    if folder is None:
+        return (
+            f"interrupted after {done:,} of {samples:,} samples; none were kept "
+            "(give --out DIR to make a sweep resumable)"
+        )
+    command = ["tripp", "reliability", "--resume", str(folder)]
+    if workers is not None:
+        command += ["--workers", str(workers)]
+    if scheduler is not None:
+        command += ["--scheduler", scheduler]
+    if format is not Format.TABLE:
+        command += ["--format", format.value]
+    return (
+        f"interrupted: {done:,} of {samples:,} samples are saved in {folder}; resume with:\n"
+        f"  {shlex.join(command)}"
+    )
+
+
+def _dask_logs(verbose: bool) -> None:
+    """Show Dask's log lines with ``--verbose``, else only its warnings and errors."""
+    import distributed  # noqa: F401  (importing it sets its loggers' levels: ours go after)
+
+    logging.getLogger("distributed").setLevel(logging.INFO if verbose else logging.WARNING)

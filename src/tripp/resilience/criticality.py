@@ -201,9 +201,9 @@ def _check(elements: ElementKind | str, k: int, top: int, t_per_teu: float) -> E
         problems.append(FieldProblem("k", f"{k} is not supported", "use 1 (single) or 2 (pairs)"))
     if top < 1:
         problems.append(FieldProblem("top", f"{top} is out of range", "give 1 or more"))
-    if not t_per_teu > 0:
+    if not 0 < t_per_teu < np.inf:
         problems.append(
-            FieldProblem("t_per_teu", f"{t_per_teu} is out of range", "give a value > 0")
+            FieldProblem("t_per_teu", f"{t_per_teu} is out of range", "give a finite value > 0")
         )
     if problems:
         raise InputError(problems)

@@ -86,8 +86,14 @@ def load_params(file: str | Path | None, atlas: Atlas) -> ReliabilityParams:
             Problem(str(path), "parameter file not found", "give a CSV like the shipped one")
         )
     data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            Problem(str(path), f"is not UTF-8 text (byte {error.start})", "save it as UTF-8")
+        ) from None
     problems: list[Problem] = []
-    rows = _parse(path, data.decode("utf-8-sig"), atlas, problems)
+    rows = _parse(path, text, atlas, problems)
     params = None if problems else _resolve(path, data, rows, atlas, problems)
     if params is None or problems:
         raise InputError(problems)
@@ -133,8 +139,12 @@ def _parse(path: Path, text: str, atlas: Atlas, problems: list[Problem]) -> list
                 continue
             low = 1.0 if name == "dwell_p90_factor" else 0.0
             high = DAYS_PER_YEAR if name == "closure_days" else math.inf
+            allowed = f"[{low:g}, {high:g}]" if high < math.inf else f"[{low:g}, ∞)"
+            if not math.isfinite(value):
+                problem(name, f"'{cell}' is not a finite number", f"give a value in {allowed}")
+                continue
             if not low <= value <= high:
-                problem(name, f"{value:g} is out of range", f"give a value in [{low:g}, {high:g}]")
+                problem(name, f"{value:g} is out of range", f"give a value in {allowed}")
                 continue
             if name in DWELL_FIELDS and kind in ("link", "link-mode"):
                 problem(name, "dwell applies to crossings only", "leave it blank on link rows")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -86,11 +87,14 @@ def reliability(
     resume: bool = False,
     chunk_samples: int = CHUNK_SAMPLES,
     progress: Progress | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> ReliabilityResult:
     """Run (or, with ``resume``, continue) a sweep of ``samples`` disrupted networks.
 
     ``folder`` keeps the manifest and chunk files (default: a temporary folder, removed at
-    the end). Raises :class:`InputError` for bad options or a resume with another spec.
+    the end); ``options`` (JSON-ready: how the caller started the sweep, e.g. the command
+    line's options) are kept in a new sweep's manifest so that a resume can repeat them.
+    Raises :class:`InputError` for bad options or a resume with another spec.
     ``params`` default to the shipped file (:func:`~tripp.resilience.params.load_params`);
     times are in h and costs in USD per TEU.
 
@@ -126,7 +130,9 @@ def reliability(
     }
     spans = [(a, min(a + chunk_samples, samples)) for a in range(0, samples, chunk_samples)]
     with tempfile.TemporaryDirectory(prefix="tripp-sweep-") as scratch:
-        store = SweepStore.open(folder or Path(scratch), spec, len(spans), resume=resume)
+        store = SweepStore.open(
+            folder or Path(scratch), spec, len(spans), resume=resume, options=options
+        )
         done = set(store.finished())
         todo = [i for i in range(len(spans)) if i not in done]
         count = sum(spans[i][1] - spans[i][0] for i in done)

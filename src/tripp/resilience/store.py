@@ -2,12 +2,14 @@
 
 Layout::
 
-    DIR/manifest.json          {"format": ..., "spec": {...}, "chunks": N}
+    DIR/manifest.json          {"format": ..., "spec": {...}, "chunks": N, "options": {...}}
     DIR/chunks/chunk-000012.npz  arrays of one finished chunk (NumPy .npz, no pickle)
 
 Every file is written to a temporary name in the same folder and renamed into place, so a
 crash leaves either the whole file or none of it. A folder is resumed only with the spec
-it was started with: :meth:`SweepStore.open` names every field that differs.
+it was started with: :meth:`SweepStore.open` names every field that differs. ``options``
+keeps how the sweep was started (the command line's options) so that a resume needs only
+the folder (:func:`read_manifest`).
 """
 
 from __future__ import annotations
@@ -47,6 +49,24 @@ def write_text_atomic(path: Path, text: str) -> None:
     write_atomic(path, lambda handle: handle.write(text.encode("utf-8")))
 
 
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """The manifest of the sweep in ``folder``; an :class:`InputError` if there is none."""
+    manifest = folder / MANIFEST
+    try:
+        saved = json.loads(manifest.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        saved = None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InputError(
+            Problem(str(manifest), f"cannot be read ({error})", "start a new --out folder")
+        ) from None
+    if not isinstance(saved, dict) or not isinstance(saved.get("spec"), dict):
+        raise InputError(
+            Problem(str(folder), "holds no sweep to resume", "give the --out of a sweep")
+        )
+    return saved
+
+
 class SweepStore:
     """The chunk files and manifest of one sweep in ``folder``."""
 
@@ -57,16 +77,21 @@ class SweepStore:
 
     @classmethod
     def open(
-        cls, folder: Path, spec: Mapping[str, Any], n_chunks: int, *, resume: bool
+        cls,
+        folder: Path,
+        spec: Mapping[str, Any],
+        n_chunks: int,
+        *,
+        resume: bool,
+        options: Mapping[str, Any] | None = None,
     ) -> SweepStore:
-        """Start a sweep in ``folder``, or (``resume``) continue the one there."""
+        """Start a sweep in ``folder``, or (``resume``) continue the one there.
+
+        ``options`` (JSON-ready) are stored in a new sweep's manifest.
+        """
         manifest = folder / MANIFEST
         if resume:
-            if not manifest.is_file():
-                raise InputError(
-                    Problem(str(folder), "holds no sweep to resume", "give the --out of a sweep")
-                )
-            saved = json.loads(manifest.read_text(encoding="utf-8"))
+            saved = read_manifest(folder)
             differences = [
                 f"{key}: {saved['spec'].get(key)!r} there, {spec.get(key)!r} now"
                 for key in sorted(set(saved["spec"]) | set(spec))
@@ -79,7 +104,8 @@ class SweepStore:
                         "was started with another spec ("
                         + ("; ".join(differences) or f"format {saved.get('format')}")
                         + ")",
-                        "repeat the options of the original run, or start a new --out folder",
+                        "restore the inputs of the original run (scenario, atlas, parameter "
+                        "file), or start a new --out folder",
                     )
                 )
         elif folder.exists() and any(folder.iterdir()):
@@ -93,9 +119,10 @@ class SweepStore:
         store = cls(folder, n_chunks)
         store.chunk_folder.mkdir(parents=True, exist_ok=True)
         if not resume:
-            manifest_text = json.dumps(
-                {"format": FORMAT, "spec": dict(spec), "chunks": n_chunks}, indent=2
-            )
+            saved = {"format": FORMAT, "spec": dict(spec), "chunks": n_chunks}
+            if options is not None:
+                saved["options"] = dict(options)
+            manifest_text = json.dumps(saved, indent=2)
             write_text_atomic(manifest, manifest_text + "\n")
         return store
 

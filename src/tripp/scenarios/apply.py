@@ -5,21 +5,73 @@ Rules apply in file order, ancestors first; within one file ``open`` comes befor
 ``open`` makes a link or crossing operating from any year; ``close`` makes it closed.
 Selecting a node reaches its links and crossings; a country reaches the links that lie in
 it or touch it and the crossings into or out of it; a corridor tag, its tagged links.
+
+Every figure a rule sets must stay finite and within the range the atlas column registry
+(:mod:`tripp.atlas.schema`) allows, a factor's result included (:func:`out_of_range`).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any
 
 from tripp.atlas.model import Atlas, Crossing, DemandRow, Link, Tariff, Transfer
-from tripp.scenarios.model import DemandRule, Scenario, SetRule
+from tripp.atlas.schema import DEMAND
+from tripp.errors import InputError, Problem
+from tripp.scenarios.model import (
+    DemandRule,
+    Scenario,
+    SetRule,
+    in_range,
+    range_text,
+    set_column,
+)
 
-Row = TypeVar("Row", Link, Crossing, Transfer, Tariff)
+
+@dataclass(frozen=True, slots=True)
+class OutOfRange:
+    """A figure a scenario takes outside its atlas range.
+
+    ``rule`` is the index of the [[set]] rule in ``scenario.set`` that set it, or ``None``
+    for a demand figure (the product of the [[demand]] factors that match its row).
+    """
+
+    rule: int | None
+    element: str  # the row changed: link:ID, crossing:NODE:FROM:TO:MODE, demand:O:D:C:YEAR, …
+    field: str
+    value: float
+    allowed: str  # the range, e.g. "0.01 … 40000 km"
 
 
 def apply_scenario(atlas: Atlas, scenario: Scenario) -> Atlas:
-    """The atlas as the scenario describes it (statuses, figures and demand changed)."""
+    """The atlas as the scenario describes it (statuses, figures and demand changed).
+
+    Raises :class:`~tripp.errors.InputError` naming every figure taken out of its range.
+    """
+    applied, outside = _apply(atlas, scenario)
+    if outside:
+        where = scenario.file or scenario.name
+        raise InputError(
+            [
+                Problem(
+                    where,
+                    f"{o.element} {o.field} becomes {o.value:g}, outside {o.allowed}",
+                    "change the [[set]] or [[demand]] rule that sets it",
+                    column=o.field,
+                )
+                for o in outside
+            ]
+        )
+    return applied
+
+
+def out_of_range(atlas: Atlas, scenario: Scenario) -> list[OutOfRange]:
+    """Every figure the scenario's rules take outside its atlas range (none: it applies)."""
+    return _apply(atlas, scenario)[1]
+
+
+def _apply(atlas: Atlas, scenario: Scenario) -> tuple[Atlas, list[OutOfRange]]:
     links, crossings = list(atlas.links), list(atlas.crossings)
     transfers, tariffs = list(atlas.transfers), list(atlas.tariffs)
     for status, selectors in (("operating", scenario.open), ("closed", scenario.close)):
@@ -28,18 +80,18 @@ def apply_scenario(atlas: Atlas, scenario: Scenario) -> Atlas:
                 links[i] = dataclasses.replace(links[i], status=status, open_year=None)
             for i in _crossings(atlas, selector):
                 crossings[i] = dataclasses.replace(crossings[i], status=status, open_year=None)
-    for rule in scenario.set:
-        kind = rule.target.split(":", 1)[0]
-        if kind == "crossing":
-            _set_all(crossings, _crossings(atlas, rule.target), rule)
-        elif kind == "transfer":
-            _set_all(transfers, _transfers(atlas, rule.target), rule)
-        elif kind == "tariff":
-            _set_all(tariffs, _tariffs(atlas, rule.target), rule)
+    outside: list[OutOfRange] = []
+    for index, rule in enumerate(scenario.set):
+        if rule.family == "crossing":
+            outside += _set_all(crossings, _crossings(atlas, rule.target), rule, index)
+        elif rule.family == "transfer":
+            outside += _set_all(transfers, _transfers(atlas, rule.target), rule, index)
+        elif rule.family == "tariff":
+            outside += _set_all(tariffs, _tariffs(atlas, rule.target), rule, index)
         else:
-            _set_all(links, _links(atlas, rule.target), rule)
-    demand = [_scaled(row, scenario.demand) for row in atlas.demand]
-    return dataclasses.replace(
+            outside += _set_all(links, _links(atlas, rule.target), rule, index)
+    demand = [_scaled(row, scenario.demand, outside) for row in atlas.demand]
+    applied = dataclasses.replace(
         atlas,
         links=tuple(links),
         crossings=tuple(crossings),
@@ -47,12 +99,30 @@ def apply_scenario(atlas: Atlas, scenario: Scenario) -> Atlas:
         tariffs=tuple(tariffs),
         demand=tuple(demand),
     )
+    return applied, outside
 
 
-def _set_all(rows: list[Any], indices: list[int], rule: SetRule) -> None:
+def _set_all(rows: list[Any], indices: list[int], rule: SetRule, index: int) -> list[OutOfRange]:
+    column = set_column(rule.family, rule.field)
+    outside = []
     for i in indices:
-        current = getattr(rows[i], rule.field)
-        rows[i] = dataclasses.replace(rows[i], **{rule.field: rule.apply(current)})
+        value = rule.apply(getattr(rows[i], rule.field))
+        if value is not None and not in_range(column, value):
+            element = _element(rows[i])
+            outside.append(OutOfRange(index, element, rule.field, value, range_text(column)))
+        rows[i] = dataclasses.replace(rows[i], **{rule.field: value})
+    return outside
+
+
+def _element(row: Link | Crossing | Transfer | Tariff) -> str:
+    """The selector that names ``row`` alone."""
+    if isinstance(row, Link):
+        return f"link:{row.link_id}"
+    if isinstance(row, Crossing):
+        return f"crossing:{row.node_id}:{row.from_country}:{row.to_country}:{row.mode}"
+    if isinstance(row, Transfer):
+        return f"transfer:{row.node_id}:{row.from_mode}:{row.to_mode}"
+    return f"tariff:{row.mode}:{row.country}"
 
 
 def _links(atlas: Atlas, selector: str) -> list[int]:
@@ -105,7 +175,7 @@ def _tariffs(atlas: Atlas, selector: str) -> list[int]:
     return [i for i, t in enumerate(atlas.tariffs) if (t.mode, t.country) == (mode, country)]
 
 
-def _scaled(row: DemandRow, rules: tuple[DemandRule, ...]) -> DemandRow:
+def _scaled(row: DemandRow, rules: tuple[DemandRule, ...], outside: list[OutOfRange]) -> DemandRow:
     factor = 1.0
     for rule in rules:
         if (
@@ -116,8 +186,11 @@ def _scaled(row: DemandRow, rules: tuple[DemandRule, ...]) -> DemandRow:
             factor *= rule.factor
     if factor == 1.0:
         return row
-    return dataclasses.replace(
-        row,
-        t_per_year=None if row.t_per_year is None else row.t_per_year * factor,
-        teu_per_year=None if row.teu_per_year is None else row.teu_per_year * factor,
-    )
+    t_per_year = None if row.t_per_year is None else row.t_per_year * factor
+    teu_per_year = None if row.teu_per_year is None else row.teu_per_year * factor
+    for name, value in (("t_per_year", t_per_year), ("teu_per_year", teu_per_year)):
+        column = DEMAND.column(name)
+        if value is not None and not in_range(column, value):
+            element = f"demand:{row.origin}:{row.destination}:{row.commodity}:{row.year}"
+            outside.append(OutOfRange(None, element, name, value, range_text(column)))
+    return dataclasses.replace(row, t_per_year=t_per_year, teu_per_year=teu_per_year)

@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+import math
+import re
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from tripp.atlas.countries import country_hint, is_country
 from tripp.atlas.model import Atlas
 from tripp.atlas.names import did_you_mean
 from tripp.errors import FieldProblem, InputError, Problem
+from tripp.scenarios.apply import OutOfRange, out_of_range
 from tripp.scenarios.model import (
     OPEN_CLOSE_KINDS,
     SELECTOR_KINDS,
     SET_FIELDS,
+    SET_TABLES,
     TOP_LEVEL_KEYS,
     DemandRule,
     Scenario,
     SetRule,
+    family_of,
+    in_range,
+    range_text,
+    set_column,
 )
 from tripp.units import ALL_MODES
 
@@ -82,7 +90,7 @@ def _load(file: Path, atlas: Atlas, seen: tuple[Path, ...]) -> Scenario:
                 "remove one of the extends",
             )
         )
-    text = file.read_text(encoding="utf-8")
+    text = _read(file)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -121,7 +129,7 @@ def _load(file: Path, atlas: Atlas, seen: tuple[Path, ...]) -> Scenario:
         for r in data.get("demand", [])
     )
     base_year = parent.year if parent else atlas.as_of_year
-    return Scenario(
+    scenario = Scenario(
         name=file.stem,
         description=data["description"],
         year=int(data.get("year", base_year)),
@@ -133,6 +141,28 @@ def _load(file: Path, atlas: Atlas, seen: tuple[Path, ...]) -> Scenario:
         lineage=(parent.lineage if parent else ()) + (file.stem,),
         file=str(file),
     )
+    inherited = len(parent.set) if parent else 0
+    by_rule: dict[int | None, list[OutOfRange]] = {}
+    for one in out_of_range(atlas, scenario):  # a factor's result, or demand overflowing
+        by_rule.setdefault(one.rule, []).append(one)
+    for rule, found in by_rule.items():
+        checker.outside(found, None if rule is None else rule - inherited)
+    if checker.problems:
+        raise InputError(checker.problems)
+    return scenario
+
+
+def _read(file: Path) -> str:
+    """The text of ``file``; an :class:`InputError` if it cannot be read or is not UTF-8."""
+    try:
+        return file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        problem = f"is not UTF-8 text (byte {error.start} is {error.object[error.start]:#04x})"
+        fix = "save the file as UTF-8"
+    except OSError as error:
+        problem = f"cannot be read ({error.strerror or error})"
+        fix = "give a readable .toml file"
+    raise InputError(Problem(str(file), problem, fix))
 
 
 class _Checker:
@@ -141,9 +171,28 @@ class _Checker:
     def __init__(self, file: Path, text: str, atlas: Atlas) -> None:
         self.file, self.lines, self.atlas = file, text.splitlines(), atlas
         self.problems: list[Problem] = []
+        self.rule_targets: dict[int, str] = {}  # the target of each [[set]] block
 
     def add(self, key: str, problem: str, fix: str, needle: object = None) -> None:
         self.problems.append(Problem(str(self.file), problem, fix, self._line(key, needle), key))
+
+    def add_in(self, table: str, index: int, key: str, problem: str, fix: str) -> None:
+        """Report ``key`` of the ``index``-th ``[[table]]`` block, on the line it is on."""
+        self.problems.append(
+            Problem(str(self.file), problem, fix, self._block_line(table, index, key), key)
+        )
+
+    def _block_line(self, table: str, index: int, key: str) -> int | None:
+        headers = [n for n, line in enumerate(self.lines, 1) if line.strip() == f"[[{table}]]"]
+        if index >= len(headers):  # an inline array of tables: the first line naming the key
+            return self._line(key, None)
+        for number in range(headers[index], len(self.lines) + 1):
+            line = self.lines[number - 1].strip()
+            if number > headers[index] and line.startswith("["):
+                break
+            if re.match(rf"{re.escape(key)}\s*=", line):
+                return number
+        return headers[index]
 
     def _line(self, key: str, needle: object) -> int | None:
         for probe in ([f'"{needle}"', str(needle)] if needle is not None else []) + [key]:
@@ -179,10 +228,10 @@ class _Checker:
         for key in ("open", "close"):
             for selector in self._list(data, key):
                 self.selector(key, selector, OPEN_CLOSE_KINDS)
-        for rule in self._tables(data, "set"):
-            self.set_rule(rule)
-        for rule in self._tables(data, "demand"):
-            self.demand_rule(rule)
+        for index, rule in enumerate(self._tables(data, "set")):
+            self.set_rule(index, rule)
+        for index, rule in enumerate(self._tables(data, "demand")):
+            self.demand_rule(index, rule)
 
     def _list(self, data: dict[str, Any], key: str) -> list[str]:
         value = data.get(key, [])
@@ -246,8 +295,9 @@ class _Checker:
             return None
         return kind
 
-    def set_rule(self, rule: dict[str, Any]) -> None:
+    def set_rule(self, index: int, rule: dict[str, Any]) -> None:
         target, name = rule.get("target"), rule.get("field")
+        self.rule_targets[index] = str(target)
         if not isinstance(target, str) or not isinstance(name, str):
             self.add(
                 "set",
@@ -258,7 +308,7 @@ class _Checker:
         kind = self.selector("target", target, SELECTOR_KINDS)
         if kind is None:
             return
-        family = "link" if kind in ("link", "corridor", "mode", "country", "node") else kind
+        family = family_of(kind)
         if name not in SET_FIELDS[family]:
             guess = did_you_mean(name, SET_FIELDS[family], limit=1)
             self.add(
@@ -270,19 +320,36 @@ class _Checker:
                 name,
             )
         numbers = [k for k in ("value", "factor") if k in rule]
-        if (
-            len(numbers) != 1
-            or not isinstance(rule[numbers[0]], int | float)
-            or rule[numbers[0]] < 0
-        ):
+        if len(numbers) != 1 or not _is_number(rule[numbers[0]]):
             self.add(
                 "set",
-                f"[[set]] for {target} needs exactly one of value or factor, a number ≥ 0",
+                f"[[set]] for {target} needs exactly one of value or factor, a number",
                 "write value = 12.5 or factor = 2.0",
                 target,
             )
+            return
+        key, number = numbers[0], rule[numbers[0]]
+        entry = f"[[set]] for {target}: {key} {number}"
+        if key == "factor" and not (math.isfinite(number) and number >= 0):
+            self.add_in(
+                "set", index, key, f"{entry} is not a finite number ≥ 0", "write e.g. factor = 2.0"
+            )
+        elif key == "value" and name in SET_FIELDS[family]:
+            column = set_column(family, name)
+            if not in_range(column, number):
+                allowed = range_text(column)
+                self.add_in(
+                    "set",
+                    index,
+                    key,
+                    f"{entry} is not a finite number"
+                    if not math.isfinite(number)
+                    else f"{entry} is outside {allowed}",
+                    f"give {name} a value in {allowed} "
+                    f"(the range of {SET_TABLES[family].name}.{name} in the atlas)",
+                )
 
-    def demand_rule(self, rule: dict[str, Any]) -> None:
+    def demand_rule(self, index: int, rule: dict[str, Any]) -> None:
         for key in ("origin", "destination"):
             place = rule.get(key, "*")
             if place != "*" and place not in self.atlas.node_by_id:
@@ -294,5 +361,34 @@ class _Checker:
                     place,
                 )
         factor = rule.get("factor")
-        if not isinstance(factor, int | float) or factor < 0:
-            self.add("factor", "[[demand]] needs factor, a number ≥ 0", "write factor = 1.5")
+        if not (_is_number(factor) and math.isfinite(factor) and factor >= 0):
+            self.add_in(
+                "demand",
+                index,
+                "factor",
+                f"[[demand]] factor {factor!r} is not a finite number ≥ 0",
+                "write e.g. factor = 1.5",
+            )
+
+    def outside(self, found: list[OutOfRange], block: int | None) -> None:
+        """Report the figures that one rule of this file (``block``: the index of its
+        [[set]]; None: the [[demand]] rules) takes outside their atlas range."""
+        shown = ", ".join(f"{o.element} {o.field} {o.value:g}" for o in found[:3])
+        more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+        allowed = found[0].allowed
+        what = f"takes {shown}{more} outside {allowed}"
+        if block is None or block < 0:
+            self.add("demand", f"[[demand]] {what}", "lower the [[demand]] factors that match them")
+        else:
+            self.add_in(
+                "set",
+                block,
+                "factor",
+                f"[[set]] for {self.rule_targets[block]}: factor {what}",
+                f"choose a factor that keeps {found[0].field} within {allowed}",
+            )
+
+
+def _is_number(value: object) -> TypeGuard[float]:
+    """True for a TOML integer or float (``true`` is not a number), NaN and inf included."""
+    return isinstance(value, int | float) and not isinstance(value, bool)

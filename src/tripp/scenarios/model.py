@@ -20,12 +20,17 @@ A scenario file holds::
     factor = 1.5
 
 Selectors are checked against the atlas: an unknown id gets "did you mean …?" and the line
-of the file it is on.
+of the file it is on. Every number is finite: a [[set]] value must lie in the range the atlas
+column registry (:mod:`tripp.atlas.schema`) gives its field (``length_km``: 0.01 … 40000 km),
+and so must what a factor makes of each figure it scales; a factor is ≥ 0.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+
+from tripp.atlas.schema import CROSSINGS, LINKS, TARIFFS, TRANSFERS, Column, Table
 
 SELECTOR_KINDS = ("link", "corridor", "mode", "country", "node", "crossing", "transfer", "tariff")
 OPEN_CLOSE_KINDS = ("link", "corridor", "node", "crossing", "country", "mode")
@@ -34,6 +39,13 @@ SET_FIELDS: dict[str, tuple[str, ...]] = {
     "crossing": ("dwell_h", "cost_usd_per_teu"),
     "transfer": ("time_h", "cost_usd_per_teu", "capacity"),
     "tariff": ("cost_usd_per_teu_km", "cost_usd_per_t_km"),
+}
+#: The atlas table of each [[set]] family: its column registry gives every field its range.
+SET_TABLES: dict[str, Table] = {
+    "link": LINKS,
+    "crossing": CROSSINGS,
+    "transfer": TRANSFERS,
+    "tariff": TARIFFS,
 }
 TOP_LEVEL_KEYS = (
     "description",
@@ -48,6 +60,33 @@ TOP_LEVEL_KEYS = (
 )
 
 
+def family_of(kind: str) -> str:
+    """The rows a selector ``kind`` changes in a [[set]]: its own for crossing, transfer and
+    tariff; links for link, corridor, mode, country and node."""
+    return kind if kind in ("crossing", "transfer", "tariff") else "link"
+
+
+def set_column(family: str, name: str) -> Column:
+    """The atlas column that field ``name`` of a [[set]] ``family`` (link, crossing, …) sets."""
+    return SET_TABLES[family].column(name)
+
+
+def range_text(column: Column) -> str:
+    """The range the atlas allows in ``column``, with its unit: ``[0.01, 40000] km``."""
+    low = "(-∞" if column.minimum is None else f"[{column.minimum:g}"
+    high = "∞)" if column.maximum is None else f"{column.maximum:g}]"
+    return f"{low}, {high} {column.unit}".rstrip()
+
+
+def in_range(column: Column, value: float) -> bool:
+    """True when ``value`` is finite and within the atlas range of ``column``."""
+    return (
+        math.isfinite(value)
+        and (column.minimum is None or value >= column.minimum)
+        and (column.maximum is None or value <= column.maximum)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class SetRule:
     """Change one numeric field of every element the target selects."""
@@ -56,6 +95,11 @@ class SetRule:
     field: str
     value: float | None = None
     factor: float | None = None
+
+    @property
+    def family(self) -> str:
+        """The kind of row the target selects: link, crossing, transfer or tariff."""
+        return family_of(self.target.partition(":")[0])
 
     def apply(self, current: float | None) -> float | None:
         """The new value given the current one (a factor leaves an absent value absent)."""
