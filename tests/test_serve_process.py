@@ -1,20 +1,28 @@
 """``tripp serve`` as processes: ``--workers N`` each bind their own socket on the one port
-(``SO_REUSEPORT``), keep ``TCP_NODELAY`` on their connections, and share their jobs."""
+(``SO_REUSEPORT``), keep ``TCP_NODELAY`` on their connections, and share their jobs; a
+worker killed under load loses no job."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tripp.api.workers import check_port_free, listening_socket
+from tripp.api.jobstore import DB_NAME
+from tripp.api.workers import STARTUP_S, check_port_free, listening_socket
 from tripp.errors import InputError
+
+SERVE = [sys.executable, "-c", "from tripp.cli.main import main; main()", "serve"]
 
 
 def _nodelay_of_accepted(listener: socket.socket) -> int:
@@ -64,28 +72,32 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.mark.filterwarnings("ignore::DeprecationWarning")
-def test_two_workers_answer_routes_and_share_jobs() -> None:
-    port = _free_port()
-    command = [sys.executable, "-c", "from tripp.cli.main import main; main()", "serve"]
+def _serve_two_workers(port: int, state_dir: Path) -> subprocess.Popen[bytes]:
+    """``tripp serve --workers 2`` on 127.0.0.1:``port``, once it answers."""
     server = subprocess.Popen(
-        [*command, "--port", str(port), "--workers", "2"],
+        [*SERVE, "--port", str(port), "--workers", "2", "--state-dir", str(state_dir)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
+    deadline = time.monotonic() + 90
+    while True:
+        assert server.poll() is None, server.stderr.read() if server.stderr else ""
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/health").status_code == 200:
+                return server
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, "tripp serve --workers 2 did not start"
+        time.sleep(0.3)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_two_workers_answer_routes_and_share_jobs(tmp_path: Path) -> None:
+    port = _free_port()
+    server = _serve_two_workers(port, tmp_path)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
         with httpx.Client(base_url=base, timeout=10) as client:
-            while True:
-                assert server.poll() is None, server.stderr.read() if server.stderr else ""
-                try:
-                    if client.get("/api/health").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline, "tripp serve --workers 2 did not start"
-                time.sleep(0.3)
             query = {"origin": "Baku", "destination": "Kars", "modes": "rail"}
             answers = [client.get("/api/route", params=query) for _ in range(5)]
         assert {a.status_code for a in answers} == {200}
@@ -99,10 +111,78 @@ def test_two_workers_answer_routes_and_share_jobs() -> None:
         assert {p.status_code for p in polls} == {200}
         # a second server on the same port is refused, not joined
         second = subprocess.run(
-            [*command, "--port", str(port), "--workers", "2"], capture_output=True, text=True
+            [*SERVE, "--port", str(port), "--workers", "2", "--state-dir", str(tmp_path)],
+            capture_output=True,
+            text=True,
         )
         assert second.returncode == 2 and "cannot be bound" in second.stderr
     finally:
         server.terminate()
         server.wait(timeout=30)
+    assert server.returncode == 0
+
+
+def _owner_pid(state_dir: Path, job_id: str) -> tuple[int, str]:
+    """The pid of the worker running ``job_id`` and its status, from the store."""
+    with sqlite3.connect(state_dir / DB_NAME) as db:
+        row = db.execute("SELECT owner_pid, status FROM jobs WHERE id = ?", (job_id,)).fetchone()
+    return int(row[0]), str(row[1])
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_a_worker_killed_under_load_loses_no_job(tmp_path: Path) -> None:
+    port = _free_port()
+    server = _serve_two_workers(port, tmp_path)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        # the supervisor takes a worker that dies this soon after its start for a failed
+        # start (and stops all): wait that out (the workers started before they answered)
+        time.sleep(STARTUP_S + 0.5)
+        bodies = [
+            {"kind": "reliability", "samples": 2000},  # long: the one to kill a worker under
+            *({"kind": "exposure", "scenario": s} for s in ("tripp-2030", "aras-2030")),
+            {"kind": "compare", "pairs": ["Baku>Kars"]},
+            {"kind": "exposure", "scenario": "no-russia"},
+        ]
+        accepted = []
+        for body in bodies:  # a new connection each: they spread over both workers
+            answer = httpx.post(f"{base}/api/jobs", json=body, timeout=10)
+            assert answer.status_code == 202, answer.text
+            accepted.append(answer.json()["id"])
+        deadline = time.monotonic() + 30
+        while (owner := _owner_pid(tmp_path, accepted[0]))[1] != "running":
+            assert time.monotonic() < deadline, f"the long job never ran: {owner}"
+            time.sleep(0.1)
+        os.kill(owner[0], signal.SIGKILL)
+        killed_s, jobs, ended_s = time.monotonic(), [], None
+        killed = {j for j in accepted if _owner_pid(tmp_path, j)[0] == owner[0]}
+        while not jobs or any(job["status"] in {"queued", "running"} for job in jobs):
+            # every job ends: the killed worker's within 10 s, the other's when done; none
+            # is lost (404)
+            assert time.monotonic() - killed_s < 60, f"left hanging: {jobs}"
+            time.sleep(0.2)
+            try:
+                polls = [httpx.get(f"{base}/api/jobs/{j}", timeout=10) for j in accepted]
+            except httpx.TransportError:  # a connection the dying worker's socket took
+                continue
+            assert [p.status_code for p in polls] == [200] * len(accepted)
+            jobs = [p.json() for p in polls]
+            if ended_s is None and all(
+                job["status"] in {"succeeded", "failed"} for job in jobs if job["id"] in killed
+            ):
+                ended_s = time.monotonic()
+        assert ended_s is not None and ended_s - killed_s < 10
+        assert jobs[0]["status"] == "failed"
+        for job in jobs:
+            if job["status"] == "failed":  # the killed worker's, saying so
+                assert job["id"] in killed
+                (problem,) = job["error"]["problems"]
+                assert f"(pid {owner[0]}) stopped" in problem["problem"]
+                assert "submit the job again" in problem["fix"] and job["finished_s"]
+        listed = {j["id"] for j in httpx.get(f"{base}/api/jobs", timeout=10).json()}
+        assert set(accepted) <= listed
+        assert httpx.get(f"{base}/api/health", timeout=10).status_code == 200  # still serving
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
     assert server.returncode == 0

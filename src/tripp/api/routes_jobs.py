@@ -17,6 +17,7 @@ from tripp.api.routes_energy import run_energy
 from tripp.api.state import ApiState
 from tripp.energy_model.settings import Carrier, MissingCapacity
 from tripp.errors import Problem
+from tripp.resilience.kernel import check_objective
 from tripp.routing.request import Objective
 
 router = APIRouter(prefix="/api", tags=["jobs"])
@@ -148,7 +149,9 @@ def _runner(state: ApiState, job: _Job) -> Runner:
 
         return run_exposure
     if isinstance(job, ReliabilityJob):
-        name = check_scenario(job.scenario)
+        name, _ = gather(
+            lambda: check_scenario(job.scenario), lambda: check_objective(job.objective)
+        )
 
         def run_reliability(progress: Progress) -> dict[str, Any]:
             from tripp.resilience.reliability import reliability
@@ -165,7 +168,9 @@ def _runner(state: ApiState, job: _Job) -> Runner:
 
         return run_reliability
     if isinstance(job, CriticalityJob):
-        name = check_scenario(job.scenario)
+        name, _ = gather(
+            lambda: check_scenario(job.scenario), lambda: check_objective(job.objective)
+        )
 
         def run_criticality(progress: Progress) -> dict[str, Any]:
             from tripp.resilience.criticality import criticality
@@ -186,6 +191,17 @@ def _runner(state: ApiState, job: _Job) -> Runner:
     )
 
 
+#: OpenAPI links of the answer to ``POST /api/jobs``: its ``id`` is the ``job_id`` to poll
+#: (clients and stateful API tests follow it).
+POLL_LINK = {
+    "GetJob": {
+        "operationRef": "#/paths/~1api~1jobs~1{job_id}/get",
+        "parameters": {"job_id": "$response.body#/id"},
+        "description": "Poll the job's status, progress and result.",
+    }
+}
+
+
 def manager_of(request: Request) -> JobManager:
     """The app's :class:`JobManager`."""
     manager: JobManager = request.app.state.jobs
@@ -197,6 +213,7 @@ def manager_of(request: Request) -> JobManager:
     status_code=202,
     response_model=JobModel,
     responses={
+        202: {"links": POLL_LINK},
         **ERRORS,
         400: {"model": ErrorModel, "description": "The body is not JSON."},
         413: {"model": ErrorModel, "description": "The body is over 64 KiB."},

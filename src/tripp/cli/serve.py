@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -17,8 +16,8 @@ __all__ = ["register", "worker_app"]
 
 #: How ``tripp serve --workers N`` tells each worker process which atlas to serve.
 ATLAS_ENV = "TRIPP_SERVE_ATLAS"
-#: ... and the folder where the workers share the state of their jobs.
-JOBS_ENV = "TRIPP_SERVE_JOBS"
+#: ... and the state folder where the workers share their jobs.
+STATE_ENV = "TRIPP_SERVE_STATE"
 #: ``tripp serve`` starts one worker per CPU core, up to this many.
 DEFAULT_WORKERS_MAX = 4
 #: The server process's GIL switch interval (Python's default: 0.005 s).
@@ -58,20 +57,32 @@ def serve_command(
             show_default=False,
         ),
     ] = None,
+    state_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--state-dir",
+            help="Folder for the server's state: jobs, their progress and results, kept "
+            "across restarts (default: $XDG_DATA_HOME/tripp or ~/.local/share/tripp).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve the REST API (docs at /api/docs) and the interactive map page at /."""
     import uvicorn
 
     from tripp.api.app import create_app
+    from tripp.api.jobs import JobManager
+    from tripp.api.jobstore import default_state_dir, open_state_dir
     from tripp.atlas.io import load_atlas
     from tripp.errors import TrippError
 
     try:
         load_atlas(atlas)  # fail now, with the problems listed, not on the first request
+        state = open_state_dir(state_dir or default_state_dir(), option="--state-dir")
     except TrippError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(error.exit_code) from None
-    application = create_app(atlas, prepare=True)
+    application = create_app(atlas, jobs=JobManager(state), prepare=True)
     if not _is_loopback(host):
         typer.echo(
             f"warning: binding {host} exposes the API beyond this machine; "
@@ -103,18 +114,17 @@ def serve_command(
         _tune_process()
         uvicorn.run(application, **options)
         return
-    # worker processes import the app themselves: pass the atlas in the environment, and
-    # a folder for their jobs, so that any worker can answer about any job
+    # worker processes import the app themselves: pass the atlas and the state folder (whose
+    # store they share, so that any worker can answer about any job) in the environment
     os.environ[ATLAS_ENV] = "" if atlas is None else str(atlas.resolve())
+    os.environ[STATE_ENV] = str(state.resolve())
     from tripp.api.workers import run_workers
 
-    with tempfile.TemporaryDirectory(prefix="tripp-serve-jobs-") as jobs_folder:
-        os.environ[JOBS_ENV] = jobs_folder
-        try:
-            status = run_workers(workers, options)
-        except TrippError as error:
-            typer.echo(f"error: {error}", err=True)
-            raise typer.Exit(error.exit_code) from None
+    try:
+        status = run_workers(workers, options)
+    except TrippError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(error.exit_code) from None
     if status:
         raise typer.Exit(status)
 
@@ -129,14 +139,14 @@ def default_workers() -> int:
 
 
 def worker_app() -> FastAPI:
-    """The app of one ``tripp serve --workers N`` process (the atlas and the jobs folder
+    """The app of one ``tripp serve --workers N`` process (the atlas and the state folder
     from the environment)."""
     from tripp.api.app import create_app
     from tripp.api.jobs import JobManager
 
     _tune_process()
-    folder, jobs_folder = os.environ.get(ATLAS_ENV), os.environ.get(JOBS_ENV)
-    jobs = JobManager(shared=Path(jobs_folder)) if jobs_folder else None
+    folder, state = os.environ.get(ATLAS_ENV), os.environ.get(STATE_ENV)
+    jobs = JobManager(Path(state)) if state else None
     return create_app(Path(folder) if folder else None, jobs=jobs, prepare=True)
 
 
