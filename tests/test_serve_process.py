@@ -7,7 +7,6 @@ import asyncio
 import socket
 import subprocess
 import sys
-import time
 from typing import Any
 
 import httpx
@@ -70,22 +69,23 @@ def test_two_workers_answer_routes_and_share_jobs() -> None:
     command = [sys.executable, "-c", "from tripp.cli.main import main; main()", "serve"]
     server = subprocess.Popen(
         [*command, "--port", str(port), "--workers", "2"],
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
+        assert server.stdout is not None
+        announced = server.stdout.readline()
+        assert "tripp serving on" in announced and "2 workers" in announced, (
+            server.stderr.read() if server.stderr else ""
+        )
+        # announced only once both workers' sockets listen: connections are taken at once
+        # (and answered once the apps have started)
+        for _ in range(8):
+            socket.create_connection(("127.0.0.1", port), timeout=2).close()
         with httpx.Client(base_url=base, timeout=10) as client:
-            while True:
-                assert server.poll() is None, server.stderr.read() if server.stderr else ""
-                try:
-                    if client.get("/api/health").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline, "tripp serve --workers 2 did not start"
-                time.sleep(0.3)
+            assert client.get("/api/health", timeout=90).status_code == 200
             query = {"origin": "Baku", "destination": "Kars", "modes": "rail"}
             answers = [client.get("/api/route", params=query) for _ in range(5)]
         assert {a.status_code for a in answers} == {200}
