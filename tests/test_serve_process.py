@@ -76,8 +76,9 @@ def _serve_two_workers(port: int, state_dir: Path) -> subprocess.Popen[bytes]:
     """``tripp serve --workers 2`` on 127.0.0.1:``port``, once it answers."""
     server = subprocess.Popen(
         [*SERVE, "--port", str(port), "--workers", "2", "--state-dir", str(state_dir)],
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.monotonic() + 90
     while True:
@@ -97,6 +98,9 @@ def test_two_workers_answer_routes_and_share_jobs(tmp_path: Path) -> None:
     server = _serve_two_workers(port, tmp_path)
     base = f"http://127.0.0.1:{port}"
     try:
+        assert server.stdout is not None
+        announced = server.stdout.readline()
+        assert "tripp serving on" in announced and "2 workers" in announced
         with httpx.Client(base_url=base, timeout=10) as client:
             query = {"origin": "Baku", "destination": "Kars", "modes": "rail"}
             answers = [client.get("/api/route", params=query) for _ in range(5)]

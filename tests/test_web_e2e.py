@@ -89,6 +89,10 @@ def test_plan_route_and_switch_scenario(server: str) -> None:
             lambda r: failures.append(f"{r.status} {r.url}") if r.status >= 400 else None,
         )
         page.on("pageerror", lambda e: failures.append(f"page error: {e}"))
+        page.on(  # anything the Content-Security-Policy blocks
+            "console",
+            lambda m: failures.append(m.text) if "Content Security Policy" in m.text else None,
+        )
         page.goto(server + "/")
         page.wait_for_selector("body[data-ready=true]", timeout=30_000)
         assert page.locator("path.leaflet-interactive").count() > 100  # the network is drawn

@@ -2,24 +2,27 @@
 
 Routes under ``/api`` (OpenAPI at ``/api/openapi.json``, docs at ``/api/docs`` on local
 assets), the page at ``/``, static files under ``/static``. Every error answers in one shape
-(:mod:`tripp.api.problems`); request bodies over 64 KiB are refused with 413.
+(:mod:`tripp.api.problems`); request bodies over 64 KiB are refused with 413. Every response
+carries the security headers, HEAD and OPTIONS work on every path, and a server may be told
+which Host names it answers to (:mod:`tripp.api.guards`).
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tripp.api.assets import VENDOR, docs_html, find_node_modules, web_folder
+from tripp.api.assets import DOCS_SCRIPT, VENDOR, docs_html, find_node_modules, web_folder
 from tripp.api.fastpath import RouteFastPath
+from tripp.api.guards import HeadAndOptions, SecurityHeaders, TrustedHosts
 from tripp.api.jobs import JobManager
 from tripp.api.problems import error_body, install_handlers
 from tripp.api.state import ApiState
@@ -93,6 +96,7 @@ def create_app(
     jobs: JobManager | None = None,
     prepare: bool = False,
     kernel: Kernel = Kernel.COMPILED,
+    allowed_hosts: Iterable[str] | None = None,
 ) -> FastAPI:
     """The API and page for the atlas in ``atlas_folder`` (default: the embedded atlas).
 
@@ -104,7 +108,9 @@ def create_app(
     (:meth:`ApiState.prepare`), so that no request waits for that, and the objects made
     by then are frozen out of the garbage collector's passes (:func:`gc.freeze`).
     ``kernel`` runs the route searches (:attr:`ApiState.kernel`): a server answers many,
-    so by default the compiled one, loaded at start-up.
+    so by default the compiled one, loaded at start-up. ``allowed_hosts``: the names and
+    addresses the ``Host`` header may give (``tripp serve``: the loopback names, the bound
+    address and ``--allowed-host``); other requests answer 400. Default: any host.
     """
     jobs = jobs or JobManager()
 
@@ -152,7 +158,12 @@ def create_app(
 
     @app.get("/api/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
-        return HTMLResponse(docs_html("/api/openapi.json", "tripp API"))
+        return HTMLResponse(docs_html("/api/docs/init.js", "tripp API"))
+
+    @app.get("/api/docs/init.js", include_in_schema=False)
+    def docs_script() -> Response:
+        # a file, not an inline script: the Content-Security-Policy allows this server's only
+        return Response(DOCS_SCRIPT % "/api/openapi.json", media_type="text/javascript")
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
@@ -170,4 +181,8 @@ def create_app(
     app.add_middleware(RouteFastPath, state=app.state.tripp)
     app.add_middleware(GZipMiddleware, minimum_size=16 * 1024)  # GeoJSON, not routes
     app.add_middleware(BodyLimit)
+    app.add_middleware(HeadAndOptions, routes=app.router.routes)
+    if allowed_hosts is not None:
+        app.add_middleware(TrustedHosts, hosts=allowed_hosts)
+    app.add_middleware(SecurityHeaders)  # outermost: on every answer, refusals included
     return app

@@ -38,8 +38,22 @@ def find_node_modules(explicit: Path | None = None) -> Path | None:
     return None
 
 
-def docs_html(openapi_url: str, title: str) -> str:
-    """Swagger UI on the local copy of swagger-ui-dist (no CDN)."""
+#: Swagger UI's start-up script, served as a file (the Content-Security-Policy allows no
+#: inline script); ``%s``: the OpenAPI document's URL.
+DOCS_SCRIPT = """window.ui = SwaggerUIBundle({
+  url: "%s",
+  dom_id: "#swagger-ui",
+  deepLinking: true,
+  validatorUrl: null,
+  presets: [SwaggerUIBundle.presets.apis],
+  layout: "BaseLayout"
+});
+"""
+
+
+def docs_html(script_url: str, title: str) -> str:
+    """Swagger UI on the local copy of swagger-ui-dist (no CDN), started by the script at
+    ``script_url`` (:data:`DOCS_SCRIPT`)."""
     return f"""<!doctype html>
 <html lang="en">
 <head>
@@ -51,16 +65,7 @@ def docs_html(openapi_url: str, title: str) -> str:
 <body>
 <div id="swagger-ui"></div>
 <script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
-<script>
-window.ui = SwaggerUIBundle({{
-  url: "{openapi_url}",
-  dom_id: "#swagger-ui",
-  deepLinking: true,
-  validatorUrl: null,
-  presets: [SwaggerUIBundle.presets.apis],
-  layout: "BaseLayout"
-}});
-</script>
+<script src="{script_url}"></script>
 </body>
 </html>
 """

@@ -1,7 +1,11 @@
 """What the API keeps between requests: the base atlas, compiled networks, results.
 
 Everything here is bounded (LRU) and thread-safe: endpoints run in a thread pool. A
-scenario is applied and compiled once; later requests reuse the compiled graph.
+scenario is applied and compiled once; later requests reuse the compiled graph. The caches
+bound what a server process holds beyond its start-up size: serialised results by the sum
+of their sizes (:data:`RESULT_BYTES`), the query index by the sum of its query strings
+(:data:`QUERY_BYTES`), compiled networks by count (:data:`NETWORKS`, each about
+:data:`NETWORK_BYTES_ESTIMATE`).
 """
 
 from __future__ import annotations
@@ -20,18 +24,48 @@ from tripp.scenarios.network import ScenarioNetwork
 
 V = TypeVar("V")
 
+#: Compiled networks kept: the base atlas and the 14 shipped scenarios fit.
+NETWORKS = 16
+#: What one compiled network of the embedded atlas holds, roughly, in bytes (the atlas's
+#: tables, the graph's arrays and the legs made by :func:`tripp.routing.route.prepare`).
+NETWORK_BYTES_ESTIMATE = 2 * 1024 * 1024
+#: The most bytes of serialised results (JSON, GeoJSON) one server process keeps.
+RESULT_BYTES = 32 * 1024 * 1024
+#: ... and the most results, whatever their size.
+RESULTS = 4096
+#: The most bytes of query strings the route query index keeps (each counted with
+#: :data:`QUERY_OVERHEAD_BYTES` for its entry).
+QUERY_BYTES = 8 * 1024 * 1024
+#: What an entry of the query index costs beside its query string, in bytes (a tuple, its
+#: key and the dictionary's slot).
+QUERY_OVERHEAD_BYTES = 200
+
 
 class LruCache(Generic[V]):
-    """A bounded least-recently-used cache whose values are computed once per key.
+    """A least-recently-used cache whose values are computed once per key, bounded by
+    ``maxsize`` values and, with ``size_of``, by ``max_bytes`` as the sum of ``size_of``
+    over the values (a value larger than ``max_bytes`` alone is returned, not kept).
 
     Concurrent misses on the same key compute it once: a per-key lock serialises them.
     """
 
-    def __init__(self, maxsize: int) -> None:
+    def __init__(
+        self,
+        maxsize: int,
+        *,
+        max_bytes: int | None = None,
+        size_of: Callable[[V], int] | None = None,
+    ) -> None:
         if maxsize < 1:
             raise ValueError("maxsize must be at least 1")
+        if (max_bytes is None) != (size_of is None):
+            raise ValueError("give max_bytes and size_of together")
         self.maxsize = maxsize
-        self._items: OrderedDict[Hashable, V] = OrderedDict()
+        self.max_bytes = max_bytes
+        self._size_of = size_of
+        #: The sum of ``size_of`` over the values kept (0 without ``size_of``).
+        self.nbytes = 0
+        self._items: OrderedDict[Hashable, tuple[V, int]] = OrderedDict()
         self._lock = threading.Lock()
         self._key_locks: dict[Hashable, threading.Lock] = {}
         self.hits = 0
@@ -43,25 +77,34 @@ class LruCache(Generic[V]):
             if key in self._items:
                 self._items.move_to_end(key)
                 self.hits += 1
-                return self._items[key]
+                return self._items[key][0]
             key_lock = self._key_locks.setdefault(key, threading.Lock())
         with key_lock:
             with self._lock:
                 if key in self._items:
                     self.hits += 1
-                    return self._items[key]
+                    return self._items[key][0]
             try:
                 value = compute()
             finally:
                 with self._lock:
                     self._key_locks.pop(key, None)
-            with self._lock:
-                self.misses += 1
-                self._items[key] = value
-                self._items.move_to_end(key)
-                while len(self._items) > self.maxsize:
-                    self._items.popitem(last=False)
+            self._keep(key, value)
             return value
+
+    def _keep(self, key: Hashable, value: V) -> None:
+        size = 0 if self._size_of is None else self._size_of(value)
+        with self._lock:
+            self.misses += 1
+            if self.max_bytes is not None and size > self.max_bytes:
+                return
+            self._items[key] = (value, size)
+            self.nbytes += size
+            while len(self._items) > self.maxsize or (
+                self.max_bytes is not None and self.nbytes > self.max_bytes
+            ):
+                _, (_, evicted) = self._items.popitem(last=False)
+                self.nbytes -= evicted
 
     def peek(self, key: Hashable) -> V | None:
         """The value for ``key`` if cached (counts as a hit), else None; never computes."""
@@ -69,7 +112,7 @@ class LruCache(Generic[V]):
             if key in self._items:
                 self._items.move_to_end(key)
                 self.hits += 1
-                return self._items[key]
+                return self._items[key][0]
         return None
 
     def __len__(self) -> int:
@@ -79,12 +122,17 @@ class LruCache(Generic[V]):
 class QueryIndex:
     """Raw query strings of answered requests → the status and result-cache key of the answer.
 
-    Bounded (LRU). It holds keys, not bodies: the bodies stay in :attr:`ApiState.results`
-    (one copy, one eviction policy); an answer evicted there is simply computed again.
+    Bounded (LRU) by ``maxsize`` entries and by ``max_bytes``, the sum of the query strings'
+    lengths plus :data:`QUERY_OVERHEAD_BYTES` each. It holds keys, not bodies: the bodies stay
+    in :attr:`ApiState.results` (one copy, one eviction policy); an answer evicted there is
+    simply computed again.
     """
 
-    def __init__(self, maxsize: int) -> None:
+    def __init__(self, maxsize: int, max_bytes: int = QUERY_BYTES) -> None:
         self.maxsize = maxsize
+        self.max_bytes = max_bytes
+        #: The bytes counted against ``max_bytes``.
+        self.nbytes = 0
         self._items: OrderedDict[bytes, tuple[int, Hashable]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -99,10 +147,13 @@ class QueryIndex:
     def put(self, query: bytes, status: int, key: Hashable) -> None:
         """Record that ``query`` was answered with ``status`` and the result under ``key``."""
         with self._lock:
+            if query not in self._items:
+                self.nbytes += len(query) + QUERY_OVERHEAD_BYTES
             self._items[query] = (status, key)
             self._items.move_to_end(query)
-            while len(self._items) > self.maxsize:
-                self._items.popitem(last=False)
+            while len(self._items) > self.maxsize or self.nbytes > self.max_bytes:
+                evicted, _ = self._items.popitem(last=False)
+                self.nbytes -= len(evicted) + QUERY_OVERHEAD_BYTES
 
     def __len__(self) -> int:
         return len(self._items)
@@ -115,10 +166,12 @@ class ApiState:
 
     atlas_folder: Path | None = None
     kernel: Kernel = Kernel.AUTO
-    networks: LruCache[ScenarioNetwork] = field(default_factory=lambda: LruCache(16))
-    results: LruCache[bytes] = field(default_factory=lambda: LruCache(1024))
+    networks: LruCache[ScenarioNetwork] = field(default_factory=lambda: LruCache(NETWORKS))
+    results: LruCache[bytes] = field(
+        default_factory=lambda: LruCache(RESULTS, max_bytes=RESULT_BYTES, size_of=len)
+    )
     #: ``/api/route`` query strings already answered (see :mod:`tripp.api.fastpath`).
-    route_queries: QueryIndex = field(default_factory=lambda: QueryIndex(4096))
+    route_queries: QueryIndex = field(default_factory=lambda: QueryIndex(RESULTS))
     #: Threads that compute new route answers: few, so that the event loop, which answers
     #: the cached ones, is not starved of the GIL by dozens of busy threads (anyio's pool
     #: has 40); two, so that one long request (say 10 alternatives with via points, seconds)

@@ -18,6 +18,8 @@ __all__ = ["register", "worker_app"]
 ATLAS_ENV = "TRIPP_SERVE_ATLAS"
 #: ... and the state folder where the workers share their jobs.
 STATE_ENV = "TRIPP_SERVE_STATE"
+#: ... and the host names they answer to (one a line).
+HOSTS_ENV = "TRIPP_SERVE_HOSTS"
 #: ``tripp serve`` starts one worker per CPU core, up to this many.
 DEFAULT_WORKERS_MAX = 4
 #: The server process's GIL switch interval (Python's default: 0.005 s).
@@ -66,40 +68,62 @@ def serve_command(
             show_default=False,
         ),
     ] = None,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allowed-host",
+            help="Another name or address the server answers to in the Host header (repeat "
+            "for more); by default only localhost, 127.0.0.1, ::1 and --host.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve the REST API (docs at /api/docs) and the interactive map page at /."""
     import uvicorn
 
     from tripp.api.app import create_app
+    from tripp.api.guards import LOOPBACK_HOSTS
     from tripp.api.jobs import JobManager
     from tripp.api.jobstore import default_state_dir, open_state_dir
+    from tripp.api.protocol import MAX_CONNECTIONS, GuardedProtocol
+    from tripp.api.workers import BACKLOG, check_port_free, listening_socket
     from tripp.atlas.io import load_atlas
     from tripp.errors import TrippError
 
+    workers = workers or default_workers()
+    hosts = sorted({*LOOPBACK_HOSTS, host, *(allowed_host or ())})
     try:
+        # the host and port first: a bad --host or a port in use is said at once
+        sock = listening_socket(host, port, share=False) if workers == 1 else None
+        if sock is None:
+            check_port_free(host, port)
         load_atlas(atlas)  # fail now, with the problems listed, not on the first request
         state = open_state_dir(state_dir or default_state_dir(), option="--state-dir")
     except TrippError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(error.exit_code) from None
-    application = create_app(atlas, jobs=JobManager(state), prepare=True)
     if not _is_loopback(host):
         typer.echo(
             f"warning: binding {host} exposes the API beyond this machine; "
-            "it has no authentication",
+            "it has no authentication (the Host header must name one of "
+            f"{', '.join(hosts)}; add others with --allowed-host)",
             err=True,
         )
-    if not application.state.web_assets:
+    from tripp.api.assets import find_node_modules
+
+    if find_node_modules() is None:
         typer.echo(
             "warning: Leaflet and Swagger UI not found (run `npm ci` at the repository root "
             "or set TRIPP_NODE_MODULES); the API works, the map and docs pages will not",
             err=True,
         )
-    workers = workers or default_workers()
-    typer.echo(
-        f"tripp serving on http://{host}:{port}/ (API docs: /api/docs)"
-        + (f", {workers} workers" if workers > 1 else "")
-    )
+
+    def announce() -> None:
+        typer.echo(
+            f"tripp serving on http://{host}:{port}/ (API docs: /api/docs)"
+            + (f", {workers} workers" if workers > 1 else "")
+        )
+
     # no access log: a log line per request costs more than a cached answer
     options: dict[str, Any] = {
         "host": host,
@@ -109,19 +133,35 @@ def serve_command(
         # asyncio's loop, not uvloop: with new answers computed on the loop, uvloop left about
         # 1 % of the connections waiting ~1 s under 50 clients (benchmarks/api_load.py)
         "loop": "asyncio",
+        # a deadline for request headers, a URL limit, JSON errors (tripp.api.protocol)
+        "http": GuardedProtocol,
+        "limit_concurrency": MAX_CONNECTIONS,
+        "backlog": BACKLOG,
     }
-    if workers == 1:
+    if sock is not None:
         _tune_process()
-        uvicorn.run(application, **options)
+        sock.listen(BACKLOG)
+        announce()  # connections wait in the backlog until the app has started
+        server = uvicorn.Server(
+            uvicorn.Config(
+                create_app(atlas, jobs=JobManager(state), prepare=True, allowed_hosts=hosts),
+                **options,
+            )
+        )
+        server.run(sockets=[sock])
+        if not server.started:
+            raise typer.Exit(3)
         return
-    # worker processes import the app themselves: pass the atlas and the state folder (whose
-    # store they share, so that any worker can answer about any job) in the environment
+    # worker processes import the app themselves: pass the atlas, the host names and the state
+    # folder (whose store they share, so that any worker can answer about any job) in the
+    # environment
     os.environ[ATLAS_ENV] = "" if atlas is None else str(atlas.resolve())
+    os.environ[HOSTS_ENV] = "\n".join(hosts)
     os.environ[STATE_ENV] = str(state.resolve())
     from tripp.api.workers import run_workers
 
     try:
-        status = run_workers(workers, options)
+        status = run_workers(workers, options, announce=announce)
     except TrippError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(error.exit_code) from None
@@ -146,8 +186,14 @@ def worker_app() -> FastAPI:
 
     _tune_process()
     folder, state = os.environ.get(ATLAS_ENV), os.environ.get(STATE_ENV)
+    hosts = os.environ.get(HOSTS_ENV)
     jobs = JobManager(Path(state)) if state else None
-    return create_app(Path(folder) if folder else None, jobs=jobs, prepare=True)
+    return create_app(
+        Path(folder) if folder else None,
+        jobs=jobs,
+        prepare=True,
+        allowed_hosts=hosts.split("\n") if hosts else None,
+    )
 
 
 def _tune_process() -> None:
