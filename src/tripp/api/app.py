@@ -8,7 +8,7 @@ assets), the page at ``/``, static files under ``/static``. Every error answers 
 from __future__ import annotations
 
 import gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tripp.api.admission import DEFAULT_LIMITS, Admission
 from tripp.api.assets import VENDOR, docs_html, find_node_modules, web_folder
 from tripp.api.fastpath import RouteFastPath
 from tripp.api.jobs import JobManager
@@ -93,6 +94,8 @@ def create_app(
     jobs: JobManager | None = None,
     prepare: bool = False,
     kernel: Kernel = Kernel.COMPILED,
+    heavy_limits: Mapping[str, int] = DEFAULT_LIMITS,
+    heavy_processes: bool = True,
 ) -> FastAPI:
     """The API and page for the atlas in ``atlas_folder`` (default: the embedded atlas).
 
@@ -104,7 +107,10 @@ def create_app(
     (:meth:`ApiState.prepare`), so that no request waits for that, and the objects made
     by then are frozen out of the garbage collector's passes (:func:`gc.freeze`).
     ``kernel`` runs the route searches (:attr:`ApiState.kernel`): a server answers many,
-    so by default the compiled one, loaded at start-up.
+    so by default the compiled one, loaded at start-up. New answers of compare, exposure
+    and energy are computed off the event loop, at most ``heavy_limits[kind]`` at once, in
+    a pool of processes (``heavy_processes=False``: threads), see
+    :mod:`tripp.api.admission`.
     """
     jobs = jobs or JobManager()
 
@@ -122,6 +128,7 @@ def create_app(
             # server: keep them out of the garbage collector's full passes (~80 ms each)
             gc.freeze()
         yield
+        app.state.admission.shutdown()
         jobs.shutdown()
         app.state.tripp.shutdown()
 
@@ -136,6 +143,7 @@ def create_app(
     )
     app.state.tripp = ApiState(atlas_folder=atlas_folder, kernel=kernel)
     app.state.jobs = jobs
+    app.state.admission = Admission(app.state.tripp, limits=heavy_limits, processes=heavy_processes)
     vendor = find_node_modules(node_modules)
     app.state.web_assets = vendor is not None
     install_handlers(app)
