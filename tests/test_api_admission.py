@@ -193,3 +193,13 @@ def test_freight_only_compare_does_not_import_pypsa() -> None:
         "demo_differs": True,
         "freight_differs": False,
     }
+
+
+def test_compare_refuses_an_unknown_energy_choice_before_routing() -> None:
+    import tripp
+    from tripp.errors import InputError
+
+    atlas = tripp.load_atlas()
+    base, other = (tripp.scenario(atlas, n) for n in ("baseline-2025", "upper-lars-closed"))
+    with pytest.raises(InputError, match=r"energy: is 'yes'.*use auto, true or false"):
+        tripp.compare(base, other, energy="yes")  # type: ignore[arg-type]

@@ -193,6 +193,7 @@ def compare(
     >>> result.summary()["faster"]
     1
     """
+    with_energy = _wants_energy(energy, base, other)
     rows = []
     for origin, destination in pairs or list(DEFAULT_PAIRS):
         before = _best(base, origin, destination, objective)
@@ -224,7 +225,7 @@ def compare(
         tuple(rows),
         exposure_base,
         exposure_other,
-        energy=energy_change(base, other) if _wants_energy(energy, base, other) else None,
+        energy=energy_change(base, other) if with_energy else None,
     )
 
 
