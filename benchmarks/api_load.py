@@ -16,6 +16,12 @@ loop (each connection sends its next request as soon as its answer arrives) with
 * ``cold``: another fresh server for ``--duration`` s: the first pass through the mix is
   computed, later passes are cached,
 * ``warm``: the same server again for ``--duration`` s, every answer cached.
+* ``mixed``: the last server (or a fresh one): one wrk pass so that every route in the mix
+  is cached, then wrk on those cached routes for ``--duration`` s while ``--heavy-clients``
+  Python threads send new (uncached) ``/api/compare`` and ``/api/exposure`` requests back
+  to back beside it. Reported: the cached routes' p50/p99 under that mix, and the heavy
+  requests answered, refused (429/503 with ``Retry-After``, pausing ``--heavy-pause-ms``
+  after each) and failed (any other status, or no answer within 30 s).
 
 Without wrk (or with ``--tool asyncio``) a light asyncio client (50 keep-alive connections
 on asyncio streams) runs ``first``/``repeat`` phases with each client pausing
@@ -45,6 +51,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -57,8 +64,12 @@ OBJECTIVES = ("time", "cost")
 #: Kinds of place a freight route starts or ends at.
 ENDPOINT_KINDS = {"city", "port", "rail_station", "dry_port"}
 
-#: wrk phases: a fresh server for ``first`` and ``cold``; ``warm`` reuses the last one.
-PHASES = ("first", "cold", "warm")
+#: wrk phases: a fresh server for ``first`` and ``cold``; ``warm`` and ``mixed`` reuse the last.
+PHASES = ("first", "cold", "warm", "mixed")
+#: Scenarios the heavy requests of the ``mixed`` phase compare with baseline-2025.
+HEAVY_OTHERS = ("tripp-2030", "no-russia", "aras-2030", "georgia-disrupted", "iran-closed")
+#: How long a heavy request of the ``mixed`` phase may take before it counts as failed (s).
+HEAVY_TIMEOUT_S = 30.0
 
 TARGET_P50_MS = 20.0
 TARGET_P99_MS = 100.0
@@ -220,6 +231,131 @@ def run_wrk(
     }
 
 
+# --- mixed: cached routes beside new heavy requests ------------------------------------------
+
+
+def heavy_mix(pairs: int, seed: int) -> list[str]:
+    """New ``/api/compare`` (one O-D pair each, baseline-2025 against one of
+    :data:`HEAVY_OTHERS`) and ``/api/exposure`` (each scenario and objective) targets,
+    interleaved: every one a different question, so none is cached."""
+    from tripp.scenarios import list_scenarios
+
+    rng = random.Random(seed + 1)
+    compares = [
+        "/api/compare?"
+        + urlencode(
+            {
+                "base": "baseline-2025",
+                "other": HEAVY_OTHERS[i % len(HEAVY_OTHERS)],
+                "pairs": f"{origin}>{destination}",
+            },
+            quote_via=quote,
+        )
+        for i, (origin, destination) in enumerate(routable_pairs(pairs, seed + 1))
+    ]
+    exposures = [
+        "/api/exposure?" + urlencode({"scenario": name, "objective": objective})
+        for name in list_scenarios()
+        for objective in ("time", "cost", "distance", "generalized")
+    ]
+    rng.shuffle(exposures)
+    mixed = [t for pair in zip(compares, exposures, strict=False) for t in pair]
+    return mixed + compares[len(exposures) :]
+
+
+class HeavyLoad:
+    """``clients`` threads sending the heavy targets back to back (each once, in order)
+    until :meth:`stop`; a refused one (429/503) makes its thread pause ``pause_s``."""
+
+    def __init__(self, port: int, targets: list[str], clients: int, pause_s: float) -> None:
+        self.base, self.pause_s = f"http://127.0.0.1:{port}", pause_s
+        self.targets = iter(targets)
+        self.lock, self.stopped = threading.Lock(), threading.Event()
+        self.answered_s: list[float] = []
+        self.refused = self.failed = 0
+        self.statuses: dict[str, int] = {}
+        self.threads = [threading.Thread(target=self._client) for _ in range(clients)]
+
+    def start(self) -> None:
+        for thread in self.threads:
+            thread.start()
+
+    def stop(self) -> dict[str, Any]:
+        """Stop sending, wait for the requests in flight; the counts."""
+        self.stopped.set()
+        for thread in self.threads:
+            thread.join()
+        ordered = sorted(self.answered_s)
+        return {
+            "clients": len(self.threads),
+            "answered": len(ordered),
+            "refused_429_503": self.refused,
+            "failed": self.failed,
+            "statuses": self.statuses,
+            "answered_p50_s": round(ordered[len(ordered) // 2], 2) if ordered else None,
+            "answered_max_s": round(ordered[-1], 2) if ordered else None,
+        }
+
+    def _client(self) -> None:
+        with httpx.Client(base_url=self.base, timeout=HEAVY_TIMEOUT_S) as client:
+            while not self.stopped.is_set():
+                with self.lock:
+                    target = next(self.targets, None)
+                if target is None:
+                    return
+                start = time.perf_counter()
+                try:
+                    status = str(client.get(target).status_code)
+                except httpx.HTTPError as error:
+                    status = type(error).__name__
+                elapsed_s = time.perf_counter() - start
+                with self.lock:
+                    self.statuses[status] = self.statuses.get(status, 0) + 1
+                    if status == "200":
+                        self.answered_s.append(elapsed_s)
+                    elif status in {"429", "503"}:
+                        self.refused += 1
+                    else:
+                        self.failed += 1
+                if status in {"429", "503"}:
+                    self.stopped.wait(self.pause_s)
+
+
+def run_mixed(
+    port: int,
+    targets: list[str],
+    heavy: list[str],
+    *,
+    threads: int,
+    clients: int,
+    duration_s: int,
+    heavy_clients: int,
+    pause_s: float,
+    folder: Path,
+) -> dict[str, Any]:
+    """Cache every route target (one wrk pass), then wrk on them for ``duration_s`` beside
+    ``heavy_clients`` threads sending new heavy requests; the wrk figures of the cached
+    routes with the heavy counts under ``"heavy"``."""
+    run_wrk(
+        port, targets, threads=threads, clients=clients, duration_s=60, folder=folder, one_pass=True
+    )
+    load = HeavyLoad(port, heavy, heavy_clients, pause_s)
+    load.start()
+    try:
+        figures = run_wrk(
+            port,
+            targets,
+            threads=threads,
+            clients=clients,
+            duration_s=duration_s,
+            folder=folder,
+        )
+    finally:
+        figures["heavy"] = load.stop()
+    figures["tool"] += f" + {heavy_clients} threads sending new compare/exposure"
+    return figures
+
+
 # --- asyncio fallback -----------------------------------------------------------------------
 
 
@@ -339,6 +475,18 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=20, help="Seconds per wrk phase.")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads.")
     parser.add_argument(
+        "--heavy-clients",
+        type=int,
+        default=4,
+        help="mixed: threads sending new compare/exposure requests beside the cached routes.",
+    )
+    parser.add_argument(
+        "--heavy-pause-ms",
+        type=float,
+        default=100.0,
+        help="mixed: a heavy client's pause after a refusal (429/503), in ms.",
+    )
+    parser.add_argument(
         "--first-duration",
         type=int,
         default=30,
@@ -346,10 +494,11 @@ def main() -> None:
     )
     parser.add_argument(
         "--phases",
-        default="first,cold,warm",
+        default="first,cold,warm,mixed",
         help="wrk phases, in order: first (a fresh server, one pass through the mix: every "
         "request computed), cold (a fresh server for --duration s), warm (the last server "
-        "again, every answer cached).",
+        "again, every answer cached), mixed (the last server: cached routes beside new "
+        "compare/exposure requests).",
     )
     parser.add_argument(
         "--interval-ms",
@@ -390,6 +539,19 @@ def main() -> None:
                             stop_server(server)
                             port = free_port()
                         server = start_server(port, args.workers)
+                    if phase == "mixed":
+                        figures[phase] = run_mixed(
+                            port,
+                            targets,
+                            heavy_mix(args.pairs, args.seed),
+                            threads=args.threads,
+                            clients=args.clients,
+                            duration_s=args.duration,
+                            heavy_clients=args.heavy_clients,
+                            pause_s=args.heavy_pause_ms / 1000,
+                            folder=Path(folder),
+                        )
+                        continue
                     figures[phase] = run_wrk(
                         port,
                         targets,
@@ -418,6 +580,14 @@ def main() -> None:
             f"socket errors {f['socket_errors']} "
             f"[{'ok' if ok else 'over target'}: p50 < 20 ms, p99 < 100 ms] ({f['tool']})"
         )
+        if "heavy" in f:
+            h = f["heavy"]
+            print(
+                f"{'':8s} beside them, {h['clients']} heavy clients: {h['answered']} new "
+                f"compare/exposure answered (p50 {h['answered_p50_s']} s, max "
+                f"{h['answered_max_s']} s), {h['refused_429_503']} refused with Retry-After, "
+                f"{h['failed']} failed; statuses {h['statuses']}"
+            )
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:
             json.dump(figures, handle, indent=2)

@@ -10,7 +10,7 @@ which Host names it answers to (:mod:`tripp.api.guards`).
 from __future__ import annotations
 
 import gc
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tripp.api.admission import DEFAULT_LIMITS, Admission
 from tripp.api.assets import DOCS_SCRIPT, VENDOR, docs_html, find_node_modules, web_folder
 from tripp.api.fastpath import RouteFastPath
 from tripp.api.guards import HeadAndOptions, SecurityHeaders, TrustedHosts
@@ -97,6 +98,8 @@ def create_app(
     prepare: bool = False,
     kernel: Kernel = Kernel.COMPILED,
     allowed_hosts: Iterable[str] | None = None,
+    heavy_limits: Mapping[str, int] = DEFAULT_LIMITS,
+    heavy_processes: bool = True,
 ) -> FastAPI:
     """The API and page for the atlas in ``atlas_folder`` (default: the embedded atlas).
 
@@ -110,7 +113,10 @@ def create_app(
     ``kernel`` runs the route searches (:attr:`ApiState.kernel`): a server answers many,
     so by default the compiled one, loaded at start-up. ``allowed_hosts``: the names and
     addresses the ``Host`` header may give (``tripp serve``: the loopback names, the bound
-    address and ``--allowed-host``); other requests answer 400. Default: any host.
+    address and ``--allowed-host``); other requests answer 400. Default: any host. New
+    answers of compare, exposure and energy are computed off the event loop, at most
+    ``heavy_limits[kind]`` at once, in a pool of processes (``heavy_processes=False``:
+    threads), see :mod:`tripp.api.admission`.
     """
     jobs = jobs or JobManager()
 
@@ -128,6 +134,7 @@ def create_app(
             # server: keep them out of the garbage collector's full passes (~80 ms each)
             gc.freeze()
         yield
+        app.state.admission.shutdown()
         jobs.shutdown()
         app.state.tripp.shutdown()
 
@@ -142,6 +149,7 @@ def create_app(
     )
     app.state.tripp = ApiState(atlas_folder=atlas_folder, kernel=kernel)
     app.state.jobs = jobs
+    app.state.admission = Admission(app.state.tripp, limits=heavy_limits, processes=heavy_processes)
     vendor = find_node_modules(node_modules)
     app.state.web_assets = vendor is not None
     install_handlers(app)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
+from tripp.api.admission import BUSY, admission_of
 from tripp.api.params import (
     MAX_ALTERNATIVES,
     MAX_TEXT,
@@ -21,6 +22,7 @@ from tripp.api.problems import ERRORS, NOT_FOUND
 from tripp.api.route_answers import answer, checked
 from tripp.api.routes_atlas import json_bytes, json_response, state_of
 from tripp.api.schemas import ComparisonModel, ExposureModel, RouteResultModel
+from tripp.api.state import ApiState
 from tripp.errors import InputError, Problem
 from tripp.routing.request import Objective
 
@@ -111,13 +113,19 @@ async def route(
     return json_response(body, status)
 
 
+#: ``energy`` of ``/api/compare``: the energy side always, never, or where the scenarios'
+#: energy inputs differ (:func:`tripp.scenarios.compare.energy_inputs_differ`).
+EnergyChoice = Literal["auto", "true", "false"]
+_ENERGY: dict[str, bool | Literal["auto"]] = {"auto": "auto", "true": True, "false": False}
+
+
 @router.get(
     "/compare",
     response_model=ComparisonModel,
-    responses=ERRORS,
+    responses={**ERRORS, **BUSY},
     summary="Two scenarios: routes before and after, deltas, exposure change",
 )
-def compare(
+async def compare(
     request: Request,
     base: Annotated[str, Query(max_length=64, description="Base scenario.")] = "baseline-2025",
     other: Annotated[str, Query(max_length=64, description="Scenario to compare.")] = "tripp-2030",
@@ -126,47 +134,71 @@ def compare(
         Query(description="'default' or repeatable origin>destination, e.g. Baku>Kars (≤ 20)."),
     ] = None,
     objective: ObjectiveQuery = Objective.TIME,
+    energy: Annotated[
+        EnergyChoice,
+        Query(
+            description="Also solve both scenarios' gas and power flows: auto (where their "
+            "energy rows, lines or pipelines differ), true or false."
+        ),
+    ] = "auto",
 ) -> Response:
-    """The JSON of ``tripp compare BASE OTHER --format json``."""
-    from tripp.scenarios.compare import compare as run_compare
-
+    """The JSON of ``tripp compare BASE OTHER --format json`` (``--energy``/``--no-energy``
+    for ``energy=true``/``false``). A new answer is computed off the event loop, one at a
+    time: another new one meanwhile gets 429 with ``Retry-After``."""
     state = state_of(request)
     base_name, other_name, chosen = gather(
         lambda: shipped_scenario(base, option="base"),
         lambda: shipped_scenario(other, option="other"),
         lambda: check_pairs(state.atlas, pairs),
     )
-    names = [base_name, other_name]
-    key = ("compare", *names, tuple(chosen or ()), objective.value)
+    pair_list = tuple(chosen or ())
+    key = ("compare", base_name, other_name, pair_list, objective.value, energy)
+    args = (base_name, other_name, pair_list, objective.value, _ENERGY[energy])
+    return await admission_of(request).respond("compare", key, compare_json, *args)
 
-    def build() -> bytes:
-        a, b = (state.network(n) for n in names)
-        return json_bytes(run_compare(a, b, pairs=chosen, objective=objective.value).to_dict())
 
-    return json_response(state.cached(key, build))
+def compare_json(
+    state: ApiState,
+    base: str,
+    other: str,
+    pairs: tuple[tuple[str, str], ...],
+    objective: str,
+    energy: bool | Literal["auto"],
+) -> bytes:
+    """The JSON body of ``/api/compare`` on ``state``'s networks (``pairs`` empty: the
+    default ones)."""
+    from tripp.scenarios.compare import compare as run_compare
+
+    a, b = state.network(base), state.network(other)
+    result = run_compare(a, b, pairs=list(pairs) or None, objective=objective, energy=energy)
+    return json_bytes(result.to_dict())
 
 
 @router.get(
     "/exposure",
     response_model=ExposureModel,
-    responses=ERRORS,
+    responses={**ERRORS, **BUSY},
     summary="Transit exposure of a scenario",
 )
-def exposure(
+async def exposure(
     request: Request,
     scenario: Annotated[
         str, Query(max_length=64, description="A shipped scenario name.")
     ] = "baseline-2025",
     objective: ObjectiveQuery = Objective.TIME,
 ) -> Response:
-    """The JSON of ``tripp exposure SCENARIO --format json``."""
+    """The JSON of ``tripp exposure SCENARIO --format json``; new answers are admitted as
+    ``/api/compare``'s are."""
+    name = shipped_scenario(scenario)
+    key = ("exposure", name, objective.value)
+    return await admission_of(request).respond(
+        "exposure", key, exposure_json, name, objective.value
+    )
+
+
+def exposure_json(state: ApiState, scenario: str, objective: str) -> bytes:
+    """The JSON body of ``/api/exposure`` on ``state``'s network of ``scenario``."""
     from tripp.scenarios.exposure import exposure as scenario_exposure
 
-    name = shipped_scenario(scenario)
-    state = state_of(request)
-
-    def build() -> bytes:
-        result = scenario_exposure(state.network(name), objective=objective.value)
-        return json_bytes(result.to_dict())
-
-    return json_response(state.cached(("exposure", name, objective.value), build))
+    result = scenario_exposure(state.network(scenario), objective=objective)
+    return json_bytes(result.to_dict())

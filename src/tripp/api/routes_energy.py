@@ -6,10 +6,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
+from tripp.api.admission import BUSY, admission_of
 from tripp.api.params import shipped_scenario
 from tripp.api.problems import ERRORS
-from tripp.api.routes_atlas import json_bytes, json_response, state_of
+from tripp.api.routes_atlas import json_bytes
 from tripp.api.schemas import EnergyResultModel
+from tripp.api.state import ApiState
 from tripp.energy_model.settings import Carrier, MissingCapacity
 from tripp.scenarios.network import ScenarioNetwork
 
@@ -35,10 +37,10 @@ def run_energy(
 @router.get(
     "/energy",
     response_model=EnergyResultModel,
-    responses=ERRORS,
+    responses={**ERRORS, **BUSY},
     summary="Energy flows on lines and unmet demand",
 )
-def energy(
+async def energy(
     request: Request,
     scenario: Annotated[
         str, Query(max_length=64, description="A shipped scenario name.")
@@ -52,15 +54,21 @@ def energy(
     ] = MissingCapacity.ERROR,
 ) -> Response:
     """Flows per line, supplies, unmet demand: the JSON of ``tripp energy SCENARIO --format
-    json``."""
+    json``. New answers are admitted as ``/api/compare``'s are
+    (:mod:`tripp.api.admission`)."""
     name = shipped_scenario(scenario)
-    state = state_of(request)
-
-    def build() -> bytes:
-        network = state.network(name)
-        return json_bytes(
-            run_energy(network, carrier, year=year, missing_capacity=missing_capacity)
-        )
-
     key = ("energy", name, carrier.value, year, missing_capacity.value)
-    return json_response(state.cached(key, build))
+    args = (name, carrier, year, missing_capacity)
+    return await admission_of(request).respond("energy", key, energy_json, *args)
+
+
+def energy_json(
+    state: ApiState,
+    scenario: str,
+    carrier: Carrier,
+    year: int | None,
+    missing_capacity: MissingCapacity,
+) -> bytes:
+    """The JSON body of ``/api/energy`` on ``state``'s network of ``scenario``."""
+    network = state.network(scenario)
+    return json_bytes(run_energy(network, carrier, year=year, missing_capacity=missing_capacity))

@@ -113,13 +113,19 @@ def compare_command(
     ] = "default",
     objective: Annotated[str, typer.Option(help="time, cost, distance or generalized.")] = "time",
     energy: Annotated[
-        bool, typer.Option(help="Also solve both scenarios' gas and power flows (PyPSA).")
-    ] = True,
+        bool | None,
+        typer.Option(
+            "--energy/--no-energy",
+            help="Also solve both scenarios' gas and power flows (PyPSA); default: only "
+            "when their energy rows, lines or pipelines differ.",
+            show_default=False,
+        ),
+    ] = None,
     atlas: AtlasOption = None,
     format: TableOrJson = Format.TABLE,
 ) -> None:
     """Routes before and after for each O-D pair, deltas, the transit-exposure change and,
-    where both scenarios have energy data, the energy side."""
+    where the scenarios' energy data differ (or with --energy), the energy side."""
     from tripp.scenarios.compare import compare, read_pairs
     from tripp.scenarios.network import scenario_network
 
@@ -130,7 +136,7 @@ def compare_command(
         scenario_network(loaded, other),
         pairs=chosen,
         objective=objective,
-        energy=energy,
+        energy="auto" if energy is None else energy,
     )
     if format is Format.JSON:
         emit_json(result.to_dict())

@@ -6,9 +6,10 @@ import csv
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from tripp.atlas.jsonshape import JsonShape, Key, computed
+from tripp.atlas.model import is_available
 from tripp.errors import InputError, NoRouteError, Problem
 from tripp.routing.result import Route
 from tripp.routing.route import route
@@ -171,10 +172,14 @@ def compare(
     *,
     pairs: list[tuple[str, str]] | None = None,
     objective: str = "time",
-    energy: bool = True,
+    energy: bool | Literal["auto"] = "auto",
 ) -> Comparison:
     """Route every pair under both scenarios and measure the change; with ``energy``, also
     solve both scenarios' gas and power flows when their atlases have energy rows.
+
+    ``energy`` is ``"auto"`` (the default: only when the scenarios' energy inputs differ,
+    see :func:`energy_inputs_differ`), True or False. Without the energy side PyPSA is
+    neither imported nor run, and the result's ``energy`` is None.
 
     ``pairs`` are (origin, destination) places by id or name (default:
     :data:`DEFAULT_PAIRS`); ``objective`` is what routes minimise (``time``, ``cost``,
@@ -188,6 +193,7 @@ def compare(
     >>> result.summary()["faster"]
     1
     """
+    with_energy = _wants_energy(energy, base, other)
     rows = []
     for origin, destination in pairs or list(DEFAULT_PAIRS):
         before = _best(base, origin, destination, objective)
@@ -219,8 +225,39 @@ def compare(
         tuple(rows),
         exposure_base,
         exposure_other,
-        energy=energy_change(base, other) if energy else None,
+        energy=energy_change(base, other) if with_energy else None,
     )
+
+
+def _wants_energy(
+    energy: bool | Literal["auto"], base: ScenarioNetwork, other: ScenarioNetwork
+) -> bool:
+    if energy == "auto":
+        return energy_inputs_differ(base, other)
+    if isinstance(energy, bool):
+        return energy
+    raise InputError(Problem("energy", f"is '{energy}'", "use auto, true or false"))
+
+
+def energy_inputs_differ(base: ScenarioNetwork, other: ScenarioNetwork) -> bool:
+    """Whether the energy model would read different inputs for the two scenarios: the
+    energy rows in force in each scenario's year, the gas pipelines and power lines open
+    then, or the hours of that year's months. Cheap (no PyPSA): the test behind
+    ``energy="auto"`` in :func:`compare`."""
+    return _energy_inputs(base) != _energy_inputs(other)
+
+
+def _energy_inputs(network: ScenarioNetwork) -> tuple[Any, ...]:
+    from tripp.energy_model.instance import MODE_OF, current_rows
+    from tripp.energy_model.settings import month_hours
+
+    modes = set(MODE_OF.values())
+    links = tuple(
+        link
+        for link in network.atlas.links
+        if link.mode in modes and is_available(link.status, link.open_year, network.year)
+    )
+    return tuple(current_rows(network.atlas, network.year)), links, month_hours(network.year)
 
 
 def energy_change(base: ScenarioNetwork, other: ScenarioNetwork) -> dict[str, Any] | None:
