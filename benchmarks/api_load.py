@@ -16,6 +16,11 @@ loop (each connection sends its next request as soon as its answer arrives) with
 * ``cold``: another fresh server for ``--duration`` s: the first pass through the mix is
   computed, later passes are cached,
 * ``warm``: the same server again for ``--duration`` s, every answer cached.
+* ``kill``: the last server (``--workers`` 2 or more): wrk on the cached routes for
+  ``--duration`` s while jobs are submitted and, once one runs, the worker process running it
+  is killed with SIGKILL. Reported: the routes' figures (connections of the killed worker
+  fail) and every accepted job's end: finished, failed (with the reason) or lost (404, or
+  still queued or running :data:`KILL_SETTLE_S` s after the kill) — the target is 0 lost.
 * ``mixed``: the last server (or a fresh one): one wrk pass so that every route in the mix
   is cached, then wrk on those cached routes for ``--duration`` s while ``--heavy-clients``
   Python threads send new (uncached) ``/api/compare`` and ``/api/exposure`` requests back
@@ -64,8 +69,19 @@ OBJECTIVES = ("time", "cost")
 #: Kinds of place a freight route starts or ends at.
 ENDPOINT_KINDS = {"city", "port", "rail_station", "dry_port"}
 
-#: wrk phases: a fresh server for ``first`` and ``cold``; ``warm`` and ``mixed`` reuse the last.
-PHASES = ("first", "cold", "warm", "mixed")
+#: wrk phases: a fresh server for ``first`` and ``cold``; the others reuse the last.
+PHASES = ("first", "cold", "warm", "mixed", "kill")
+#: Jobs the ``kill`` phase submits before it kills a worker: long reliability sweeps (one is
+#: running on the worker killed) and short exposure runs.
+KILL_JOBS = (
+    *(
+        {"kind": "reliability", "scenario": "baseline-2025", "samples": 2000, "seed": s}
+        for s in range(3)
+    ),
+    *({"kind": "exposure", "scenario": name} for name in ("tripp-2030", "no-russia", "aras-2030")),
+)
+#: How long the ``kill`` phase waits for every accepted job to end after the kill (s).
+KILL_SETTLE_S = 60.0
 #: Scenarios the heavy requests of the ``mixed`` phase compare with baseline-2025.
 HEAVY_OTHERS = ("tripp-2030", "no-russia", "aras-2030", "georgia-disrupted", "iran-closed")
 #: How long a heavy request of the ``mixed`` phase may take before it counts as failed (s).
@@ -356,6 +372,91 @@ def run_mixed(
     return figures
 
 
+# --- kill: a worker dies under load; no accepted job may be lost ---------------------------
+
+
+def _worker_running_a_job(base: str, state_dir: Path, job_ids: list[str]) -> int | None:
+    """The pid of the server worker running one of ``job_ids`` (from the job store), if any."""
+    import sqlite3
+
+    with httpx.Client(base_url=base, timeout=5) as client:
+        running = [j for j in job_ids if client.get(f"/api/jobs/{j}").json()["status"] == "running"]
+    if not running:
+        return None
+    with sqlite3.connect(state_dir / "jobs.sqlite3") as db:
+        row = db.execute("SELECT owner_pid FROM jobs WHERE id = ?", (running[0],)).fetchone()
+    return int(row[0]) if row and row[0] else None
+
+
+def run_kill(
+    port: int,
+    targets: list[str],
+    *,
+    threads: int,
+    clients: int,
+    duration_s: int,
+    state_dir: Path,
+    folder: Path,
+) -> dict[str, Any]:
+    """wrk on the cached routes while jobs run and the worker running one is killed; the
+    routes' figures with the jobs' ends under ``"jobs"``."""
+    base = f"http://127.0.0.1:{port}"
+    outcome: dict[str, Any] = {}
+
+    def submit_and_kill() -> None:
+        with httpx.Client(base_url=base, timeout=10) as client:
+            answers = [client.post("/api/jobs", json=job) for job in KILL_JOBS]
+        job_ids = [a.json()["id"] for a in answers if a.status_code == 202]
+        outcome["accepted"] = len(job_ids)
+        outcome["refused"] = len(answers) - len(job_ids)
+        victim = None
+        deadline = time.monotonic() + duration_s / 2
+        while victim is None and time.monotonic() < deadline:
+            victim = _worker_running_a_job(base, state_dir, job_ids)
+            time.sleep(0.2)
+        if victim is None:
+            outcome["killed_pid"] = None
+            return
+        os.kill(victim, 9)
+        outcome["killed_pid"] = victim
+        killed_at = time.monotonic()
+        ends: dict[str, int] = {}
+        reasons: set[str] = set()
+        pending = set(job_ids)
+        with httpx.Client(base_url=base, timeout=5) as client:
+            while pending and time.monotonic() < killed_at + KILL_SETTLE_S:
+                for job_id in sorted(pending):
+                    try:
+                        answer = client.get(f"/api/jobs/{job_id}")
+                    except httpx.TransportError:
+                        continue  # the dead worker's socket is closing
+                    status = "lost (404)" if answer.status_code == 404 else answer.json()["status"]
+                    if status not in {"queued", "running"}:
+                        pending.discard(job_id)
+                        ends[status] = ends.get(status, 0) + 1
+                        if status == "failed":
+                            reasons.add(str(answer.json().get("error", ""))[:120])
+                time.sleep(0.5)
+        if pending:
+            ends["lost (still queued or running)"] = len(pending)
+        outcome["ends"] = ends
+        outcome["settled_s"] = round(time.monotonic() - killed_at, 1)
+        outcome["failure_reasons"] = sorted(reasons)
+
+    killer = threading.Thread(target=submit_and_kill)
+    killer.start()
+    try:
+        figures = run_wrk(
+            port, targets, threads=threads, clients=clients, duration_s=duration_s, folder=folder
+        )
+    finally:
+        killer.join()
+    lost = sum(n for end, n in outcome.get("ends", {}).items() if end.startswith("lost"))
+    figures["jobs"] = {**outcome, "lost": lost}
+    figures["tool"] += " + jobs, one worker killed with SIGKILL"
+    return figures
+
+
 # --- asyncio fallback -----------------------------------------------------------------------
 
 
@@ -437,12 +538,14 @@ async def drive(port: int, targets: list[str], clients: int, interval_s: float) 
 # --- the server -----------------------------------------------------------------------------
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
-    """``tripp serve`` on 127.0.0.1:``port``, once it answers /api/health."""
+def start_server(port: int, workers: int, state_dir: Path) -> subprocess.Popen[bytes]:
+    """``tripp serve`` on 127.0.0.1:``port`` with its jobs in ``state_dir``, once it answers
+    /api/health."""
     command = [
         sys.executable,
         *("-c", "from tripp.cli.main import main; main()", "serve"),
         *("--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)),
+        *("--state-dir", str(state_dir)),
     ]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
@@ -498,7 +601,8 @@ def main() -> None:
         help="wrk phases, in order: first (a fresh server, one pass through the mix: every "
         "request computed), cold (a fresh server for --duration s), warm (the last server "
         "again, every answer cached), mixed (the last server: cached routes beside new "
-        "compare/exposure requests).",
+        "compare/exposure requests), kill (the last server: routes while a worker running a "
+        "job is killed).",
     )
     parser.add_argument(
         "--interval-ms",
@@ -531,6 +635,7 @@ def main() -> None:
     try:
         if tool == "wrk":
             with tempfile.TemporaryDirectory(prefix="tripp-wrk-") as folder:
+                state_dir = Path(folder) / "state"
                 for phase in args.phases.split(","):
                     if phase not in PHASES:
                         raise SystemExit(f"unknown phase {phase!r}: use {', '.join(PHASES)}")
@@ -538,7 +643,20 @@ def main() -> None:
                         if server is not None:  # a new server, its caches empty
                             stop_server(server)
                             port = free_port()
-                        server = start_server(port, args.workers)
+                        server = start_server(port, args.workers, state_dir)
+                    if phase == "kill":
+                        if args.workers < 2:
+                            raise SystemExit("the kill phase needs --workers 2 or more")
+                        figures[phase] = run_kill(
+                            port,
+                            targets,
+                            threads=args.threads,
+                            clients=args.clients,
+                            duration_s=args.duration,
+                            state_dir=state_dir,
+                            folder=Path(folder),
+                        )
+                        continue
                     if phase == "mixed":
                         figures[phase] = run_mixed(
                             port,
@@ -562,7 +680,7 @@ def main() -> None:
                         one_pass=phase == "first",
                     )
         else:
-            server = start_server(port, args.workers)
+            server = start_server(port, args.workers, Path(tempfile.mkdtemp(prefix="tripp-state-")))
             interval_s = args.interval_ms / 1000
             figures["first"] = asyncio.run(drive(port, targets, args.clients, interval_s))
             figures["repeat"] = asyncio.run(drive(port, targets, args.clients, interval_s))
@@ -587,6 +705,13 @@ def main() -> None:
                 f"compare/exposure answered (p50 {h['answered_p50_s']} s, max "
                 f"{h['answered_max_s']} s), {h['refused_429_503']} refused with Retry-After, "
                 f"{h['failed']} failed; statuses {h['statuses']}"
+            )
+        if "jobs" in f:
+            j = f["jobs"]
+            print(
+                f"{'':8s} jobs: {j.get('accepted')} accepted, worker pid {j.get('killed_pid')} "
+                f"killed; ends {j.get('ends')} within {j.get('settled_s')} s; lost {j['lost']}; "
+                f"reasons {j.get('failure_reasons')}"
             )
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:

@@ -83,3 +83,13 @@ def test_good_bodies_of_every_kind_are_accepted(client: TestClient, body: dict[s
     started = client.post("/api/jobs", json=body)
     assert started.status_code == 202, started.text
     assert started.json()["status"] == "queued" and started.json()["params"]["kind"] == body["kind"]
+
+
+def test_a_full_queue_is_429_with_retry_after() -> None:
+    with TestClient(create_app(jobs=JobManager(paused=True, max_pending=1))) as full:
+        body = {"kind": "exposure", "scenario": "baseline-2025"}
+        assert full.post("/api/jobs", json=body).status_code == 202
+        refused = full.post("/api/jobs", json=body)
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    assert refused.json()["problems"][0]["where"] == "jobs"

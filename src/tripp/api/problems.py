@@ -39,11 +39,19 @@ class ErrorModel(BaseModel):
 class ApiError(Exception):
     """An error with an HTTP status and the problems to list."""
 
-    def __init__(self, status_code: int, detail: str, problems: Sequence[Problem] = ()) -> None:
+    def __init__(
+        self,
+        status_code: int,
+        detail: str,
+        problems: Sequence[Problem] = (),
+        *,
+        retry_after_s: int | None = None,
+    ) -> None:
         super().__init__(detail)
         self.status_code = status_code
         self.detail = detail
         self.problems = tuple(problems) or (Problem("request", detail, "see /api/docs"),)
+        self.retry_after_s = retry_after_s
 
 
 def error_body(detail: str, problems: Sequence[Problem]) -> dict[str, Any]:
@@ -128,7 +136,10 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def on_api_error(_: Request, error: ApiError) -> JSONResponse:
-        return error_response(error.status_code, error.detail, error.problems)
+        response = error_response(error.status_code, error.detail, error.problems)
+        if error.retry_after_s is not None:
+            response.headers["Retry-After"] = str(error.retry_after_s)
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, error: StarletteHTTPException) -> JSONResponse:

@@ -21,6 +21,8 @@ from tripp.resilience.kernel import check_objective
 from tripp.routing.request import Objective
 
 router = APIRouter(prefix="/api", tags=["jobs"])
+#: What a full job queue's 429 tells the client to wait before trying again (s).
+JOBS_RETRY_AFTER_S = 5
 
 Scenario = Annotated[str, Field(max_length=64, description="A shipped scenario name.")]
 
@@ -217,7 +219,7 @@ def manager_of(request: Request) -> JobManager:
         **ERRORS,
         400: {"model": ErrorModel, "description": "The body is not JSON."},
         413: {"model": ErrorModel, "description": "The body is over 64 KiB."},
-        429: {"model": ErrorModel, "description": "Too many jobs waiting."},
+        429: {"model": ErrorModel, "description": "Too many jobs waiting; see Retry-After."},
     },
     summary="Start a long run",
 )
@@ -231,6 +233,7 @@ def start_job(request: Request, job: Annotated[JobRequest, Body()]) -> dict[str,
             429,
             "too many jobs are waiting",
             [Problem("jobs", "the queue is full", "wait for a job to finish and try again")],
+            retry_after_s=JOBS_RETRY_AFTER_S,
         ) from None
     return started.to_dict()
 
