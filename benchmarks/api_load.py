@@ -642,10 +642,12 @@ def main() -> None:
     figures: dict[str, dict[str, Any]] = {}
     server: subprocess.Popen[bytes] | None = None
     port = free_port()
+    # the servers' job store: removed only once the last server has stopped
+    state = tempfile.TemporaryDirectory(prefix="tripp-state-")
+    state_dir = Path(state.name)
     try:
         if tool == "wrk":
             with tempfile.TemporaryDirectory(prefix="tripp-wrk-") as folder:
-                state_dir = Path(folder) / "state"
                 server_started_s = time.monotonic()
                 for phase in args.phases.split(","):
                     if phase not in PHASES:
@@ -693,7 +695,7 @@ def main() -> None:
                         one_pass=phase == "first",
                     )
         else:
-            server = start_server(port, args.workers, Path(tempfile.mkdtemp(prefix="tripp-state-")))
+            server = start_server(port, args.workers, state_dir)
             interval_s = args.interval_ms / 1000
             figures["first"] = asyncio.run(drive(port, targets, args.clients, interval_s))
             figures["repeat"] = asyncio.run(drive(port, targets, args.clients, interval_s))
@@ -701,6 +703,7 @@ def main() -> None:
     finally:
         if server is not None:
             stop_server(server)
+        state.cleanup()
     print("wrk's percentiles include its coordinated-omission correction" if tool == "wrk" else "")
     for phase, f in figures.items():
         ok = f["p50_ms"] < TARGET_P50_MS and f["p99_ms"] < TARGET_P99_MS
