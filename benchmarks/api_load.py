@@ -402,18 +402,13 @@ def run_kill(
     duration_s: int,
     state_dir: Path,
     folder: Path,
-    server_started_s: float,
 ) -> dict[str, Any]:
     """wrk on the cached routes while jobs run and the worker running one is killed; the
-    routes' figures with the jobs' ends under ``"jobs"``. The kill waits until the server
-    has run longer than its start-up window (a worker dying inside it stops the server)."""
-    from tripp.api.workers import STARTUP_S
-
+    routes' figures with the jobs' ends under ``"jobs"``."""
     base = f"http://127.0.0.1:{port}"
     outcome: dict[str, Any] = {}
 
     def submit_and_kill() -> None:
-        time.sleep(max(0.0, server_started_s + STARTUP_S + 1 - time.monotonic()))
         with httpx.Client(base_url=base, timeout=10) as client:
             answers = [client.post("/api/jobs", json=job) for job in KILL_JOBS]
         job_ids = [a.json()["id"] for a in answers if a.status_code == 202]
@@ -648,7 +643,6 @@ def main() -> None:
     try:
         if tool == "wrk":
             with tempfile.TemporaryDirectory(prefix="tripp-wrk-") as folder:
-                server_started_s = time.monotonic()
                 for phase in args.phases.split(","):
                     if phase not in PHASES:
                         raise SystemExit(f"unknown phase {phase!r}: use {', '.join(PHASES)}")
@@ -657,7 +651,6 @@ def main() -> None:
                             stop_server(server)
                             port = free_port()
                         server = start_server(port, args.workers, state_dir)
-                        server_started_s = time.monotonic()
                     if phase == "kill":
                         if args.workers < 2:
                             raise SystemExit("the kill phase needs --workers 2 or more")
@@ -669,7 +662,6 @@ def main() -> None:
                             duration_s=args.duration,
                             state_dir=state_dir,
                             folder=Path(folder),
-                            server_started_s=server_started_s,
                         )
                         continue
                     if phase == "mixed":

@@ -10,8 +10,9 @@ connections; without it each answer after the first on a kept-alive connection w
 
 The supervisor (the ``tripp serve`` process) first checks the host and that nothing else
 listens on the port, starts the workers, announces the server once every worker's socket
-listens, restarts one that dies after having served, stops all when one fails at start-up,
-and stops them on SIGINT or SIGTERM.
+listens, restarts one that dies once its app has started (whenever that is: a worker killed
+under load is replaced at once), stops all when one dies before its app started (a failed
+start, which another would repeat), and stops them on SIGINT or SIGTERM.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ import multiprocessing
 import signal
 import socket
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -30,8 +30,6 @@ from tripp.errors import InputError, Problem
 
 logger = logging.getLogger(__name__)
 
-#: A worker that exits sooner than this after its start failed to start: stop them all.
-STARTUP_S = 20.0
 #: How long stopping workers waits for them to finish their requests, in seconds.
 STOP_WAIT_S = 10.0
 #: Connections a listening socket queues before the server accepts them.
@@ -91,25 +89,25 @@ def run_workers(
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
 
-    def start() -> tuple[Any, float, Any]:
-        listening = context.Event()
+    def start() -> tuple[Any, Any, Any]:
+        listening, serving = context.Event(), context.Event()
         process = context.Process(
-            target=_serve, args=(options, listening), name="tripp-serve-worker"
+            target=_serve, args=(options, listening, serving), name="tripp-serve-worker"
         )
         process.start()
-        return process, time.monotonic(), listening
+        return process, listening, serving
 
     running = [start() for _ in range(workers)]
-    first = [listening for _, _, listening in running]
+    first = [listening for _, listening, _ in running]
     status = 0
     while not stop.wait(0.05 if first else 0.5):
         if first and all(listening.is_set() for listening in first):
             first = []
             announce()
-        for i, (process, started, _) in enumerate(running):
+        for i, (process, _, serving) in enumerate(running):
             if process.is_alive():
                 continue
-            if time.monotonic() - started < STARTUP_S:
+            if not serving.is_set():  # its app never started: another would fail the same way
                 logger.error("a server worker failed to start (exit %s)", process.exitcode)
                 status = 1
                 stop.set()
@@ -126,13 +124,20 @@ def run_workers(
     return status
 
 
-def _serve(options: dict[str, Any], listening: Any) -> None:
+def _serve(options: dict[str, Any], listening: Any, serving: Any) -> None:
     """One worker: its own socket on the shared port, listening (then ``listening`` is set),
-    and uvicorn serving the app on it."""
+    and uvicorn serving the app on it (``serving`` is set once the app has started: a worker
+    that dies after that is restarted, one that dies before stops the server)."""
     import uvicorn
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started:
+                serving.set()
 
     sock = listening_socket(options["host"], options["port"])
     sock.listen(BACKLOG)
     listening.set()
     config = uvicorn.Config("tripp.cli.serve:worker_app", factory=True, **options)
-    uvicorn.Server(config).run(sockets=[sock])
+    Server(config).run(sockets=[sock])
