@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
 from tripp.atlas.countries import country_code, country_hint
 from tripp.atlas.lookup import find_node
@@ -23,6 +22,7 @@ from tripp.atlas.model import Atlas
 from tripp.atlas.names import hint
 from tripp.errors import FieldProblem, InputError, Mention
 from tripp.graph.compile import Graph
+from tripp.routing.objective import DEFAULT_OBJECTIVE, Objective
 from tripp.units import FREIGHT_MODES
 
 #: Years before the atlas's ``as_of_year`` that it still describes: it holds today's
@@ -39,22 +39,25 @@ MAX_ALTERNATIVES = 20
 #: above the 28 % by which Almaty→Baku via Aktau differs from the same trip via Kuryk.
 MIN_DIFFERENCE = 0.3
 
+__all__ = [
+    "DEFAULT_OBJECTIVE",
+    "MAX_ALTERNATIVES",
+    "MIN_DIFFERENCE",
+    "Listed",
+    "Objective",
+    "RouteRequest",
+    "RouteSettings",
+    "atlas_vot",
+    "split_list",
+    "supported_years",
+    "vot_problems",
+    "year_problems",
+]
+
 #: A list option: one text, or several, each of which may be comma-separated.
 Listed = str | Sequence[str] | None
 
 
-class Objective(StrEnum):
-    """What a route minimises."""
-
-    TIME = "time"
-    COST = "cost"
-    DISTANCE = "distance"
-    GENERALIZED = "generalized"
-
-
-#: What every interface minimises when asked nothing: time (``route``, ``compare``,
-#: ``exposure``, ``criticality``, ``reliability``, ``bottlenecks``, the REST API and jobs).
-DEFAULT_OBJECTIVE = Objective.TIME
 
 
 def supported_years(atlas: Atlas) -> tuple[int, int]:
@@ -169,7 +172,7 @@ class RouteRequest:
     avoid_countries: tuple[str, ...] = ()
     avoid_nodes: tuple[str, ...] = ()
     modes: tuple[str, ...] = FREIGHT_MODES
-    objective: Objective = Objective.TIME
+    objective: Objective = DEFAULT_OBJECTIVE
     alternatives: int = 1
     min_difference: float = MIN_DIFFERENCE
     vot_usd_per_teu_h: float | None = None
