@@ -149,8 +149,9 @@ def criticality(
     ``elements``: ``links``, ``nodes``, ``crossings`` or ``countries``; ``objective`` is
     what routes minimise (time by default); scores are t/year unmet and the objective's
     increase per year (module docstring); the value of time is ``settings``', else the
-    atlas's (needed for the generalized objective only). Runs on a local Dask cluster of ``workers`` processes (default: CPU cores)
-    or on the cluster at ``scheduler``; ``progress(what, done, total)`` follows the tasks.
+    atlas's (needed for the generalized objective only). Runs on a local Dask cluster of
+    ``workers`` processes (default: CPU cores) or on the cluster at ``scheduler``;
+    ``progress(what, done, total)`` follows the tasks.
 
     >>> import tripp
     >>> network = tripp.scenario(tripp.load_atlas(), "tripp-2030")

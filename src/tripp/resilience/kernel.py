@@ -207,9 +207,7 @@ def build_kernel(
     )
 
 
-def kernel_vot(
-    atlas: Atlas, objective: Objective, settings: RouteSettings | None
-) -> float | None:
+def kernel_vot(atlas: Atlas, objective: Objective, settings: RouteSettings | None) -> float | None:
     """The value of time (USD/TEU-h) a sweep prices with: the one in ``settings``, else the
     atlas's (:func:`~tripp.routing.request.atlas_vot`); None where neither gives one and the
     objective does not need it (the generalized one raises :class:`InputError`)."""

@@ -19,9 +19,7 @@ class _Step:
     is_gauge_change: bool = False
 
 
-def build_route(
-    graph: Graph, rank: int, arcs: list[int], vot_usd_per_teu_h: float | None
-) -> Route:
+def build_route(graph: Graph, rank: int, arcs: list[int], vot_usd_per_teu_h: float | None) -> Route:
     """The route along graph ``arcs`` (hub arcs are skipped), totals summed from its legs;
     no generalised cost (None) without a value of time (USD/TEU-h).
 

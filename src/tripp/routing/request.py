@@ -58,8 +58,6 @@ __all__ = [
 Listed = str | Sequence[str] | None
 
 
-
-
 def supported_years(atlas: Atlas) -> tuple[int, int]:
     """The first and last year ``atlas`` can describe a network in, inclusive.
 

@@ -120,7 +120,9 @@ def route_request(
     routes = [
         build_route(graph, rank, graph_arcs(arcs), vot) for rank, arcs in enumerate(found, start=1)
     ]
-    routes = [replace(r, differs_by=differs_by(r, routes[: r.rank - 1], graph.atlas)) for r in routes]
+    routes = [
+        replace(r, differs_by=differs_by(r, routes[: r.rank - 1], graph.atlas)) for r in routes
+    ]
     return RouteResult(
         origin=request.origin,
         destination=request.destination,

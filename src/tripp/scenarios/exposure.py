@@ -134,7 +134,10 @@ def demand_year_for(atlas: Atlas, year: int) -> int | None:
 
 
 def exposure(
-    network: ScenarioNetwork, *, objective: str = DEFAULT_OBJECTIVE.value, demand_year: int | None = None
+    network: ScenarioNetwork,
+    *,
+    objective: str = DEFAULT_OBJECTIVE.value,
+    demand_year: int | None = None,
 ) -> Exposure:
     """Transit exposure of a scenario: its demand (t/year) routed on its network in its year.
 
