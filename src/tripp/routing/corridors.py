@@ -95,8 +95,8 @@ def differs_by(route: Route, better: Sequence[Route], atlas: Atlas) -> str:
     """How ``route`` differs from the ``better`` routes (best first), in words; "" for the
     best route itself.
 
-    First the countries it adds to and drops from the best route (``via IR; avoids GE``);
-    then, against the first better route with the same countries (the best one, when
+    First the countries it adds to and drops from the best route (``via IR; avoids GE``),
+    with the voyages the best route does not make (``Caspian ferry Kuryk–Alat``); then, against the first better route with the same countries (the best one, when
     none changed), the passages of its own (``Caspian ferry Kuryk–Alat``, ``crosses AZ → TR by
     road``), else the share of its length on links of its own (``31% of its length on links
     route 1 does not use, via Almaty``).
@@ -113,7 +113,8 @@ def differs_by(route: Route, better: Sequence[Route], atlas: Atlas) -> str:
         parts.append("avoids " + ", ".join(dict.fromkeys(dropped)))
     same = [r for r in better if set(r.countries) == set(route.countries)]
     if parts and not same:
-        return "; ".join(parts)
+        voyages = _own_passages(route, best, atlas, voyages_only=True)
+        return "; ".join([*parts, *voyages])
     twin = same[0] if same else best
     passages = _own_passages(route, twin, atlas)
     if passages:
@@ -126,8 +127,11 @@ def differs_by(route: Route, better: Sequence[Route], atlas: Atlas) -> str:
     return "; ".join([*parts, words + (f", via {shown}" if shown else "")])
 
 
-def _own_passages(route: Route, other: Route, atlas: Atlas) -> list[str]:
-    """The border crossings and voyages of ``route`` that ``other`` does not make, in words."""
+def _own_passages(
+    route: Route, other: Route, atlas: Atlas, *, voyages_only: bool = False
+) -> list[str]:
+    """The border crossings and voyages of ``route`` that ``other`` does not make, in words
+    (only the voyages with ``voyages_only``)."""
     theirs = Counter(_key(p) for p in _passages(other, atlas))
     words = []
     for item in _passages(route, atlas):
@@ -136,7 +140,7 @@ def _own_passages(route: Route, other: Route, atlas: Atlas) -> list[str]:
             theirs[key] -= 1
         elif isinstance(item, _Voyage):
             words.append(_voyage_words(item, atlas))
-        else:
+        elif not voyages_only:
             words.append(f"crosses {key[1]} → {key[2]} by {key[3]}")
     return list(dict.fromkeys(words))
 
