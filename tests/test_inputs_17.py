@@ -54,7 +54,7 @@ def test_the_ends_of_the_range_route(graph: tripp.Graph, year: int) -> None:
 
 
 def test_python_and_the_rest_api_use_the_same_range(graph: tripp.Graph) -> None:
-    with pytest.raises(InputError, match="year: 1990 is outside .* 2021 to 2040"):
+    with pytest.raises(InputError, match=r"year: 1990 is outside .* 2021 to 2040"):
         tripp.route(graph, "Baku", "Kars", year=1990)
     from tripp.api import create_app
 
@@ -69,7 +69,7 @@ def test_python_and_the_rest_api_use_the_same_range(graph: tripp.Graph) -> None:
 def test_a_scenario_year_outside_the_range_is_refused(tmp_path: Path) -> None:
     file = tmp_path / "far.toml"
     file.write_text('description = "far future"\nyear = 2050\n', encoding="utf-8")
-    with pytest.raises(InputError, match="year 2050 is outside the years .* 2021 to 2040"):
+    with pytest.raises(InputError, match=r"year 2050 is outside the years .* 2021 to 2040"):
         load_scenario(str(file), tripp.load_atlas())
 
 

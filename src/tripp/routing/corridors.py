@@ -96,7 +96,8 @@ def differs_by(route: Route, better: Sequence[Route], atlas: Atlas) -> str:
     best route itself.
 
     First the countries it adds to and drops from the best route (``via IR; avoids GE``),
-    with the voyages the best route does not make (``Caspian ferry Kuryk–Alat``); then, against the first better route with the same countries (the best one, when
+    with the voyages the best route does not make (``Caspian ferry Kuryk–Alat``); then,
+    against the first better route with the same countries (the best one, when
     none changed), the passages of its own (``Caspian ferry Kuryk–Alat``, ``crosses AZ → TR by
     road``), else the share of its length on links of its own (``31% of its length on links
     route 1 does not use, via Almaty``).
