@@ -88,8 +88,8 @@ def test_unknown_node_exits_2_with_did_you_mean() -> None:
 
 
 def test_unknown_country_code_exits_2() -> None:
-    code, _, err = run("route", "a", "e", "--atlas", str(MINI), "--avoid-country", "Iran")
-    assert code == 2 and "unknown country code 'Iran' — fix: did you mean 'IR'?" in err
+    code, _, err = run("route", "a", "e", "--atlas", str(MINI), "--avoid-country", "Irann")
+    assert code == 2 and "unknown country 'Irann' — fix: did you mean 'IR'" in err
 
 
 def test_contradictory_options_exit_2() -> None:

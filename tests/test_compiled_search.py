@@ -172,7 +172,12 @@ def test_a_prepared_server_state_gives_the_answers_of_a_lazy_one() -> None:
         ("tripp-2030", "Baku", "Nakhchivan", {"alternatives": 3}),
         ("tripp-2030", "Yerevan", "Kars", {"objective": "cost", "year": 2031}),
         (None, "Baku", "Kars", {"avoid_countries": ("GE",), "alternatives": 2}),
-        (None, "Aktau", "Poti", {"via": ("Tbilisi",), "objective": "generalized"}),
+        (
+            None,
+            "Aktau",
+            "Poti",
+            {"via": ("Tbilisi",), "objective": "generalized", "vot_usd_per_teu_h": 1.0},
+        ),
     ]
     for scenario, origin, destination, options in queries:
         answers = [

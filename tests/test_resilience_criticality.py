@@ -16,6 +16,7 @@ import tripp
 from tripp.errors import InputError
 from tripp.reporting.criticality_layer import criticality_geojson
 from tripp.resilience.criticality import criticality
+from tripp.routing.request import RouteSettings
 from tripp.scenarios.network import ScenarioNetwork, scenario_network
 
 SCENARIOS = Path(__file__).parent / "fixtures" / "scenarios"
@@ -41,7 +42,12 @@ def test_single_link_closures_rank_by_unmet_tonnes(mini_atlas: tripp.Atlas) -> N
 
 
 def test_generalized_cost_increase_in_usd_per_year(mini_atlas: tripp.Atlas) -> None:
-    result = criticality(_network(mini_atlas, "open-rail"), workers=1)
+    result = criticality(
+        _network(mini_atlas, "open-rail"),
+        objective="generalized",
+        settings=RouteSettings(vot_usd_per_teu_h=1.0),
+        workers=1,
+    )
     r1 = next(i for i in result.impacts if i.element_id == "link:r1")
     # a→c is cut (500 t); a→e and e→a (1,200 t = 120 TEU) move to road: +525 USD/TEU each
     assert r1.unmet_t_per_year == 500.0

@@ -18,11 +18,19 @@ def test_undisturbed_solve_agrees_with_route(scenario: str, objective: str) -> N
     network = scenario_network(tripp.load_atlas(), scenario)
     year = network.year
     ods = od_pairs(network.atlas, demand_year_for(network.atlas, year))
-    solution = build_kernel(network.graph, ods, year=year, objective=objective).solve()
+    settings = tripp.RouteSettings(vot_usd_per_teu_h=1.0)  # the atlas gives none yet
+    solution = build_kernel(
+        network.graph, ods, year=year, objective=objective, settings=settings
+    ).solve()
     for i, od in enumerate(ods):
         try:
             best = tripp.route(
-                network.graph, od.origin, od.destination, year=year, objective=objective
+                network.graph,
+                od.origin,
+                od.destination,
+                year=year,
+                objective=objective,
+                settings=settings,
             ).routes[0]
         except NoRouteError:
             assert np.isnan(solution.objective[i])

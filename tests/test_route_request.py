@@ -165,7 +165,7 @@ def test_each_door_words_the_fields_its_own_way(mini_graph: tripp.Graph) -> None
         "destination: e is also in avoid_node — fix: remove it from avoid_node",
     ]
     with pytest.raises(InputError) as bad:
-        RouteRequest.check(mini_graph, "a", "e", avoid_countries="Iran", vot_usd_per_teu_h=-2)
+        RouteRequest.check(mini_graph, "a", "e", avoid_countries="Irann", vot_usd_per_teu_h=-2)
     assert [p.where for p in bad.value.worded(FLAGS).problems] == [
         "--avoid-country",
         "--vot-usd-per-teu-h",

@@ -113,7 +113,7 @@ def test_unknown_names_get_did_you_mean(mini_graph: tripp.Graph) -> None:
     with pytest.raises(InputError, match="unknown place 'Alpa' — fix: did you mean 'Alpha'"):
         tripp.route(mini_graph, "Alpa", "e")
     with pytest.raises(InputError, match="did you mean 'IR'"):
-        tripp.route(mini_graph, "a", "e", avoid_countries=["Iran"])
+        tripp.route(mini_graph, "a", "e", avoid_countries=["Irann"])
 
 
 def test_results_convert_to_json_geojson_and_frames(mini_graph: tripp.Graph) -> None:

@@ -17,7 +17,8 @@ from fastapi import Query
 from tripp.atlas.model import Atlas
 from tripp.atlas.names import did_you_mean
 from tripp.errors import InputError, Problem
-from tripp.routing.request import Objective, split_list
+from tripp.routing.objective import Objective
+from tripp.routing.request import split_list
 
 #: Request limits.
 MAX_ALTERNATIVES = 10
@@ -36,7 +37,9 @@ ScenarioQuery = Annotated[
         pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$",
     ),
 ]
-ObjectiveQuery = Annotated[Objective, Query(description="time, cost, distance or generalized.")]
+ObjectiveQuery = Annotated[
+    Objective, Query(description="time (default), cost, distance or generalized.")
+]
 CountryQuery = Annotated[
     str | None, Query(description="ISO 3166-1 alpha-2 code, e.g. AM.", max_length=8)
 ]

@@ -59,15 +59,22 @@ async def route(
     ] = None,
     year: Annotated[
         int | None,
-        Query(description="Network as in this year, 1850 to 2100 (default: the scenario's)."),
+        Query(
+            description="Network as in this year, within the years the atlas describes: "
+            "its as_of_year − 5 to its latest open_year + 10 (default: the scenario's)."
+        ),
     ] = None,
     objective: ObjectiveQuery = Objective.TIME,
     alternatives: Annotated[
         int, Query(ge=1, le=MAX_ALTERNATIVES, description="Number of distinct routes.")
     ] = 1,
     vot_usd_per_teu_h: Annotated[
-        float, Query(description="Value of time (generalized), USD per TEU-hour, ≥ 0.")
-    ] = 1.0,
+        float | None,
+        Query(
+            description="Value of time (generalized), USD per TEU-hour, ≥ 0 "
+            "(default: the cargo type's in the atlas)."
+        ),
+    ] = None,
     scenario: ScenarioQuery = None,
 ) -> Response:
     """Days, dollars, borders and gauge changes: the JSON of ``tripp route --format json``.

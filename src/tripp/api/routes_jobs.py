@@ -18,7 +18,7 @@ from tripp.api.state import ApiState
 from tripp.energy_model.settings import Carrier, MissingCapacity
 from tripp.errors import Problem
 from tripp.resilience.kernel import check_objective
-from tripp.routing.request import Objective
+from tripp.routing.objective import DEFAULT_OBJECTIVE, Objective
 
 router = APIRouter(prefix="/api", tags=["jobs"])
 #: What a full job queue's 429 tells the client to wait before trying again (s).
@@ -40,7 +40,7 @@ class CompareJob(_Job):
     pairs: list[Annotated[str, Field(max_length=2 * MAX_TEXT)]] = Field(
         default_factory=list, max_length=MAX_PAIRS, description="origin>destination; [] default"
     )
-    objective: Objective = Objective.TIME
+    objective: Objective = DEFAULT_OBJECTIVE
 
 
 class ExposureJob(_Job):
@@ -48,7 +48,7 @@ class ExposureJob(_Job):
 
     kind: Literal["exposure"]
     scenario: Scenario = "baseline-2025"
-    objective: Objective = Objective.TIME
+    objective: Objective = DEFAULT_OBJECTIVE
 
 
 class ReliabilityJob(_Job):
@@ -58,7 +58,7 @@ class ReliabilityJob(_Job):
     scenario: Scenario = "baseline-2025"
     samples: int = Field(200, ge=1, le=MAX_SAMPLES)
     seed: int = Field(0, ge=0, le=2**32 - 1)
-    objective: Objective = Objective.GENERALIZED
+    objective: Objective = DEFAULT_OBJECTIVE
 
 
 class CriticalityJob(_Job):
@@ -66,7 +66,7 @@ class CriticalityJob(_Job):
 
     kind: Literal["criticality"]
     scenario: Scenario = "baseline-2025"
-    objective: Objective = Objective.TIME
+    objective: Objective = DEFAULT_OBJECTIVE
 
 
 class EnergyJob(_Job):

@@ -1,4 +1,5 @@
-"""ISO 3166-1 alpha-2 country codes, with ``XZ`` for international waters."""
+"""ISO 3166-1 alpha-2 country codes, with ``XZ`` for international waters, and the names
+users type for them (:func:`country_code`: "Russia" → ``RU``, "Türkiye" or "Turkey" → ``TR``)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,70 @@ def is_country(code: str) -> bool:
     return code in ISO_ALPHA_2 or code == INTERNATIONAL_WATERS
 
 
+#: Names in common use that neither pycountry nor the bundled outlines give (name → code).
+COMMON_NAMES = {
+    "Türkiye": "TR",
+    "Turkey": "TR",
+    "Turkiye": "TR",
+    "Russia": "RU",
+    "Iran": "IR",
+    "Persia": "IR",
+    "Georgia": "GE",
+    "Britain": "GB",
+    "Great Britain": "GB",
+    "United Kingdom": "GB",
+    "UK": "GB",
+    "Czech Republic": "CZ",
+    "Moldova": "MD",
+    "Syria": "SY",
+    "South Korea": "KR",
+    "North Korea": "KP",
+    "Vietnam": "VN",
+    "Laos": "LA",
+    "Kyrgyzstan": "KG",
+    "Belarus": "BY",
+}
+
+
+@cache
+def _codes_by_name() -> dict[str, str]:
+    """Every name a country goes by, as a :func:`~tripp.atlas.names.name_key`, to its code:
+    pycountry's name, common name, official name and alpha-3 code, the names of the bundled
+    outlines (Natural Earth), and :data:`COMMON_NAMES`."""
+    import pycountry
+
+    index: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attribute in ("alpha_3", "name", "common_name", "official_name"):
+            value = getattr(country, attribute, None)
+            if value:
+                index.setdefault(name_key(value), country.alpha_2)
+    for feature in read_outlines().get("features", []):
+        properties = feature.get("properties") or {}
+        code, name = properties.get("iso_a2"), properties.get("name")
+        if isinstance(name, str) and isinstance(code, str) and is_country(code):
+            index.setdefault(name_key(name), code)
+    index.update({name_key(name): code for name, code in COMMON_NAMES.items()})
+    index[name_key("international waters")] = INTERNATIONAL_WATERS
+    return index
+
+
+def country_code(text: str) -> str | None:
+    """The ISO alpha-2 code ``text`` names, or None: a code in any case (``ru``), an
+    alpha-3 code (``RUS``) or an English name, case- and accent-insensitive ("Russia",
+    "Türkiye", "turkey").
+
+    >>> country_code("Russia"), country_code("türkiye"), country_code("ge")
+    ('RU', 'TR', 'GE')
+    """
+    stripped = text.strip()
+    if len(stripped) == 2 and is_country(stripped.upper()):
+        return stripped.upper()
+    if not stripped:
+        return None
+    return _codes_by_name().get(name_key(stripped))
+
+
 def country_hint(code: str) -> str:
     """A fix text for an unknown code: the code it resembles or the country it names."""
     import pycountry
@@ -60,9 +125,10 @@ def country_hint(code: str) -> str:
         return f"did you mean '{by_name[name_key(code)]}'? (ISO 3166-1 alpha-2 code of {code})"
     if code.upper() in names:
         return f"did you mean '{code.upper()}'? (codes are upper case)"
-    close = did_you_mean(code, list(names), limit=3) + did_you_mean(code, names.values(), limit=2)
+    known = {**by_name, **_codes_by_name()}
+    close = did_you_mean(code, list(names), limit=3) + did_you_mean(code, known, limit=2)
     if close:
-        codes = [c if c in names else by_name[name_key(c)] for c in close]
+        codes = [c if c in names else known[name_key(c)] for c in close]
         shown = ", ".join(f"'{c}' ({names[c]})" for c in dict.fromkeys(codes))
         return f"did you mean {shown}?"
     return "use an ISO 3166-1 alpha-2 code such as AZ, AM, GE, TR, IR"

@@ -28,14 +28,17 @@ def print_routes(result: RouteResult) -> None:
         + (f", via {', '.join(map(name, result.via))}" if result.via else "")
         + (f", avoiding {', '.join(result.avoid_countries)}" if result.avoid_countries else "")
     )
+    for line in result.warnings:
+        out.print(f"[yellow]warning:[/yellow] {line}", highlight=False)
     for r in result.routes:
         _print_route(out, r, name)
 
 
 def _print_route(out: Console, r: Route, name: object) -> None:
     assert callable(name)
+    differs = f" ({r.differs_by})" if r.differs_by else ""
     out.print(
-        f"\n[bold]Route {r.rank}[/bold]: {r.distance_km:,.0f} km, {r.time_h:,.1f} h "
+        f"\n[bold]Route {r.rank}[/bold]{differs}: {r.distance_km:,.0f} km, {r.time_h:,.1f} h "
         f"({r.time_h / 24:.1f} days), USD {r.cost_usd:,.0f} per TEU; "
         f"countries {' → '.join(r.countries)}; {len(r.border_crossings)} border "
         f"crossing(s), {len(r.gauge_changes)} gauge change(s), "

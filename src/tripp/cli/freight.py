@@ -11,6 +11,7 @@ import typer
 
 from tripp.cli.common import TableFormat, handle_errors
 from tripp.errors import InputError, Problem
+from tripp.routing.objective import DEFAULT_OBJECTIVE
 
 if TYPE_CHECKING:
     from tripp.assignment.spec import AssignmentSpec
@@ -83,7 +84,9 @@ def bottlenecks_command(
         str | None, typer.Option(help="Demand year (default: latest not after the network year).")
     ] = None,
     top: Annotated[int, typer.Option(help="How many elements to rank.")] = 15,
-    objective: Annotated[str, typer.Option(help="time or generalized.")] = "time",
+    objective: Annotated[
+        str, typer.Option(help="time (default) or generalized.")
+    ] = DEFAULT_OBJECTIVE.value,
     out: Annotated[
         Path | None, typer.Option(help="Folder for links.gpkg and elements.csv.")
     ] = None,

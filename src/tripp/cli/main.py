@@ -15,6 +15,7 @@ import typer
 
 from tripp.cli.common import AtlasOption, Format, FormatOption, emit_json, handle_errors
 from tripp.errors import InputError
+from tripp.routing.objective import DEFAULT_OBJECTIVE
 
 app = typer.Typer(
     name="tripp",
@@ -65,7 +66,10 @@ def route(
         list[str] | None, typer.Option(help="Pass through this place (repeatable).")
     ] = None,
     avoid_country: Annotated[
-        list[str] | None, typer.Option(help="ISO codes of countries not to cross, comma-separated.")
+        list[str] | None,
+        typer.Option(
+            help="Countries not to cross, comma-separated: ISO codes or names (RU, Russia)."
+        ),
     ] = None,
     avoid_node: Annotated[
         list[str] | None, typer.Option(help="Places not to pass, comma-separated.")
@@ -74,12 +78,23 @@ def route(
         str | None,
         typer.Option(help="Modes allowed, comma-separated: rail,road,ferry,sea (default all)."),
     ] = None,
-    year: Annotated[int | None, typer.Option(help="Network as in this year.")] = None,
-    objective: Annotated[str, typer.Option(help="time, cost, distance or generalized.")] = "time",
-    alternatives: Annotated[int, typer.Option(help="Number of distinct routes.")] = 1,
+    year: Annotated[
+        int | None,
+        typer.Option(help="Network as in this year, within the years the atlas describes."),
+    ] = None,
+    objective: Annotated[
+        str, typer.Option(help="time (default), cost, distance or generalized.")
+    ] = DEFAULT_OBJECTIVE.value,
+    alternatives: Annotated[
+        int, typer.Option(help="Number of distinct routes (each says how it differs).")
+    ] = 1,
     vot_usd_per_teu_h: Annotated[
-        float, typer.Option(help="Value of time for the generalized objective, USD per TEU-hour.")
-    ] = 1.0,
+        float | None,
+        typer.Option(
+            help="Value of time for the generalized objective, USD per TEU-hour "
+            "(default: the cargo type's in the atlas)."
+        ),
+    ] = None,
     atlas: AtlasOption = None,
     scenario: ScenarioOption = None,
     format: FormatOption = Format.TABLE,

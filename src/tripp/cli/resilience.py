@@ -18,6 +18,7 @@ from tripp.cli.common import AtlasOption, Format, emit_json, handle_errors
 from tripp.errors import InputError, Problem
 from tripp.resilience.elements import ElementKind
 from tripp.resilience.runner import check_cluster_options
+from tripp.routing.objective import DEFAULT_OBJECTIVE
 
 __all__ = ["register"]
 
@@ -30,15 +31,17 @@ SchedulerOption = Annotated[
     typer.Option("--scheduler", help="Run on the Dask cluster at tcp://HOST:PORT instead."),
 ]
 ObjectiveOption = Annotated[
-    str, typer.Option("--objective", help="What routes minimise: time, cost or generalized.")
+    str,
+    typer.Option("--objective", help="What routes minimise: time (default), cost or generalized."),
 ]
 VerboseOption = Annotated[
     bool, typer.Option("--verbose", help="Show Dask's log lines (default: warnings only).")
 ]
 VotOption = Annotated[
-    float,
+    float | None,
     typer.Option(
-        "--vot-usd-per-teu-h", help="Value of time in the generalised cost, USD per TEU-hour."
+        "--vot-usd-per-teu-h",
+        help="Value of time in the generalised cost, USD per TEU-hour (default: the atlas's).",
     ),
 ]
 
@@ -56,7 +59,7 @@ def _network(atlas: Path | None, scenario: str):  # type: ignore[no-untyped-def]
     return scenario_network(load_atlas(atlas), scenario)
 
 
-def _settings(vot_usd_per_teu_h: float):  # type: ignore[no-untyped-def]
+def _settings(vot_usd_per_teu_h: float | None):  # type: ignore[no-untyped-def]
     from tripp.routing.route import RouteSettings
 
     return RouteSettings(vot_usd_per_teu_h=vot_usd_per_teu_h)  # checks it as `route` does
@@ -71,8 +74,8 @@ def criticality_command(
     ] = ElementKind.LINKS,
     k: Annotated[int, typer.Option("--k", help="1: single closures; 2: pairs of the top N.")] = 1,
     top: Annotated[int, typer.Option(help="Closures shown (and, for --k 2, paired).")] = 10,
-    objective: ObjectiveOption = "generalized",
-    vot_usd_per_teu_h: VotOption = 1.0,
+    objective: ObjectiveOption = DEFAULT_OBJECTIVE.value,
+    vot_usd_per_teu_h: VotOption = None,
     t_per_teu: Annotated[
         float, typer.Option("--t-per-teu", help="Tonnes per TEU to weight costs by tonnes.")
     ] = 10.0,
@@ -208,8 +211,8 @@ SWEEP_OPTIONS = {
 SWEEP_DEFAULTS = {
     "atlas": None,
     "params": None,
-    "objective": "generalized",
-    "vot_usd_per_teu_h": 1.0,
+    "objective": DEFAULT_OBJECTIVE.value,
+    "vot_usd_per_teu_h": None,
 }
 
 
@@ -232,13 +235,13 @@ def reliability_command(
     ] = None,
     objective: Annotated[
         str | None,
-        typer.Option(help="What routes minimise: time, cost or generalized (default)."),
+        typer.Option(help="What routes minimise: time (default), cost or generalized."),
     ] = None,
     vot_usd_per_teu_h: Annotated[
         float | None,
         typer.Option(
             "--vot-usd-per-teu-h",
-            help="Value of time in the generalised cost, USD per TEU-hour (default 1).",
+            help="Value of time in the generalised cost, USD per TEU-hour (default: the atlas's).",
         ),
     ] = None,
     workers: WorkersOption = None,

@@ -91,24 +91,38 @@ def print_criticality(result: CriticalityResult) -> None:
         title=f"Criticality of {spec['elements']} (k={spec['k']}), {spec['scenario']} "
         f"{spec['year']}, demand {spec['demand_year']}, objective {spec['objective']}"
     )
-    for name in ("rank", "closed", "unmet t/yr", "Δ gen. cost USD/yr", "Δ time h", "cost rank"):
+    unit = spec.get("objective_unit", "")
+    for name in (
+        "rank",
+        "closed",
+        "unmet t/yr",
+        f"Δ {spec['objective']} {unit}",
+        "Δ gen. cost USD/yr",
+        "Δ time h",
+        "cost rank",
+    ):
         table.add_column(name, justify="left" if name == "closed" else "right")
     for impact in result.impacts:
         table.add_row(
             str(impact.rank),
             "\n".join(f"{e.element_id} ({e.label})" for e in impact.elements),
             _number(impact.unmet_t_per_year, 0),
-            _number(impact.delta_generalized_usd_per_year, 0),
+            _number(impact.delta_objective_per_year, 0),
+            "—"
+            if impact.delta_generalized_usd_per_year is None
+            else _number(impact.delta_generalized_usd_per_year, 0),
             "—" if impact.delta_time_h_mean is None else f"{impact.delta_time_h_mean:+.1f}",
             str(impact.rank_by_cost),
         )
     out = console()
     out.print(table)
     base = result.base
+    gc = base.get("generalized_usd_per_year")
     out.print(
         f"{result.closed} closures; base: {base['od_pairs']} O-D pairs, "
         f"{base['t_per_year']:,.0f} t/yr ({base['unrouted_t_per_year']:,.0f} without a route), "
-        f"generalised cost {base['generalized_usd_per_year']:,.0f} USD/yr"
+        f"{spec['objective']} {base['objective_per_year']:,.0f} {unit}"
+        + ("" if gc is None else f", generalised cost {gc:,.0f} USD/yr")
     )
 
 

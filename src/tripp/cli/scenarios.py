@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tripp.cli.common import AtlasOption, Format, FormatOption, emit_json, handle_errors
+from tripp.routing.objective import DEFAULT_OBJECTIVE
 
 if TYPE_CHECKING:
     from tripp.atlas.model import Atlas
@@ -111,7 +112,9 @@ def compare_command(
     pairs: Annotated[
         str, typer.Option(help="'default' or a CSV with origin,destination.")
     ] = "default",
-    objective: Annotated[str, typer.Option(help="time, cost, distance or generalized.")] = "time",
+    objective: Annotated[
+        str, typer.Option(help="time (default), cost, distance or generalized.")
+    ] = DEFAULT_OBJECTIVE.value,
     energy: Annotated[
         bool | None,
         typer.Option(
@@ -149,7 +152,9 @@ def compare_command(
 @handle_errors
 def exposure_command(
     scenario: Annotated[str, typer.Argument(help="Scenario name or file.")],
-    objective: Annotated[str, typer.Option(help="time, cost, distance or generalized.")] = "time",
+    objective: Annotated[
+        str, typer.Option(help="time (default), cost, distance or generalized.")
+    ] = DEFAULT_OBJECTIVE.value,
     atlas: AtlasOption = None,
     format: TableOrJson = Format.TABLE,
 ) -> None:
@@ -174,7 +179,9 @@ def report_command(
     pairs: Annotated[
         str, typer.Option(help="'default' or a CSV with origin,destination.")
     ] = "default",
-    objective: Annotated[str, typer.Option(help="time, cost, distance or generalized.")] = "time",
+    objective: Annotated[
+        str, typer.Option(help="time (default), cost, distance or generalized.")
+    ] = DEFAULT_OBJECTIVE.value,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing report.")] = False,
     atlas: AtlasOption = None,
 ) -> None:

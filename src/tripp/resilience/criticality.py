@@ -1,18 +1,24 @@
 """Criticality: close each element (or each pair of the worst), re-route the demand, rank.
 
-For a scenario, the demand rows of its demand year (t/year) are routed under the objective.
-Closing an element removes its arcs (:mod:`tripp.resilience.elements`) and every O-D is
-re-routed. Two scores per closure:
+For a scenario, the demand rows of its demand year (t/year) are routed under the objective
+(time unless asked otherwise, as every command). Closing an element removes its arcs
+(:mod:`tripp.resilience.elements`) and every O-D is re-routed. Scores per closure:
 
 * ``unmet_t_per_year`` — tonnes a year of O-Ds that had a route and have none;
-* ``delta_generalized_usd_per_year`` — over the O-Ds routed before and after,
-  Σ (t_per_year / t_per_teu) × (GC_after − GC_before), where GC = money cost + value of
-  time × time of the chosen route, in USD per TEU. ``t_per_teu`` (default 10 t/TEU, the
-  factor the atlas demand uses) turns tonnes into TEU, so the score is in USD per year.
+* ``delta_objective_per_year`` — over the O-Ds routed before and after,
+  Σ (t_per_year / t_per_teu) × (objective_after − objective_before), the increase of what
+  routes minimise, in ``spec["objective_unit"]``: TEU-h per year for time, USD per year for
+  cost and generalised cost. Routes are re-chosen under the same objective, so a closure
+  can never lower it: it is ≥ 0 for every closure. ``t_per_teu`` (default 10 t/TEU, the
+  factor the atlas demand uses) turns tonnes into TEU;
+* ``delta_generalized_usd_per_year`` — the same sum of GC = money cost + value of time × time
+  (USD per TEU), for information; None without a value of time. Under another objective
+  than generalised it may be negative (a slower route can be cheaper);
+* ``delta_time_h_mean`` — the t-weighted mean change of time (h).
 
-Closures are ranked by unmet tonnes, then by the cost increase (``rank``), and each also gets
-its rank by the cost increase alone (``rank_by_cost``). With ``k=2`` the pairs among the
-``top`` single closures are closed together and ranked the same way.
+Closures are ranked by unmet tonnes, then by the objective's increase (``rank``), and each
+also gets its rank by the objective's increase alone (``rank_by_cost``). With ``k=2`` the
+pairs among the ``top`` single closures are closed together and ranked the same way.
 """
 
 from __future__ import annotations
@@ -33,11 +39,10 @@ from tripp.resilience.kernel import (
     RoutingKernel,
     Solution,
     build_kernel,
-    check_objective,
     od_pairs,
 )
 from tripp.resilience.runner import Progress, dask_client, run_tasks
-from tripp.routing.route import Objective, RouteSettings
+from tripp.routing.request import DEFAULT_OBJECTIVE, Objective, RouteSettings
 from tripp.scenarios.exposure import demand_year_for
 from tripp.scenarios.network import ScenarioNetwork
 
@@ -48,6 +53,12 @@ if TYPE_CHECKING:
 CLOSURES_PER_TASK = 16
 #: Tonnes per TEU used to weight per-TEU costs by tonnes (the atlas demand's factor).
 T_PER_TEU = 10.0
+#: The unit of ``delta_objective_per_year`` per objective.
+OBJECTIVE_UNITS = {
+    Objective.TIME: "TEU-h/year",
+    Objective.COST: "USD/year",
+    Objective.GENERALIZED: "USD/year",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +67,8 @@ class Impact:
 
     elements: tuple[Element, ...]
     unmet_t_per_year: float
-    delta_generalized_usd_per_year: float
+    delta_objective_per_year: float  # TEU × objective units per year (module docstring)
+    delta_generalized_usd_per_year: float | None  # None: no value of time
     delta_time_h_mean: float | None  # t-weighted mean change over O-Ds still routed (h)
     pairs_cut: int
     pairs_rerouted: int
@@ -76,7 +88,8 @@ class Impact:
             "elements": [e.element_id for e in self.elements],
             "labels": [e.label for e in self.elements],
             "unmet_t_per_year": round(self.unmet_t_per_year, 1),
-            "delta_generalized_usd_per_year": round(self.delta_generalized_usd_per_year, 1),
+            "delta_objective_per_year": round(self.delta_objective_per_year, 1),
+            "delta_generalized_usd_per_year": _rounded(self.delta_generalized_usd_per_year, 1),
             "delta_time_h_mean": None
             if self.delta_time_h_mean is None
             else round(self.delta_time_h_mean, 3),
@@ -90,7 +103,7 @@ class CriticalityResult:
     """Ranked closures of one scenario (``impacts`` holds the ``top`` of the ranking)."""
 
     spec: dict[str, Any]
-    base: dict[str, float]
+    base: dict[str, float | None]
     closed: int  # closures evaluated
     impacts: tuple[Impact, ...]
 
@@ -109,7 +122,8 @@ class CriticalityResult:
 
     def to_frame(self) -> pd.DataFrame:
         """The ranking, one row per closure: ``rank``, ``rank_by_cost``, ``elements`` and
-        ``labels`` (lists), ``unmet_t_per_year``, ``delta_generalized_usd_per_year``,
+        ``labels`` (lists), ``unmet_t_per_year``, ``delta_objective_per_year``,
+        ``delta_generalized_usd_per_year``,
         ``delta_time_h_mean``, ``pairs_cut``, ``pairs_rerouted``."""
         import pandas as pd
 
@@ -122,7 +136,7 @@ def criticality(
     elements: ElementKind | str = ElementKind.LINKS,
     k: int = 1,
     top: int = 10,
-    objective: Objective | str = Objective.GENERALIZED,
+    objective: Objective | str = DEFAULT_OBJECTIVE,
     settings: RouteSettings | None = None,
     t_per_teu: float = T_PER_TEU,
     workers: int | None = None,
@@ -133,9 +147,11 @@ def criticality(
     ``top`` single closures), re-route the demand on Dask and rank the closures.
 
     ``elements``: ``links``, ``nodes``, ``crossings`` or ``countries``; ``objective`` is
-    what routes minimise; scores are t/year unmet and USD/year of generalised cost (module
-    docstring). Runs on a local Dask cluster of ``workers`` processes (default: CPU cores)
-    or on the cluster at ``scheduler``; ``progress(what, done, total)`` follows the tasks.
+    what routes minimise (time by default); scores are t/year unmet and the objective's
+    increase per year (module docstring); the value of time is ``settings``', else the
+    atlas's (needed for the generalized objective only). Runs on a local Dask cluster of
+    ``workers`` processes (default: CPU cores) or on the cluster at ``scheduler``;
+    ``progress(what, done, total)`` follows the tasks.
 
     >>> import tripp
     >>> network = tripp.scenario(tripp.load_atlas(), "tripp-2030")
@@ -144,7 +160,6 @@ def criticality(
     ['country:KZ', 'country:CN', 'country:GE']
     """
     kind = _check(elements, k, top, t_per_teu)
-    settings = settings or RouteSettings()
     atlas, year = network.atlas, network.year
     demand_year = demand_year_for(atlas, year)
     ods = od_pairs(atlas, demand_year)
@@ -152,7 +167,7 @@ def criticality(
     base = kernel.solve()
     candidates = list_elements(network.graph, kind, year=year)
     tonnes = np.array([od.t_per_year for od in ods])
-    scorer = _Scorer(base, tonnes, settings.vot_usd_per_teu_h, t_per_teu)
+    scorer = _Scorer(base, tonnes, kernel.vot_usd_per_teu_h, t_per_teu)
     with dask_client(workers=workers, scheduler=scheduler) as client:
         singles = _rank(_evaluate(client, kernel, [(e,) for e in candidates], scorer, progress))
         ranking = singles
@@ -167,8 +182,9 @@ def criticality(
         "elements": kind.value,
         "k": k,
         "top": top,
-        "objective": check_objective(objective).value,
-        "vot_usd_per_teu_h": settings.vot_usd_per_teu_h,
+        "objective": kernel.objective.value,
+        "objective_unit": OBJECTIVE_UNITS[kernel.objective],
+        "vot_usd_per_teu_h": kernel.vot_usd_per_teu_h,
         "t_per_teu": t_per_teu,
     }
     return CriticalityResult(
@@ -225,17 +241,22 @@ def close_each(kernel: RoutingKernel, closures: list[list[np.ndarray]]) -> list[
 class _Scorer:
     base: Solution
     tonnes: FloatArray
-    vot_usd_per_teu_h: float
+    vot_usd_per_teu_h: float | None
     t_per_teu: float
 
     def score(self, elements: tuple[Element, ...], after: Solution) -> Impact:
         before_ok, after_ok = self.base.routed, after.routed
         both = before_ok & after_ok
         cut = before_ok & ~after_ok
-        gc_before = self.base.generalized_usd_per_teu(self.vot_usd_per_teu_h)
-        gc_after = after.generalized_usd_per_teu(self.vot_usd_per_teu_h)
         teu = self.tonnes / self.t_per_teu
-        delta_gc = float(np.sum(teu[both] * (gc_after[both] - gc_before[both])))
+        delta_objective = float(
+            np.sum(teu[both] * (after.objective[both] - self.base.objective[both]))
+        )
+        delta_gc = None
+        if self.vot_usd_per_teu_h is not None:
+            gc_before = self.base.generalized_usd_per_teu(self.vot_usd_per_teu_h)
+            gc_after = after.generalized_usd_per_teu(self.vot_usd_per_teu_h)
+            delta_gc = float(np.sum(teu[both] * (gc_after[both] - gc_before[both])))
         weight = self.tonnes[both].sum()
         delta_time = (
             float(
@@ -248,6 +269,7 @@ class _Scorer:
         return Impact(
             elements,
             float(self.tonnes[cut].sum()),
+            delta_objective,
             delta_gc,
             delta_time,
             int(cut.sum()),
@@ -285,12 +307,12 @@ def _evaluate(
 
 
 def _rank(impacts: list[Impact]) -> list[Impact]:
-    """Sort by unmet tonnes then cost increase (ties by id); number both rankings."""
-    by_cost = sorted(impacts, key=lambda i: (-i.delta_generalized_usd_per_year, i.element_id))
+    """Sort by unmet tonnes then the objective's increase (ties by id); number both."""
+    by_cost = sorted(impacts, key=lambda i: (-i.delta_objective_per_year, i.element_id))
     cost_rank = {impact.element_id: r for r, impact in enumerate(by_cost, start=1)}
     ordered = sorted(
         impacts,
-        key=lambda i: (-i.unmet_t_per_year, -i.delta_generalized_usd_per_year, i.element_id),
+        key=lambda i: (-i.unmet_t_per_year, -i.delta_objective_per_year, i.element_id),
     )
     return [
         replace(impact, rank=r, rank_by_cost=cost_rank[impact.element_id])
@@ -298,13 +320,23 @@ def _rank(impacts: list[Impact]) -> list[Impact]:
     ]
 
 
-def _base_totals(ods: tuple[ODPair, ...], base: Solution, scorer: _Scorer) -> dict[str, float]:
+def _base_totals(
+    ods: tuple[ODPair, ...], base: Solution, scorer: _Scorer
+) -> dict[str, float | None]:
     routed = base.routed
-    gc = base.generalized_usd_per_teu(scorer.vot_usd_per_teu_h)
     teu = scorer.tonnes / scorer.t_per_teu
+    gc = None
+    if scorer.vot_usd_per_teu_h is not None:
+        per_teu = base.generalized_usd_per_teu(scorer.vot_usd_per_teu_h)
+        gc = round(float(np.sum(teu[routed] * per_teu[routed])), 1)
     return {
         "od_pairs": len(ods),
         "t_per_year": round(float(scorer.tonnes.sum()), 1),
         "unrouted_t_per_year": round(float(scorer.tonnes[~routed].sum()), 1),
-        "generalized_usd_per_year": round(float(np.sum(teu[routed] * gc[routed])), 1),
+        "objective_per_year": round(float(np.sum(teu[routed] * base.objective[routed])), 1),
+        "generalized_usd_per_year": gc,
     }
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)

@@ -25,7 +25,7 @@ import numpy.typing as npt
 from tripp.atlas.model import Atlas
 from tripp.errors import FieldProblem, InputError
 from tripp.graph.compile import Graph, IntArray
-from tripp.routing.route import Objective, RouteSettings
+from tripp.routing.request import DEFAULT_OBJECTIVE, Objective, RouteSettings, atlas_vot
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -106,7 +106,7 @@ class RoutingKernel:
     od_target: IntArray  # per O-D: destination end state
     tail: IntArray  # per arc: the state it leaves
     objective: Objective
-    vot_usd_per_teu_h: float
+    vot_usd_per_teu_h: float | None  # None: none given nor in the atlas (not generalized)
 
     @property
     def n_states(self) -> int:
@@ -131,6 +131,7 @@ class RoutingKernel:
         elif self.objective is Objective.COST:
             weight = self.cost_usd_per_teu
         else:
+            assert self.vot_usd_per_teu_h is not None  # build_kernel raised otherwise
             weight = self.cost_usd_per_teu + self.vot_usd_per_teu_h * time
         if closed is not None:
             weight = np.where(closed, np.inf, weight)
@@ -145,6 +146,7 @@ class RoutingKernel:
         hours = np.where(routed, self._path_sum(pred, time), np.nan)
         if self.objective is Objective.COST:
             return Solution(objective, hours, objective)
+        assert self.vot_usd_per_teu_h is not None
         return Solution(objective, hours, objective - self.vot_usd_per_teu_h * hours)
 
     def _path_sum(self, pred: IntArray, value: FloatArray) -> FloatArray:
@@ -174,12 +176,14 @@ def build_kernel(
     ods: tuple[ODPair, ...],
     *,
     year: int,
-    objective: Objective | str = Objective.GENERALIZED,
+    objective: Objective | str = DEFAULT_OBJECTIVE,
     settings: RouteSettings | None = None,
 ) -> RoutingKernel:
-    """Prepare ``graph`` (network as in ``year``) and the ``ods`` for repeated solves."""
-    settings = settings or RouteSettings()
+    """Prepare ``graph`` (network as in ``year``) and the ``ods`` for repeated solves.
+
+    The value of time is the one in ``settings``, else the atlas's (:func:`kernel_vot`)."""
     goal = check_objective(objective)
+    vot = kernel_vot(graph.atlas, goal, settings)
     exists = graph.available_from_year <= year
     origins = sorted({od.origin for od in ods})
     row_of = {origin: i for i, origin in enumerate(origins)}
@@ -199,5 +203,20 @@ def build_kernel(
         ),
         tail=graph.tail,
         objective=goal,
-        vot_usd_per_teu_h=settings.vot_usd_per_teu_h,
+        vot_usd_per_teu_h=vot,
     )
+
+
+def kernel_vot(atlas: Atlas, objective: Objective, settings: RouteSettings | None) -> float | None:
+    """The value of time (USD/TEU-h) a sweep prices with: the one in ``settings``, else the
+    atlas's (:func:`~tripp.routing.request.atlas_vot`); None where neither gives one and the
+    objective does not need it (the generalized one raises :class:`InputError`)."""
+    given = (settings or RouteSettings()).vot_usd_per_teu_h
+    if given is not None:
+        return given
+    try:
+        return atlas_vot(atlas)
+    except InputError:
+        if objective is Objective.GENERALIZED:
+            raise
+        return None

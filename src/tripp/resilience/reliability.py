@@ -24,13 +24,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tripp.errors import FieldProblem, InputError, Problem, TrippError
-from tripp.resilience.kernel import RoutingKernel, build_kernel, check_objective, od_pairs
+from tripp.resilience.kernel import RoutingKernel, build_kernel, od_pairs
 from tripp.resilience.params import ReliabilityParams, load_params
 from tripp.resilience.runner import Progress, dask_client, run_tasks
 from tripp.resilience.sampling import Sampler, sample_range
 from tripp.resilience.stats import probability_with_se, summarise
 from tripp.resilience.store import SweepStore
-from tripp.routing.route import Objective, RouteSettings
+from tripp.routing.request import DEFAULT_OBJECTIVE, Objective, RouteSettings
 from tripp.scenarios.exposure import demand_year_for
 from tripp.scenarios.network import ScenarioNetwork
 
@@ -79,7 +79,7 @@ def reliability(
     samples: int,
     seed: int,
     params: ReliabilityParams | None = None,
-    objective: Objective | str = Objective.GENERALIZED,
+    objective: Objective | str = DEFAULT_OBJECTIVE,
     settings: RouteSettings | None = None,
     workers: int | None = None,
     scheduler: str | None = None,
@@ -96,14 +96,15 @@ def reliability(
     line's options) are kept in a new sweep's manifest so that a resume can repeat them.
     Raises :class:`InputError` for bad options or a resume with another spec.
     ``params`` default to the shipped file (:func:`~tripp.resilience.params.load_params`);
-    times are in h and costs in USD per TEU.
+    times are in h and costs in USD per TEU. Routes minimise ``objective`` (time by
+    default, as every command); the value of time is ``settings``', else the atlas's.
 
     >>> import tripp
     >>> network = tripp.scenario(tripp.load_atlas(), "tripp-2030")
     >>> result = tripp.reliability(network, samples=20, seed=1, workers=1)
     >>> od = result.ods[0]
     >>> od["origin"], od["destination"], round(od["time_h"]["p90"], 1)
-    ('xian', 'hamburg', 855.9)
+    ('xian', 'hamburg', 598.6)
     """
     _check(samples, seed, chunk_samples)
     atlas, year = network.atlas, network.year
@@ -114,14 +115,13 @@ def reliability(
             Problem("scenario", f"no demand rows for {demand_year}", "add demand with t_per_year")
         )
     params = params or load_params(None, atlas)
-    settings = settings or RouteSettings()
     kernel = build_kernel(network.graph, ods, year=year, objective=objective, settings=settings)
     spec = {
         "scenario": network.applied().name,
         "year": year,
         "demand_year": demand_year,
-        "objective": check_objective(objective).value,
-        "vot_usd_per_teu_h": settings.vot_usd_per_teu_h,
+        "objective": kernel.objective.value,
+        "vot_usd_per_teu_h": kernel.vot_usd_per_teu_h,
         "samples": samples,
         "seed": seed,
         "chunk_samples": chunk_samples,

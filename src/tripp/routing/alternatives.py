@@ -1,8 +1,11 @@
 """Ranked distinct routes: Yen's k-shortest-paths algorithm over physical links.
 
-A deviation ("spur") must leave by another physical link, not merely another transfer,
-and accepted routes differ from every better one in at least ``min_difference`` of their
-length. The spur step (:func:`spur_candidates`), a shortest-path search per deviation
+A deviation ("spur") must leave by another physical link, not merely another transfer;
+no two routes have the same link sequence. An accepted route differs from every better
+one by a rule a user can read: it runs in another corridor (another set of countries, or
+other border crossings or voyages, :mod:`tripp.routing.corridors`: parallel crossings of one
+border count as one), or at least ``min_difference`` of its length is on links the better
+one does not use. The spur step (:func:`spur_candidates`), a shortest-path search per deviation
 point, runs in pure Python or in the Numba kernel :func:`tripp.graph.yen.spur_paths`, as the
 caller's ``kernel`` says (:class:`tripp.graph.paths.Kernel`; ``auto`` by graph size); both
 give the same candidates in the same order, so the same routes.
@@ -12,13 +15,16 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from tripp.graph.compile import ARC_LINK, Graph, IntArray
 from tripp.graph.paths import Kernel, Path, choose_kernel, shortest_path
+
+#: Yen's routes looked at per route asked for, at most, before giving fewer routes.
+MAX_TRIES_PER_ROUTE = 10
 
 #: A path's physical links, and how many of them come before each of its positions.
 LinkSequence = tuple[tuple[int, ...], list[int]]
@@ -112,9 +118,14 @@ def k_shortest(
     min_difference: float,
     *,
     kernel: Kernel | str = Kernel.AUTO,
+    corridor: Callable[[list[int]], Hashable] | None = None,
 ) -> list[list[int]]:
     """Up to ``k`` routes (arc lists, best first) that differ enough from each other, every
-    search run by ``kernel`` (chosen once for the whole query)."""
+    search run by ``kernel`` (chosen once for the whole query).
+
+    A candidate is accepted when, against every better accepted route, ``corridor`` (the
+    corridor of an arc list; None: every route in one corridor) differs or at least
+    ``min_difference`` of its length is on links of its own."""
     chosen = choose_kernel(kernel, len(search.indptr) - 1)
     first = search.shortest(search.weight, search.source, kernel=chosen)
     if first is None:
@@ -126,10 +137,12 @@ def k_shortest(
     yen_links = [places.links(first[1])]
     accepted: list[list[int]] = [first[1]]
     accepted_links = [set(yen_links[0][0])]
+    corridor_of = corridor or (lambda arcs: None)
+    accepted_corridors = [corridor_of(first[1])]
     candidates: list[tuple[float, int, list[int] | IntArray]] = []
     seen = {yen_links[0][0]}
     counter = 0
-    while len(accepted) < k and len(yen) <= 10 * k:
+    while len(accepted) < k and len(yen) <= MAX_TRIES_PER_ROUTE * k:
         for path in spur_candidates(places, search, yen, yen_links, kernel=chosen):
             path_links = places.link_ids(path)
             if path_links in seen:
@@ -144,9 +157,14 @@ def k_shortest(
         best = popped.tolist() if isinstance(popped, np.ndarray) else popped
         yen.append(best)
         yen_links.append(places.links(best))
-        if all(places.difference(best, other) >= min_difference for other in accepted_links):
+        way = corridor_of(best)
+        if all(
+            way != other_way or places.difference(best, other) >= min_difference
+            for other, other_way in zip(accepted_links, accepted_corridors, strict=True)
+        ):
             accepted.append(best)
             accepted_links.append(set(yen_links[-1][0]))
+            accepted_corridors.append(way)
     return accepted
 
 

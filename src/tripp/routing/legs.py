@@ -19,8 +19,9 @@ class _Step:
     is_gauge_change: bool = False
 
 
-def build_route(graph: Graph, rank: int, arcs: list[int], vot_usd_per_teu_h: float) -> Route:
-    """The route along graph ``arcs`` (hub arcs are skipped), totals summed from its legs.
+def build_route(graph: Graph, rank: int, arcs: list[int], vot_usd_per_teu_h: float | None) -> Route:
+    """The route along graph ``arcs`` (hub arcs are skipped), totals summed from its legs;
+    no generalised cost (None) without a value of time (USD/TEU-h).
 
     Each arc's step is made once per graph and kept (:meth:`Graph.memo`): the legs are
     immutable, so routes share them.
@@ -55,7 +56,9 @@ def build_route(graph: Graph, rank: int, arcs: list[int], vot_usd_per_teu_h: flo
         distance_km=sum(leg.distance_km for leg in legs),
         time_h=time_h,
         cost_usd=cost_usd,
-        generalized_cost_usd=cost_usd + vot_usd_per_teu_h * time_h,
+        generalized_cost_usd=None
+        if vot_usd_per_teu_h is None
+        else cost_usd + vot_usd_per_teu_h * time_h,
         legs=tuple(legs),
         countries=tuple(countries),
         border_crossings=tuple(crossings),

@@ -2,8 +2,10 @@
 
 The command line, the REST API and Python all build a :class:`RouteRequest` with
 :meth:`RouteRequest.check`, which holds the one rule set: lists are comma-split, stripped
-and emptied of blanks; the year defaults to the network's; the value of time is finite and
-≥ 0; places resolve by id, name or alternative name with "did you mean …?". Every problem
+and emptied of blanks; the year defaults to the network's and lies in the atlas's
+:func:`supported_years`; countries are codes or names ("Russia" → ``RU``); the value of time
+is finite and ≥ 0 or None (the cargo type's figure from the atlas, :func:`atlas_vot`);
+places resolve by id, name or alternative name with "did you mean …?". Every problem
 is raised at once in a :class:`~tripp.errors.InputError` naming the request's fields
 (``avoid_countries``); each interface words them its own way (``--avoid-country``).
 """
@@ -13,35 +15,111 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
-from tripp.atlas.countries import country_hint, is_country
+from tripp.atlas.countries import country_code, country_hint
 from tripp.atlas.lookup import find_node
+from tripp.atlas.model import Atlas
 from tripp.atlas.names import hint
 from tripp.errors import FieldProblem, InputError, Mention
 from tripp.graph.compile import Graph
+from tripp.routing.objective import DEFAULT_OBJECTIVE, Objective
 from tripp.units import FREIGHT_MODES
 
-#: Years a network can be routed in.
-FIRST_YEAR, LAST_YEAR = 1850, 2100
+#: Years before the atlas's ``as_of_year`` that it still describes: it holds today's
+#: statuses and the open years of what is new, not the history of what closed or changed.
+LOOKBACK_YEARS = 5
+#: Years after the latest ``open_year`` the atlas lists (or its ``as_of_year``, if later)
+#: that it still describes: past them no project is known, and the answer would be today's
+#: network presented as the future.
+HORIZON_YEARS = 10
 #: How many distinct routes a request may ask for.
 MAX_ALTERNATIVES = 20
+#: The share of its length (km) on links of its own that an alternative in the same
+#: corridor as a better route needs (:mod:`tripp.routing.alternatives`): "a large share",
+#: above the 28 % by which Almaty→Baku via Aktau differs from the same trip via Kuryk.
+MIN_DIFFERENCE = 0.3
+
+__all__ = [
+    "DEFAULT_OBJECTIVE",
+    "MAX_ALTERNATIVES",
+    "MIN_DIFFERENCE",
+    "Listed",
+    "Objective",
+    "RouteRequest",
+    "RouteSettings",
+    "atlas_vot",
+    "split_list",
+    "supported_years",
+    "vot_problems",
+    "year_problems",
+]
 
 #: A list option: one text, or several, each of which may be comma-separated.
 Listed = str | Sequence[str] | None
 
 
-class Objective(StrEnum):
-    """What a route minimises."""
+def supported_years(atlas: Atlas) -> tuple[int, int]:
+    """The first and last year ``atlas`` can describe a network in, inclusive.
 
-    TIME = "time"
-    COST = "cost"
-    DISTANCE = "distance"
-    GENERALIZED = "generalized"
+    The rule: from ``as_of_year − LOOKBACK_YEARS`` to ``max(as_of_year, the latest
+    open_year of its links) + HORIZON_YEARS`` (2021 to 2040 for the embedded atlas, as of
+    2026 with projects to 2030). Every interface checks a year against it (routes,
+    scenarios, the REST API).
+    """
+    opens = [link.open_year for link in atlas.links if link.open_year is not None]
+    last = max([atlas.as_of_year, *opens]) + HORIZON_YEARS
+    return atlas.as_of_year - LOOKBACK_YEARS, last
 
 
-def vot_problems(vot_usd_per_teu_h: float) -> list[FieldProblem]:
-    """The value-of-time rule, the same for every interface: a finite number ≥ 0."""
+def year_problems(atlas: Atlas, year: int, *, field: str = "year") -> list[FieldProblem]:
+    """The year rule, the same for every interface: ``year`` within :func:`supported_years`."""
+    first, last = supported_years(atlas)
+    if first <= year <= last:
+        return []
+    problem = f"{year} is outside the years this atlas describes, {first} to {last}"
+    fix = (
+        f"give a year from {first} to {last} (the atlas is as of {atlas.as_of_year}; "
+        f"see docs/routing.md, 'Years')"
+    )
+    return [FieldProblem(field, (problem,), (fix,))]
+
+
+#: The cargo type whose value of time prices a TEU when a request names none.
+DEFAULT_CARGO_TYPE = "container"
+
+
+def atlas_vot(atlas: Atlas, cargo_type: str = DEFAULT_CARGO_TYPE) -> float:
+    """The value of time of ``cargo_type`` from the atlas, USD per unit (TEU) and hour.
+
+    THE ONE PLACE the value of time comes from when a request gives none. It reads
+    ``vot_usd_per_unit_h`` of the ``cargo_type`` row of the atlas table ``cargo_types``
+    (cargo_types.csv); an atlas without the table or the figure raises
+    :class:`~tripp.errors.InputError` naming ``vot_usd_per_teu_h``: the value of time is
+    never a placeholder. (Integration: the table comes from the cargo-type branch; wire its
+    row type here if it differs from ``cargo_type`` / ``vot_usd_per_unit_h``.)
+    """
+    for row in getattr(atlas, "cargo_types", ()) or ():
+        if getattr(row, "cargo_type", None) == cargo_type:
+            value = getattr(row, "vot_usd_per_unit_h", None)
+            if value is not None and math.isfinite(float(value)) and float(value) >= 0:
+                return float(value)
+    raise InputError(
+        FieldProblem(
+            "vot_usd_per_teu_h",
+            (f"the atlas gives no value of time for cargo type '{cargo_type}'",),
+            (
+                "give a value of time in USD per TEU-hour, or add vot_usd_per_unit_h "
+                "to the atlas's cargo_types.csv",
+            ),
+        )
+    )
+
+
+def vot_problems(vot_usd_per_teu_h: float | None) -> list[FieldProblem]:
+    """The value-of-time rule, the same for every interface: a finite number ≥ 0, or None
+    (the cargo type's figure from the atlas, :func:`atlas_vot`)."""
+    if vot_usd_per_teu_h is None:
+        return []
     if not math.isfinite(vot_usd_per_teu_h):
         return [FieldProblem("vot_usd_per_teu_h", ("is not finite",), ("give a value ≥ 0",))]
     if vot_usd_per_teu_h < 0:
@@ -53,13 +131,16 @@ def vot_problems(vot_usd_per_teu_h: float) -> list[FieldProblem]:
 class RouteSettings:
     """Parameters of the generalised cost, per TEU.
 
-    ``vot_usd_per_teu_h``: value of time of a loaded container. Default 1.0 USD per TEU-hour:
-    a cargo value of about USD 50,000 per TEU at 15 %/year inventory and obsolescence cost,
-    divided by 8,760 h (≈ 0.86), rounded. An assumption; set your own for your cargo.
-    Raises :class:`~tripp.errors.InputError` unless it is finite and ≥ 0.
+    ``vot_usd_per_teu_h``: value of time of a loaded container, USD per TEU-hour; None (the
+    default) takes the cargo type's figure from the atlas (:func:`atlas_vot`), never a
+    placeholder. Raises :class:`~tripp.errors.InputError` unless it is None or finite and ≥ 0.
     """
 
-    vot_usd_per_teu_h: float = 1.0
+    vot_usd_per_teu_h: float | None = None
+
+    def resolved_vot(self, atlas: Atlas) -> float:
+        """The value of time to price with: the one given, else the atlas's (USD/TEU-h)."""
+        return atlas_vot(atlas) if self.vot_usd_per_teu_h is None else self.vot_usd_per_teu_h
 
     def __post_init__(self) -> None:
         problems = vot_problems(self.vot_usd_per_teu_h)
@@ -78,7 +159,8 @@ class RouteRequest:
     """A checked route request: places as node ids, countries as upper-case ISO codes.
 
     Build it with :meth:`check`; the constructor trusts its arguments.
-    ``vot_usd_per_teu_h`` prices time in the generalized objective (USD per TEU-hour).
+    ``vot_usd_per_teu_h`` prices time in the generalized objective (USD per TEU-hour); None:
+    the cargo type's figure from the atlas (:func:`atlas_vot`).
     """
 
     origin: str
@@ -88,10 +170,10 @@ class RouteRequest:
     avoid_countries: tuple[str, ...] = ()
     avoid_nodes: tuple[str, ...] = ()
     modes: tuple[str, ...] = FREIGHT_MODES
-    objective: Objective = Objective.TIME
+    objective: Objective = DEFAULT_OBJECTIVE
     alternatives: int = 1
-    min_difference: float = 0.1
-    vot_usd_per_teu_h: float = 1.0
+    min_difference: float = MIN_DIFFERENCE
+    vot_usd_per_teu_h: float | None = None
 
     @classmethod
     def check(
@@ -106,16 +188,19 @@ class RouteRequest:
         modes: Listed = None,
         year: int | None = None,
         network_year: int | None = None,
-        objective: Objective | str = Objective.TIME,
+        objective: Objective | str = DEFAULT_OBJECTIVE,
         alternatives: int = 1,
-        min_difference: float = 0.1,
-        vot_usd_per_teu_h: float = 1.0,
+        min_difference: float = MIN_DIFFERENCE,
+        vot_usd_per_teu_h: float | None = None,
     ) -> RouteRequest:
         """The request on ``graph``, checked; a :class:`InputError` lists every problem.
 
         ``year`` defaults to ``network_year``, the year of the network ``graph`` was
-        compiled from (its scenario's), itself defaulting to the atlas's ``as_of_year``.
-        ``modes`` defaults to every freight mode, as does an empty list.
+        compiled from (its scenario's), itself defaulting to the atlas's ``as_of_year``;
+        it must lie in :func:`supported_years`. ``avoid_countries`` are codes or names
+        (:func:`~tripp.atlas.countries.country_code`). ``modes`` defaults to every freight
+        mode, as does an empty list. With the generalized objective and no
+        ``vot_usd_per_teu_h``, the atlas must give one (:func:`atlas_vot`).
         """
         atlas = graph.atlas
         problems: list[FieldProblem] = []
@@ -131,13 +216,12 @@ class RouteRequest:
         vias = tuple(node(v, "via") for v in split_list(via))
         avoid_n = tuple(node(v, "avoid_nodes") for v in split_list(avoid_nodes))
         given = split_list(avoid_countries)
-        avoid_c = tuple(c.upper() for c in given)
+        codes = [country_code(raw) for raw in given]
+        avoid_c = tuple(dict.fromkeys(code or raw for raw, code in zip(given, codes, strict=True)))
         problems.extend(
-            FieldProblem(
-                "avoid_countries", (f"unknown country code '{raw}'",), (country_hint(raw),)
-            )
-            for raw, code in zip(given, avoid_c, strict=True)
-            if not is_country(code)
+            FieldProblem("avoid_countries", (f"unknown country '{raw}'",), (country_hint(raw),))
+            for raw, code in zip(given, codes, strict=True)
+            if code is None
         )
         chosen = split_list(modes) or FREIGHT_MODES
         problems.extend(
@@ -171,10 +255,13 @@ class RouteRequest:
             )
         if year is None:
             year = atlas.as_of_year if network_year is None else network_year
-        if not FIRST_YEAR <= year <= LAST_YEAR:
-            fix = f"give {FIRST_YEAR} to {LAST_YEAR}"
-            problems.append(FieldProblem("year", (f"{year} is out of range",), (fix,)))
+        problems.extend(year_problems(atlas, year))
         problems.extend(vot_problems(vot_usd_per_teu_h))
+        if goal is Objective.GENERALIZED and vot_usd_per_teu_h is None:
+            try:
+                atlas_vot(atlas)
+            except InputError as error:
+                problems.extend(p for p in error.given if isinstance(p, FieldProblem))
         request = cls(
             o,
             d,

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tripp.atlas.jsonshape import JsonShape, computed, nested, renamed, rounded
+from tripp.atlas.jsonshape import JsonShape, Key, computed, nested, renamed, rounded
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -74,18 +74,24 @@ class Transfer:
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """One route and its totals (sums of its legs)."""
+    """One route and its totals (sums of its legs).
+
+    ``generalized_cost_usd`` is None when no value of time is known (neither given nor in
+    the atlas); ``differs_by`` says how an alternative differs from the best route, e.g.
+    ``via IR; avoids GE`` ("" for the best, :func:`tripp.routing.corridors.differs_by`).
+    """
 
     rank: int
     distance_km: float
     time_h: float
     cost_usd: float
-    generalized_cost_usd: float
+    generalized_cost_usd: float | None
     legs: tuple[Leg, ...]
     countries: tuple[str, ...]
     border_crossings: tuple[BorderCrossing, ...]
     gauge_changes: tuple[Transfer, ...]
     transfers: tuple[Transfer, ...]
+    differs_by: str = ""
 
     @property
     def nodes(self) -> tuple[str, ...]:
@@ -119,11 +125,16 @@ TRANSFER_JSON = JsonShape(Transfer, omit=("from_gauge_mm", "to_gauge_mm"))
 ROUTE_JSON = JsonShape(
     Route,
     "rank",
+    "differs_by",
     rounded("distance_km", 3),
     rounded("time_h", 3),
     computed("time_days", float, lambda r: round(r.time_h / 24.0, 3), "time_h / 24"),
     rounded("cost_usd", 2),
-    rounded("generalized_cost_usd", 2),
+    Key(
+        "generalized_cost_usd",
+        lambda r: None if r.generalized_cost_usd is None else round(r.generalized_cost_usd, 2),
+        field="generalized_cost_usd",
+    ),
     "countries",
     nested("border_crossings", JsonShape(BorderCrossing)),
     nested("gauge_changes", GAUGE_CHANGE_JSON),
@@ -134,7 +145,11 @@ ROUTE_JSON = JsonShape(
 
 @dataclass(frozen=True)
 class RouteResult:
-    """The answer to one routing request: ranked routes and the request that produced them."""
+    """The answer to one routing request: ranked routes and the request that produced them.
+
+    ``warnings``: lines a user should read before trusting the routes, e.g. a route far
+    longer than the great-circle distance (:mod:`tripp.routing.detours`).
+    """
 
     origin: str
     destination: str
@@ -145,6 +160,7 @@ class RouteResult:
     avoid_countries: tuple[str, ...] = ()
     avoid_nodes: tuple[str, ...] = ()
     modes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
     atlas: Atlas | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -193,5 +209,6 @@ ROUTE_RESULT_JSON = JsonShape(
     RouteResult,
     *("origin", "destination", "objective", "year"),
     nested("routes", ROUTE_JSON),
+    "warnings",
     omit=("atlas",),
 )

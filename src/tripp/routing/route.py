@@ -4,7 +4,10 @@
 Constraints (year, modes, countries and nodes to avoid) mask arcs; via points are handled
 exactly by chaining copies of the graph. Alternatives come from Yen's k-shortest-paths
 algorithm run over physical links (:mod:`tripp.routing.alternatives`), filtered so that each
-accepted route differs from every better one in at least ``min_difference`` of its length.
+accepted route runs in another corridor than every better one or differs from it in at least
+``min_difference`` of its length; each says how it differs from the best (``differs_by``).
+A route far longer than the crow flies, or one the modes forced into a detour, comes with
+warnings (:mod:`tripp.routing.detours`).
 """
 
 from __future__ import annotations
@@ -14,12 +17,22 @@ from typing import Any
 
 import numpy as np
 
-from tripp.errors import NoRouteError
+from tripp.errors import InputError, NoRouteError
 from tripp.graph.compile import ARC_LINK, NEVER, Graph
 from tripp.graph.paths import Kernel, choose_kernel
 from tripp.routing.alternatives import SearchGraph, k_shortest, prepare_places
+from tripp.routing.corridors import corridor, differs_by
+from tripp.routing.detours import detour_warnings
 from tripp.routing.legs import build_route, prepare_steps
-from tripp.routing.request import Listed, Objective, RouteRequest, RouteSettings
+from tripp.routing.request import (
+    DEFAULT_OBJECTIVE,
+    MIN_DIFFERENCE,
+    Listed,
+    Objective,
+    RouteRequest,
+    RouteSettings,
+    atlas_vot,
+)
 from tripp.routing.result import RouteResult
 from tripp.units import FREIGHT_MODES
 
@@ -36,9 +49,9 @@ def route(
     avoid_nodes: Listed = (),
     modes: Listed = None,
     year: int | None = None,
-    objective: Objective | str = Objective.TIME,
+    objective: Objective | str = DEFAULT_OBJECTIVE,
     alternatives: int = 1,
-    min_difference: float = 0.1,
+    min_difference: float = MIN_DIFFERENCE,
     settings: RouteSettings | None = None,
     kernel: Kernel | str = Kernel.AUTO,
 ) -> RouteResult:
@@ -89,30 +102,64 @@ def route_request(
     ('AZ', 'GE', 'TR')
     """
     search = _search_graph(graph, request, _search_weight(graph, request))
-    found = k_shortest(graph, search, request.alternatives, request.min_difference, kernel=kernel)
+
+    def graph_arcs(arcs: list[int]) -> list[int]:
+        return [int(search.arc_ref[a]) for a in arcs if search.arc_ref[a] >= 0]
+
+    found = k_shortest(
+        graph,
+        search,
+        request.alternatives,
+        request.min_difference,
+        kernel=kernel,
+        corridor=lambda arcs: corridor(build_route(graph, 0, graph_arcs(arcs), None), graph.atlas),
+    )
     if not found:
         raise _explain_no_route(graph, request)
-    routes = tuple(
-        build_route(
-            graph,
-            rank,
-            [int(search.arc_ref[a]) for a in arcs if search.arc_ref[a] >= 0],
-            request.vot_usd_per_teu_h,
-        )
-        for rank, arcs in enumerate(found, start=1)
-    )
+    vot = _vot(graph, request)
+    routes = [
+        build_route(graph, rank, graph_arcs(arcs), vot) for rank, arcs in enumerate(found, start=1)
+    ]
+    routes = [
+        replace(r, differs_by=differs_by(r, routes[: r.rank - 1], graph.atlas)) for r in routes
+    ]
     return RouteResult(
         origin=request.origin,
         destination=request.destination,
         objective=request.objective.value,
         year=request.year,
-        routes=routes,
+        routes=tuple(routes),
         via=request.via,
         avoid_countries=request.avoid_countries,
         avoid_nodes=request.avoid_nodes,
         modes=request.modes,
+        warnings=detour_warnings(graph, request, routes, unrestricted=_unrestricted_km),
         atlas=graph.atlas,
     )
+
+
+def _vot(graph: Graph, request: RouteRequest) -> float | None:
+    """The request's value of time (USD/TEU-h), else the atlas's; None where neither gives
+    one (the generalized objective is then refused by :meth:`RouteRequest.check`)."""
+    if request.vot_usd_per_teu_h is not None:
+        return request.vot_usd_per_teu_h
+    try:
+        return atlas_vot(graph.atlas)
+    except InputError:
+        if request.objective is Objective.GENERALIZED:
+            raise
+        return None
+
+
+def _unrestricted_km(graph: Graph, request: RouteRequest) -> float | None:
+    """Length (km) of the best route for ``request`` with every mode allowed, or None."""
+    relaxed = replace(request, modes=FREIGHT_MODES, alternatives=1)
+    search = _search_graph(graph, relaxed, _search_weight(graph, relaxed))
+    found = search.shortest(search.weight, search.source)
+    if found is None:
+        return None
+    refs = search.arc_ref[found[1]]
+    return float(graph.distance_km[refs[refs >= 0]].sum())
 
 
 def prepare(graph: Graph, year: int | None = None, *, kernel: Kernel | str = Kernel.AUTO) -> None:
@@ -130,6 +177,8 @@ def prepare(graph: Graph, year: int | None = None, *, kernel: Kernel | str = Ker
     node = graph.node_ids[0]  # the places in the request do not enter what is kept
     for objective in Objective:
         request = RouteRequest(node, node, year, objective=objective)
+        if objective is Objective.GENERALIZED and _vot(graph, request) is None:
+            continue
         prepare_places(graph, _search_graph(graph, request, _search_weight(graph, request)))
 
 
@@ -158,7 +207,7 @@ def _search_weight(graph: Graph, request: RouteRequest) -> np.ndarray:
     Kept on the graph for the next request with the same constraints: never modify it
     (searches copy it before closing arcs).
     """
-    vot = request.vot_usd_per_teu_h if request.objective is Objective.GENERALIZED else None
+    vot = _vot(graph, request) if request.objective is Objective.GENERALIZED else None
     key = (
         request.year,
         request.modes,
@@ -169,20 +218,23 @@ def _search_weight(graph: Graph, request: RouteRequest) -> np.ndarray:
     )
 
     def compute() -> np.ndarray:
-        weight = _objective_weight(graph, request.objective, request.vot_usd_per_teu_h)
+        weight = _objective_weight(graph, request.objective, vot)
         masked: np.ndarray = np.where(_mask(graph, request), weight, np.inf)
         return masked
 
     return graph.memo("search weight", key, compute)
 
 
-def _objective_weight(graph: Graph, objective: Objective, vot_usd_per_teu_h: float) -> np.ndarray:
+def _objective_weight(
+    graph: Graph, objective: Objective, vot_usd_per_teu_h: float | None
+) -> np.ndarray:
     if objective is Objective.TIME:
         return graph.time_h
     if objective is Objective.COST:
         return graph.cost_usd_per_teu
     if objective is Objective.DISTANCE:
         return graph.distance_km
+    assert vot_usd_per_teu_h is not None  # _vot raised otherwise
     return graph.cost_usd_per_teu + vot_usd_per_teu_h * graph.time_h
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from tripp.atlas.jsonshape import JsonShape, Key, computed
 from tripp.atlas.model import is_available
 from tripp.errors import InputError, NoRouteError, Problem
+from tripp.routing.objective import DEFAULT_OBJECTIVE
 from tripp.routing.result import Route
 from tripp.routing.route import route
 from tripp.scenarios.energy import energy
@@ -171,7 +172,7 @@ def compare(
     other: ScenarioNetwork,
     *,
     pairs: list[tuple[str, str]] | None = None,
-    objective: str = "time",
+    objective: str = DEFAULT_OBJECTIVE.value,
     energy: bool | Literal["auto"] = "auto",
 ) -> Comparison:
     """Route every pair under both scenarios and measure the change; with ``energy``, also

@@ -22,6 +22,7 @@ from tripp.atlas.jsonshape import JsonShape, Key, computed, nested
 from tripp.atlas.model import Atlas
 from tripp.errors import NoRouteError
 from tripp.graph.compile import Graph
+from tripp.routing.objective import DEFAULT_OBJECTIVE
 from tripp.routing.route import route
 from tripp.scenarios.network import ScenarioNetwork
 
@@ -133,7 +134,10 @@ def demand_year_for(atlas: Atlas, year: int) -> int | None:
 
 
 def exposure(
-    network: ScenarioNetwork, *, objective: str = "time", demand_year: int | None = None
+    network: ScenarioNetwork,
+    *,
+    objective: str = DEFAULT_OBJECTIVE.value,
+    demand_year: int | None = None,
 ) -> Exposure:
     """Transit exposure of a scenario: its demand (t/year) routed on its network in its year.
 
@@ -160,7 +164,7 @@ def transit_exposure(
     *,
     scenario: str,
     year: int,
-    objective: str = "time",
+    objective: str = DEFAULT_OBJECTIVE.value,
     demand_year: int | None = None,
 ) -> Exposure:
     """Route every demand flow and measure transit dependence.

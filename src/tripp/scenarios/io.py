@@ -212,10 +212,19 @@ class _Checker:
                 )
         if not isinstance(data.get("description"), str) or not data.get("description"):
             self.add("description", "description is missing", "say what the scenario assumes")
-        if "year" in data and (
-            not isinstance(data["year"], int) or not 1990 <= data["year"] <= 2100
-        ):
-            self.add("year", f"year {data['year']!r} is not a year", "give e.g. year = 2030")
+        if "year" in data:
+            from tripp.routing.request import supported_years  # the rule of every interface
+
+            first, last = supported_years(self.atlas)
+            if not isinstance(data["year"], int) or isinstance(data["year"], bool):
+                self.add("year", f"year {data['year']!r} is not a year", "give e.g. year = 2030")
+            elif not first <= data["year"] <= last:
+                self.add(
+                    "year",
+                    f"year {data['year']} is outside the years this atlas describes, "
+                    f"{first} to {last}",
+                    f"give a year from {first} to {last}",
+                )
         for source in self._list(data, "source_ids"):
             if source not in {s.source_id for s in self.atlas.sources}:
                 guess = did_you_mean(source, [s.source_id for s in self.atlas.sources], limit=1)
