@@ -36,7 +36,7 @@ def _print_route(out: Console, r: Route, name: object) -> None:
     assert callable(name)
     out.print(
         f"\n[bold]Route {r.rank}[/bold]: {r.distance_km:,.0f} km, {r.time_h:,.1f} h "
-        f"({r.time_h / 24:.1f} days), USD {r.cost_usd:,.0f} per TEU; "
+        f"({r.time_h / 24:.1f} days), USD {r.cost_usd:,.0f} per {r.cost_unit}; "
         f"countries {' → '.join(r.countries)}; {len(r.border_crossings)} border "
         f"crossing(s), {len(r.gauge_changes)} gauge change(s), "
         f"{len(r.transfers)} transfer(s)"

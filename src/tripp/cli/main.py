@@ -78,8 +78,19 @@ def route(
     objective: Annotated[str, typer.Option(help="time, cost, distance or generalized.")] = "time",
     alternatives: Annotated[int, typer.Option(help="Number of distinct routes.")] = 1,
     vot_usd_per_teu_h: Annotated[
-        float, typer.Option(help="Value of time for the generalized objective, USD per TEU-hour.")
+        float,
+        typer.Option(
+            help="Value of time for the generalized objective, USD per TEU-hour (container; "
+            "other cargo types use their cargo_types.csv value)."
+        ),
     ] = 1.0,
+    cargo: Annotated[
+        str,
+        typer.Option(
+            help="Cargo type (cargo_types.csv): container (TEU), dry_bulk, liquid_bulk (t), "
+            "roro (truck). Costs are per its unit."
+        ),
+    ] = "container",
     atlas: AtlasOption = None,
     scenario: ScenarioOption = None,
     format: FormatOption = Format.TABLE,
@@ -101,6 +112,7 @@ def route(
         objective=objective,
         alternatives=alternatives,
         vot_usd_per_teu_h=vot_usd_per_teu_h,
+        cargo_type=cargo,
     )
     result = route_request(network.graph, request)
     if format is Format.JSON:

@@ -11,12 +11,13 @@ is raised at once in a :class:`~tripp.errors.InputError` naming the request's fi
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from tripp.atlas.countries import country_hint, is_country
 from tripp.atlas.lookup import find_node
+from tripp.atlas.model import DEFAULT_CARGO_TYPE, CargoType
 from tripp.atlas.names import hint
 from tripp.errors import FieldProblem, InputError, Mention
 from tripp.graph.compile import Graph
@@ -79,6 +80,8 @@ class RouteRequest:
 
     Build it with :meth:`check`; the constructor trusts its arguments.
     ``vot_usd_per_teu_h`` prices time in the generalized objective (USD per TEU-hour).
+    ``cargo_type``: what is carried (cargo_types.csv): the modes, transfers, services and
+    tariffs it may use and the unit its costs are per.
     """
 
     origin: str
@@ -92,6 +95,7 @@ class RouteRequest:
     alternatives: int = 1
     min_difference: float = 0.1
     vot_usd_per_teu_h: float = 1.0
+    cargo_type: str = DEFAULT_CARGO_TYPE
 
     @classmethod
     def check(
@@ -110,6 +114,7 @@ class RouteRequest:
         alternatives: int = 1,
         min_difference: float = 0.1,
         vot_usd_per_teu_h: float = 1.0,
+        cargo_type: str = DEFAULT_CARGO_TYPE,
     ) -> RouteRequest:
         """The request on ``graph``, checked; a :class:`InputError` lists every problem.
 
@@ -175,6 +180,7 @@ class RouteRequest:
             fix = f"give {FIRST_YEAR} to {LAST_YEAR}"
             problems.append(FieldProblem("year", (f"{year} is out of range",), (fix,)))
         problems.extend(vot_problems(vot_usd_per_teu_h))
+        problems.extend(_cargo_problems(atlas.cargo_type_by_id, cargo_type, chosen))
         request = cls(
             o,
             d,
@@ -187,6 +193,7 @@ class RouteRequest:
             alternatives=alternatives,
             min_difference=min_difference,
             vot_usd_per_teu_h=vot_usd_per_teu_h,
+            cargo_type=cargo_type,
         )
         if not problems:
             problems.extend(request._contradictions(graph))
@@ -230,6 +237,22 @@ class RouteRequest:
                 )
             )
         return problems
+
+
+def _cargo_problems(
+    known: Mapping[str, CargoType], cargo_type: str, modes: tuple[str, ...]
+) -> list[FieldProblem]:
+    """The cargo type is one of cargo_types.csv and may use one of the modes asked for."""
+    if cargo_type not in known:
+        fix = hint(cargo_type, known).replace(
+            "use an id or name listed by `tripp nodes`", f"use {', '.join(known)}"
+        )
+        return [FieldProblem("cargo_type", (f"unknown cargo type '{cargo_type}'",), (fix,))]
+    usable = known[cargo_type].modes
+    if not set(usable) & set(modes):
+        problem = f"{cargo_type} may use {', '.join(usable)}, none of the modes asked for"
+        return [FieldProblem("modes", (problem,), (f"allow one of {', '.join(usable)}",))]
+    return []
 
 
 def _mode_hint(mode: str) -> str:

@@ -1,7 +1,9 @@
 """Frozen route results with conversions to JSON, GeoJSON and pandas.
 
 A route's totals are the sums of its legs: link legs (line haul), ``transfer`` legs (mode
-or gauge changes) and ``border`` legs (border-crossing dwell and fees).
+or gauge changes), ``border`` legs (border-crossing dwell and fees) and ``wait`` legs (the
+mean wait for a scheduled service boarded). Costs are in USD per unit of the request's
+cargo type (``Route.cost_unit``: TEU, t or truck).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Leg:
-    """One step of a route. ``kind`` is ``link``, ``transfer`` or ``border``."""
+    """One step of a route. ``kind`` is ``link``, ``transfer``, ``border`` or ``wait``."""
 
     kind: str
     from_node: str
@@ -86,6 +88,7 @@ class Route:
     border_crossings: tuple[BorderCrossing, ...]
     gauge_changes: tuple[Transfer, ...]
     transfers: tuple[Transfer, ...]
+    cost_unit: str = "TEU"  # the unit costs are per: TEU, t or truck
 
     @property
     def nodes(self) -> tuple[str, ...]:
@@ -124,6 +127,7 @@ ROUTE_JSON = JsonShape(
     computed("time_days", float, lambda r: round(r.time_h / 24.0, 3), "time_h / 24"),
     rounded("cost_usd", 2),
     rounded("generalized_cost_usd", 2),
+    "cost_unit",
     "countries",
     nested("border_crossings", JsonShape(BorderCrossing)),
     nested("gauge_changes", GAUGE_CHANGE_JSON),
@@ -146,6 +150,7 @@ class RouteResult:
     avoid_nodes: tuple[str, ...] = ()
     modes: tuple[str, ...] = ()
     atlas: Atlas | None = None
+    cargo_type: str = "container"
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON shape: origin, destination, objective, year, routes, constraints."""

@@ -14,7 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from tripp.atlas.model import DEFAULT_CARGO_TYPE
 from tripp.errors import NoRouteError
+from tripp.graph.cargo import cargo_cost_usd, cargo_mask
+from tripp.graph.clusters import cluster
 from tripp.graph.compile import ARC_LINK, NEVER, Graph
 from tripp.graph.paths import Kernel, choose_kernel
 from tripp.routing.alternatives import SearchGraph, k_shortest, prepare_places
@@ -41,11 +44,14 @@ def route(
     min_difference: float = 0.1,
     settings: RouteSettings | None = None,
     kernel: Kernel | str = Kernel.AUTO,
+    cargo_type: str = DEFAULT_CARGO_TYPE,
 ) -> RouteResult:
     """Best route (and up to ``alternatives`` distinct ones) from ``origin`` to ``destination``.
 
     Places are given by id, name or alternative name; lists may also be comma-separated
-    texts. ``year`` defaults to the atlas year. Checks the options as a
+    texts. ``year`` defaults to the atlas year. ``cargo_type`` (cargo_types.csv; default
+    container) decides the modes, transfers, services and tariffs a route may use; costs
+    are per unit of it (``Route.cost_unit``). Checks the options as a
     :class:`~tripp.routing.request.RouteRequest` (an :class:`~tripp.errors.InputError`
     lists every problem) and runs it with :func:`route_request`. ``kernel`` picks the
     shortest-path implementation (:class:`~tripp.graph.paths.Kernel`; ``auto``: by graph
@@ -69,6 +75,7 @@ def route(
         alternatives=alternatives,
         min_difference=min_difference,
         vot_usd_per_teu_h=(settings or RouteSettings()).vot_usd_per_teu_h,
+        cargo_type=cargo_type,
     )
     return route_request(graph, request, kernel=kernel)
 
@@ -97,7 +104,8 @@ def route_request(
             graph,
             rank,
             [int(search.arc_ref[a]) for a in arcs if search.arc_ref[a] >= 0],
-            request.vot_usd_per_teu_h,
+            _vot(graph, request),
+            request.cargo_type,
         )
         for rank, arcs in enumerate(found, start=1)
     )
@@ -112,6 +120,7 @@ def route_request(
         avoid_nodes=request.avoid_nodes,
         modes=request.modes,
         atlas=graph.atlas,
+        cargo_type=request.cargo_type,
     )
 
 
@@ -134,10 +143,12 @@ def prepare(graph: Graph, year: int | None = None, *, kernel: Kernel | str = Ker
 
 
 def _mask(graph: Graph, request: RouteRequest) -> np.ndarray:
-    """Arcs usable under the request's year, modes and avoided countries and nodes."""
+    """Arcs usable under the request's year, modes, cargo type and avoided countries and
+    nodes."""
     mask = graph.available_from_year <= request.year
     mode_allowed = np.array([m in request.modes for m in FREIGHT_MODES])
     mask &= (graph.kind != ARC_LINK) | mode_allowed[np.maximum(graph.mode, 0)]
+    mask &= cargo_mask(graph, request.cargo_type)
     blocked_nodes = np.zeros(len(graph.node_ids), dtype=bool)
     if request.avoid_nodes:
         blocked_nodes[[graph.node_index(n) for n in request.avoid_nodes]] = True
@@ -152,13 +163,21 @@ def _mask(graph: Graph, request: RouteRequest) -> np.ndarray:
     return mask
 
 
+def _vot(graph: Graph, request: RouteRequest) -> float:
+    """Value of time per unit of the request's cargo type and hour (USD): the request's
+    ``vot_usd_per_teu_h`` for container, cargo_types.csv ``vot_usd_per_unit_h`` for others."""
+    if request.cargo_type == DEFAULT_CARGO_TYPE:
+        return request.vot_usd_per_teu_h
+    return graph.atlas.cargo_type_by_id[request.cargo_type].vot_usd_per_unit_h
+
+
 def _search_weight(graph: Graph, request: RouteRequest) -> np.ndarray:
     """Per arc: the objective's weight where the request allows the arc, else infinity.
 
     Kept on the graph for the next request with the same constraints: never modify it
     (searches copy it before closing arcs).
     """
-    vot = request.vot_usd_per_teu_h if request.objective is Objective.GENERALIZED else None
+    vot = _vot(graph, request) if request.objective is Objective.GENERALIZED else None
     key = (
         request.year,
         request.modes,
@@ -166,28 +185,43 @@ def _search_weight(graph: Graph, request: RouteRequest) -> np.ndarray:
         request.avoid_nodes,
         request.objective,
         vot,
+        request.cargo_type,
     )
 
     def compute() -> np.ndarray:
-        weight = _objective_weight(graph, request.objective, request.vot_usd_per_teu_h)
+        weight = _objective_weight(
+            graph, request.objective, _vot(graph, request), request.cargo_type
+        )
         masked: np.ndarray = np.where(_mask(graph, request), weight, np.inf)
         return masked
 
     return graph.memo("search weight", key, compute)
 
 
-def _objective_weight(graph: Graph, objective: Objective, vot_usd_per_teu_h: float) -> np.ndarray:
+def _objective_weight(
+    graph: Graph,
+    objective: Objective,
+    vot_usd_per_unit_h: float,
+    cargo_type: str = DEFAULT_CARGO_TYPE,
+) -> np.ndarray:
+    """Per arc: the objective's weight; costs per unit of ``cargo_type``."""
     if objective is Objective.TIME:
         return graph.time_h
-    if objective is Objective.COST:
-        return graph.cost_usd_per_teu
     if objective is Objective.DISTANCE:
         return graph.distance_km
-    return graph.cost_usd_per_teu + vot_usd_per_teu_h * graph.time_h
+    cost = cargo_cost_usd(graph, cargo_type)
+    if objective is Objective.COST:
+        return cost
+    return cost + vot_usd_per_unit_h * graph.time_h
 
 
 def _search_graph(graph: Graph, request: RouteRequest, weight: np.ndarray) -> SearchGraph:
-    """The graph to search: the compiled one, or chained copies joined at the via points."""
+    """The graph to search: the compiled one, or chained copies joined at the via points.
+
+    Copy k joins copy k + 1 by free connectors at every layer state of the k-th via
+    point's cluster (:func:`tripp.graph.clusters.cluster`: via Baku is passed at Alat,
+    the port of Baku), so a route passes the place, never detours into it and back.
+    """
     n = graph.n_states
     source = int(graph.start_state[graph.node_index(request.origin)])
     target_base = int(graph.end_state[graph.node_index(request.destination)])
@@ -200,11 +234,10 @@ def _search_graph(graph: Graph, request: RouteRequest, weight: np.ndarray) -> Se
     heads = [graph.head + k * n for k in range(copies)]
     refs = [np.arange(graph.n_arcs)] * copies
     weights = [weight] * copies
+    has_layer = np.array([layer is not None for layer in graph.state_layer])
     for k, place in enumerate(request.via):
-        layers = np.flatnonzero(
-            (graph.state_node == graph.node_index(place))
-            & np.array([layer is not None for layer in graph.state_layer])
-        )
+        members = [graph.node_index(m) for m in cluster(graph.atlas, place)]
+        layers = np.flatnonzero(np.isin(graph.state_node, members) & has_layer)
         tails.append(layers + k * n)
         heads.append(layers + (k + 1) * n)
         refs.append(np.full(len(layers), -1))
