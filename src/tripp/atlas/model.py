@@ -12,7 +12,6 @@ from pathlib import Path
 
 from tripp.units import FREIGHT_MODES, INTERNATIONAL_WATERS
 
-
 #: The cargo type of a request that names none, of a tariffs.csv row with an empty
 #: cargo_type and of a transfers.csv row with empty cargo_types.
 DEFAULT_CARGO_TYPE = "container"
@@ -143,7 +142,9 @@ class Tariff(Provenance):
             "truck": self.cost_usd_per_truck_km,
         }[unit]
         if value is None:
-            raise ValueError(f"tariff {self.mode}/{self.country}/{self.cargo_type} has no {unit} cost")
+            raise ValueError(
+                f"tariff {self.mode}/{self.country}/{self.cargo_type} has no {unit} cost"
+            )
         return value
 
 

@@ -51,11 +51,11 @@ def check_tables(folder: Path, parsed: Parsed, problems: list[Problem]) -> None:
     """Run every cross-row check on the rows of the atlas in ``folder`` that parsed."""
     del folder  # problems name files relative to the folder the user gave
     rows = parsed.rows
-    for table, column, default in (
+    for name, column, default in (
         ("tariffs", "cargo_type", DEFAULT_CARGO_TYPE),
         ("transfers", "cargo_types", (DEFAULT_CARGO_TYPE,)),
     ):  # the documented meaning of an empty cell, made explicit before the key checks
-        for row in (*rows[table], *parsed.failed[table]):
+        for row in (*rows[name], *parsed.failed[name]):
             row.values.setdefault(column, default)
     for table in TABLES.values():
         _check_keys(table.name, table.key, rows[table.name], problems)
@@ -528,7 +528,11 @@ def _check_tariffs(
     if tariffs is None:
         return
     have = {
-        (row.values["mode"], row.values["country"], row.values.get("cargo_type", DEFAULT_CARGO_TYPE))
+        (
+            row.values["mode"],
+            row.values["country"],
+            row.values.get("cargo_type", DEFAULT_CARGO_TYPE),
+        )
         for row in tariffs
     }
     missing: Counter[tuple[str, str, str]] = Counter()
@@ -551,7 +555,7 @@ def _check_tariffs(
         problems.append(
             Problem(
                 "links.csv",
-                f"no {kind} tariff for {mode} in {country} ({count} links)",
+                f"no tariff for {mode} in {country} ({count} links) for cargo type {kind}",
                 f"add a tariffs.csv row (mode {mode}, country {country}, cargo_type {kind}) "
                 f"or (mode {mode}, country *, cargo_type {kind})",
                 first_line[(mode, country, kind)],

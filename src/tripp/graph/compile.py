@@ -207,7 +207,9 @@ def compile_graph(atlas: Atlas) -> Graph:
                 if (tail, head) in seen_pairs:  # parallel link: route it through a midpoint
                     mid = states.new(a, None)
                     arcs.add(tail, mid, **values)
-                    arcs.add(mid, head, kind=ARC_HUB, available_from_year=values["available_from_year"])
+                    arcs.add(
+                        mid, head, kind=ARC_HUB, available_from_year=values["available_from_year"]
+                    )
                 else:
                     seen_pairs.add((tail, head))
                     arcs.add(tail, head, **values)
@@ -330,7 +332,9 @@ def _add_transitions(
                     else:  # a second row between the same layers: through a midpoint
                         mid = states.new(node, b)
                         arcs.add(tail, mid, **values)
-                        arcs.add(mid, head, available_from_year=values.get("available_from_year", 0))
+                        arcs.add(
+                            mid, head, available_from_year=values.get("available_from_year", 0)
+                        )
 
 
 def _crossing_index(atlas: Atlas) -> dict[tuple[str, str, str, str], int]:

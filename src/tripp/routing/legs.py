@@ -82,7 +82,8 @@ def build_route(
 def _steps(graph: Graph, cargo_type: str = DEFAULT_CARGO_TYPE) -> dict[int, _Step]:
     """Graph arc → its step for ``cargo_type``, filled as routes use the arcs (kept on the
     graph)."""
-    steps: dict[int, _Step] = graph.memo("route steps", cargo_type, dict)
+    key = None if cargo_type == DEFAULT_CARGO_TYPE else cargo_type
+    steps: dict[int, _Step] = graph.memo("route steps", key, dict)
     return steps
 
 
@@ -156,9 +157,7 @@ def _step(graph: Graph, arc: int, cargo_type: str = DEFAULT_CARGO_TYPE) -> _Step
     if graph.transfer[arc] >= 0:
         assert tail_layer is not None and head_layer is not None
         row = atlas.transfers[int(graph.transfer[arc])]
-        change = _transfer(
-            node, tail_layer, head_layer, row.time_h, row.cost_usd_per_teu * factor
-        )
+        change = _transfer(node, tail_layer, head_layer, row.time_h, row.cost_usd_per_teu * factor)
         is_gauge = tail_layer[0] == head_layer[0] == "rail"
         detail = (
             f"gauge {tail_layer[1]} → {head_layer[1]} mm"

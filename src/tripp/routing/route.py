@@ -95,8 +95,18 @@ def route_request(
     >>> route_request(graph, request).routes[0].countries
     ('AZ', 'GE', 'TR')
     """
-    search = _search_graph(graph, request, _search_weight(graph, request))
+    weight = _search_weight(graph, request)
+    # by the size of the chained copies, not of the blocks that number the via joins
+    kernel = choose_kernel(kernel, graph.n_states * (len(request.via) + 1))
+    search = _search_graph(graph, request, weight)
     found = k_shortest(graph, search, request.alternatives, request.min_difference, kernel=kernel)
+    if found and _loops(graph, search, found[0]):
+        found = _loop_free(graph, search, request, kernel)
+    if not found and request.via:  # a via place no route passes through: detours allowed
+        search = _search_graph(graph, request, weight, strict=False)
+        found = k_shortest(
+            graph, search, request.alternatives, request.min_difference, kernel=kernel
+        )
     if not found:
         raise _explain_no_route(graph, request)
     routes = tuple(
@@ -215,12 +225,17 @@ def _objective_weight(
     return cost + vot_usd_per_unit_h * graph.time_h
 
 
-def _search_graph(graph: Graph, request: RouteRequest, weight: np.ndarray) -> SearchGraph:
+def _search_graph(
+    graph: Graph, request: RouteRequest, weight: np.ndarray, *, strict: bool = True
+) -> SearchGraph:
     """The graph to search: the compiled one, or chained copies joined at the via points.
 
-    Copy k joins copy k + 1 by free connectors at every layer state of the k-th via
-    point's cluster (:func:`tripp.graph.clusters.cluster`: via Baku is passed at Alat,
-    the port of Baku), so a route passes the place, never detours into it and back.
+    A via point is passed at any node of its cluster (:func:`tripp.graph.clusters.cluster`:
+    via Baku is passed at Alat, the port of Baku). ``strict``: copy k joins copy k + 1
+    only where a route enters the cluster by a link and leaves it by another link (or
+    starts or ends there), so it passes the place, never detours into it and back by the
+    same link; otherwise (the fallback for a place a route cannot pass through) at every
+    layer state of the cluster.
     """
     n = graph.n_states
     source = int(graph.start_state[graph.node_index(request.origin)])
@@ -234,18 +249,24 @@ def _search_graph(graph: Graph, request: RouteRequest, weight: np.ndarray) -> Se
     heads = [graph.head + k * n for k in range(copies)]
     refs = [np.arange(graph.n_arcs)] * copies
     weights = [weight] * copies
+    blocks = [copies]  # the next free block of n states (each entering arc takes one)
     has_layer = np.array([layer is not None for layer in graph.state_layer])
     for k, place in enumerate(request.via):
-        members = [graph.node_index(m) for m in cluster(graph.atlas, place)]
-        layers = np.flatnonzero(np.isin(graph.state_node, members) & has_layer)
-        tails.append(layers + k * n)
-        heads.append(layers + (k + 1) * n)
-        refs.append(np.full(len(layers), -1))
-        weights.append(np.zeros(len(layers)))
+        members = np.array([graph.node_index(m) for m in cluster(graph.atlas, place)])
+        if strict:
+            joins = _passing_joins(graph, members, k, blocks)
+        else:
+            layers = np.flatnonzero(np.isin(graph.state_node, members) & has_layer)
+            joins = (layers + k * n, layers + (k + 1) * n, np.full(len(layers), -1))
+        tails.append(joins[0])
+        heads.append(joins[1])
+        refs.append(joins[2])
+        weights.append(np.where(joins[2] >= 0, weight[np.maximum(joins[2], 0)], 0.0))
     tail, head = np.concatenate(tails), np.concatenate(heads)
+    n_all = blocks[0] * n
     order = np.argsort(tail, kind="stable")
-    indptr = np.zeros(copies * n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(tail, minlength=copies * n), out=indptr[1:])
+    indptr = np.zeros(n_all + 1, dtype=np.int64)
+    np.cumsum(np.bincount(tail, minlength=n_all), out=indptr[1:])
     return SearchGraph(
         indptr,
         head[order],
@@ -255,6 +276,113 @@ def _search_graph(graph: Graph, request: RouteRequest, weight: np.ndarray) -> Se
         target_base + (copies - 1) * n,
         n,
     )
+
+
+def _passing_joins(
+    graph: Graph, members: np.ndarray, k: int, blocks: list[int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Arcs (tails, heads, graph arcs or -1) that take a route from copy k to copy k + 1
+    as it passes the cluster ``members`` (node indices).
+
+    Each arc e entering the cluster from outside gets its own copy of the states at its
+    head node reachable without a link (layers, boarding and departure states); from
+    them every link leaves into copy k + 1 except e's own link back. A route starting or
+    ending in the cluster passes it at its start or end hub. The states copied for arc e
+    are numbered as in a copy of their own (block ``blocks[0]``, then the next), so each
+    is at the place its original is (Yen's algorithm tells places by state number).
+    """
+    n = graph.n_states
+    in_cluster = np.zeros(len(graph.node_ids), dtype=bool)
+    in_cluster[members] = True
+    node_of = graph.state_node
+    tails: list[int] = []
+    heads: list[int] = []
+    refs: list[int] = []
+
+    def add(tail: int, head: int, ref: int) -> None:
+        tails.append(tail)
+        heads.append(head)
+        refs.append(ref)
+
+    for v in members.tolist():
+        for hub in (int(graph.start_state[v]), int(graph.end_state[v])):
+            add(hub + k * n, hub + (k + 1) * n, -1)
+    entering = np.flatnonzero(in_cluster[node_of[graph.head]] & ~in_cluster[node_of[graph.tail]])
+    for e in entering.tolist():
+        back = int(graph.link[e]) if graph.kind[e] == ARC_LINK else -2
+        offset = blocks[0] * n
+        blocks[0] += 1
+        copied = {int(graph.head[e])}
+        queue = [int(graph.head[e])]
+        add(int(graph.tail[e]) + k * n, int(graph.head[e]) + offset, e)
+        while queue:
+            state = queue.pop()
+            for a in range(int(graph.indptr[state]), int(graph.indptr[state + 1])):
+                head = int(graph.head[a])
+                if graph.kind[a] == ARC_LINK:
+                    if int(graph.link[a]) != back:
+                        add(state + offset, head + (k + 1) * n, a)
+                elif node_of[head] == node_of[state] and graph.state_layer[head] is not None:
+                    add(state + offset, head + offset, a)
+                    if head not in copied:
+                        copied.add(head)
+                        queue.append(head)
+                else:  # the end hub, or a midpoint on the way out
+                    add(state + offset, head + (k + 1) * n, a)
+    return (
+        np.asarray(tails, dtype=np.int64),
+        np.asarray(heads, dtype=np.int64),
+        np.asarray(refs, dtype=np.int64),
+    )
+
+
+#: How many more ranked paths a search takes to find loop-free ones when its best path
+#: loops (a U-turn to ride a passing train instead of waiting to board it, a via point).
+LOOP_FREE_EXTRA = 8
+
+
+def _loops(graph: Graph, search: SearchGraph, arcs: list[int]) -> bool:
+    """Whether the path ``arcs`` of ``search`` leaves a place and comes back to it."""
+    refs = search.arc_ref[np.asarray(arcs, dtype=np.int64)]
+    links = refs[refs >= 0]
+    links = links[graph.kind[links] == ARC_LINK]
+    if len(links) == 0:
+        return False
+    nodes = [int(graph.state_node[graph.tail[links[0]]])]
+    nodes += graph.state_node[graph.head[links]].tolist()
+    return len(set(nodes)) < len(nodes)
+
+
+def _loop_free(
+    graph: Graph, search: SearchGraph, request: RouteRequest, kernel: Kernel
+) -> list[list[int]]:
+    """Up to ``request.alternatives`` loop-free paths, best first, from the ranked paths
+    of Yen's algorithm (whose deviations never loop), each differing from every better
+    one in ``request.min_difference`` of its length."""
+    ranked = k_shortest(graph, search, request.alternatives + LOOP_FREE_EXTRA, 0.0, kernel=kernel)
+    chosen: list[list[int]] = []
+    chosen_links: list[set[int]] = []
+    for path in ranked:
+        if _loops(graph, search, path):
+            continue
+        refs = [int(search.arc_ref[a]) for a in path if search.arc_ref[a] >= 0]
+        km = [
+            (int(graph.link[a]), float(graph.distance_km[a]))
+            for a in refs
+            if graph.kind[a] == ARC_LINK
+        ]
+        total = sum(d for _, d in km)
+        links = {link for link, _ in km}
+        shares = [
+            sum(d for link, d in km if link not in other) / total if total > 0 else 0.0
+            for other in chosen_links
+        ]
+        if all(share >= request.min_difference for share in shares):
+            chosen.append(path)
+            chosen_links.append(links)
+        if len(chosen) == request.alternatives:
+            break
+    return chosen
 
 
 def _explain_no_route(graph: Graph, request: RouteRequest) -> NoRouteError:
@@ -297,5 +425,5 @@ def _relaxed(request: RouteRequest, field: str, value: tuple[str, ...]) -> Route
 
 def _reachable(graph: Graph, request: RouteRequest) -> bool:
     mask = _mask(graph, request)
-    search = _search_graph(graph, request, np.where(mask, graph.time_h, np.inf))
+    search = _search_graph(graph, request, np.where(mask, graph.time_h, np.inf), strict=False)
     return search.shortest(search.weight, search.source) is not None
