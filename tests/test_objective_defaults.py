@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import tripp
+from tripp.atlas.model import CargoType
 from tripp.cli.main import app
 from tripp.errors import InputError
 from tripp.resilience.kernel import build_kernel
@@ -106,19 +107,16 @@ def test_no_placeholder_value_of_time(mini_graph: tripp.Graph) -> None:
 
 
 def test_atlas_vot_reads_the_cargo_type_row(mini_atlas: tripp.Atlas) -> None:
-    @dataclasses.dataclass(frozen=True)
-    class Row:
-        cargo_type: str
-        vot_usd_per_unit_h: float | None
-
-    rows = (Row("dry_bulk", 0.1), Row("container", 2.5))
-    atlas = dataclasses.replace(mini_atlas)
-    object.__setattr__(atlas, "cargo_types", rows)
+    rows = (
+        CargoType(cargo_type="dry_bulk", unit="t", t_per_unit=1.0, vot_usd_per_unit_h=0.1),
+        CargoType(cargo_type="container", unit="TEU", t_per_unit=10.0, vot_usd_per_unit_h=2.5),
+    )
+    atlas = dataclasses.replace(mini_atlas, cargo_types=rows)
     assert atlas_vot(atlas) == 2.5
     assert atlas_vot(atlas, "dry_bulk") == 0.1
-    object.__setattr__(atlas, "cargo_types", (Row("container", None),))
+    without = dataclasses.replace(mini_atlas, cargo_types=())  # the implicit container
     with pytest.raises(InputError, match="no value of time"):
-        atlas_vot(atlas)
+        atlas_vot(without)
 
 
 @pytest.mark.parametrize("elements", ["links", "countries"])

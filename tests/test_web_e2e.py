@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -70,6 +70,15 @@ def server() -> Iterator[str]:
         process.wait(timeout=10)
 
 
+def _wait_until(condition: Callable[[], bool], timeout_s: float = 30.0) -> None:
+    """Poll ``condition`` from Python (a predicate evaluated in the page would need
+    'unsafe-eval', which the page's Content-Security-Policy rightly forbids)."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "the page did not get there in time"
+        time.sleep(0.05)
+
+
 def test_plan_route_and_switch_scenario(server: str) -> None:
     if not CHROMIUM.is_file():
         pytest.fail(
@@ -102,7 +111,7 @@ def test_plan_route_and_switch_scenario(server: str) -> None:
         page.fill("#origin", "Baku")
         page.fill("#destination", "Nakhchivan")
         page.click("#plan")
-        page.wait_for_function("Number(document.querySelector('#map').dataset.routeLegs) > 0")
+        _wait_until(lambda: int(page.get_attribute("#map", "data-route-legs") or 0) > 0)
         before = page.get_attribute("#map", "data-route-nodes") or ""
         legs_drawn = int(page.get_attribute("#map", "data-route-legs") or 0)
         assert page.locator("path.route-leg").count() == legs_drawn
@@ -112,10 +121,7 @@ def test_plan_route_and_switch_scenario(server: str) -> None:
         page.screenshot(path=str(ARTIFACTS / "web-route-baseline.png"))
 
         page.select_option("#scenario", "tripp-2030")
-        page.wait_for_function(
-            "(before) => document.querySelector('#map').dataset.routeNodes !== before",
-            arg=before,
-        )
+        _wait_until(lambda: (page.get_attribute("#map", "data-route-nodes") or "") != before)
         after = page.get_attribute("#map", "data-route-nodes") or ""
         assert "meghri" in after.split(",")  # the route now runs through Armenia's Meghri
         assert "Meghri" in page.inner_text("#legs-list")

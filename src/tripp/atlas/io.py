@@ -34,6 +34,8 @@ ROW_TYPES: dict[str, type] = {
     "tariffs": model.Tariff,
     "energy": model.EnergyRow,
     "demand": model.DemandRow,
+    "cargo_types": model.CargoType,
+    "services": model.Service,
 }
 _BOOLS = {"true": True, "false": False}
 

@@ -10,7 +10,16 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from tripp.units import INTERNATIONAL_WATERS
+from tripp.units import FREIGHT_MODES, INTERNATIONAL_WATERS
+
+#: The cargo type of a request that names none, of a tariffs.csv row with an empty
+#: cargo_type and of a transfers.csv row with empty cargo_types.
+DEFAULT_CARGO_TYPE = "container"
+#: Half a week in hours: the mean wait for one of f departures a week is 84 / f h.
+HALF_WEEK_H = 84.0
+#: Tonnes per loaded TEU assumed by the atlas when it has no cargo_types.csv (the basis of
+#: the t-km figures of tariffs.csv); only ratios between cargo types use it.
+IMPLICIT_CONTAINER_T_PER_TEU = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,17 +117,69 @@ class Transfer(Provenance):
     capacity: float | None = None
     capacity_unit: str = ""
     bidirectional: bool = True
+    cargo_types: tuple[str, ...] = (DEFAULT_CARGO_TYPE,)
 
 
 @dataclass(frozen=True, slots=True)
 class Tariff(Provenance):
-    """Line-haul cost of a mode in a country (``*``: any country without its own row)."""
+    """Line-haul cost of a mode in a country (``*``: any country without its own row) for
+    one cargo type, per unit of that cargo type (TEU, t or truck) and km."""
 
     mode: str = ""
     country: str = ""
-    cost_usd_per_teu_km: float = 0.0
+    cargo_type: str = DEFAULT_CARGO_TYPE
+    cost_usd_per_teu_km: float | None = None
     cost_usd_per_t_km: float | None = None
+    cost_usd_per_truck_km: float | None = None
     price_year: int = 0
+
+    def cost_usd_per_unit_km(self, unit: str) -> float:
+        """The line-haul cost per ``unit`` (TEU, t or truck) and km; validation makes sure
+        a row gives the column of its cargo type's unit."""
+        value = {
+            "TEU": self.cost_usd_per_teu_km,
+            "t": self.cost_usd_per_t_km,
+            "truck": self.cost_usd_per_truck_km,
+        }[unit]
+        if value is None:
+            raise ValueError(
+                f"tariff {self.mode}/{self.country}/{self.cargo_type} has no {unit} cost"
+            )
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class CargoType(Provenance):
+    """What a cargo type is counted in (TEU, t, truck), weighs and may use."""
+
+    cargo_type: str = ""
+    name: str = ""
+    unit: str = ""
+    t_per_unit: float = 0.0
+    modes: tuple[str, ...] = ()
+    value_usd_per_unit: float | None = None
+    vot_usd_per_unit_h: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Service(Provenance):
+    """Scheduled departures of ``mode`` from ``node_id`` (toward ``to_node`` when given)."""
+
+    service_id: str = ""
+    node_id: str = ""
+    mode: str = ""
+    to_node: str = ""
+    departures_per_week: float = 1.0
+    dwell_h: float = 0.0
+    cargo_types: tuple[str, ...] = ()
+    status: str = "operating"
+    open_year: int | None = None
+
+    @property
+    def wait_h(self) -> float:
+        """Mean wait of a consignment that boards: half the headway (84 h / departures a
+        week) plus the dwell before departure."""
+        return HALF_WEEK_H / self.departures_per_week + self.dwell_h
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +232,8 @@ class Atlas:
     tariffs: tuple[Tariff, ...]
     energy: tuple[EnergyRow, ...] = ()
     demand: tuple[DemandRow, ...] = ()
+    cargo_types: tuple[CargoType, ...] = ()
+    services: tuple[Service, ...] = ()
     as_of_year: int = ATLAS_AS_OF_YEAR
 
     @cached_property
@@ -183,14 +246,35 @@ class Atlas:
         """Links keyed by id."""
         return {link.link_id: link for link in self.links}
 
-    def tariff(self, mode: str, country: str) -> Tariff | None:
-        """The tariff row for ``mode`` in ``country``, else the mode's ``*`` row, else None."""
+    def tariff(
+        self, mode: str, country: str, cargo_type: str = DEFAULT_CARGO_TYPE
+    ) -> Tariff | None:
+        """The tariff row of ``cargo_type`` for ``mode`` in ``country``, else the mode's
+        ``*`` row for that cargo type, else None."""
         table = self._tariff_table
-        return table.get((mode, country)) or table.get((mode, "*"))
+        return table.get((mode, country, cargo_type)) or table.get((mode, "*", cargo_type))
 
     @cached_property
-    def _tariff_table(self) -> dict[tuple[str, str], Tariff]:
-        return {(t.mode, t.country): t for t in self.tariffs}
+    def _tariff_table(self) -> dict[tuple[str, str, str], Tariff]:
+        return {(t.mode, t.country, t.cargo_type): t for t in self.tariffs}
+
+    @cached_property
+    def cargo_type_by_id(self) -> dict[str, CargoType]:
+        """Cargo types keyed by id. An atlas without cargo_types.csv knows one: container,
+        counted in TEU, on every freight mode, without a value of time (a request for the
+        generalized objective must then give one)."""
+        if self.cargo_types:
+            return {c.cargo_type: c for c in self.cargo_types}
+        implicit = CargoType(
+            cargo_type=DEFAULT_CARGO_TYPE,
+            name="Container",
+            unit="TEU",
+            t_per_unit=IMPLICIT_CONTAINER_T_PER_TEU,
+            modes=FREIGHT_MODES,
+            estimated=True,
+            method="implicit: the atlas has no cargo_types.csv",
+        )
+        return {DEFAULT_CARGO_TYPE: implicit}
 
     def countries(self) -> list[str]:
         """Countries of the nodes, sorted, without international waters."""

@@ -282,6 +282,12 @@ TRANSFERS = Table(
         Column("capacity", "float", "capacity in capacity_unit", "capacity_unit", False, 0),
         Column("capacity_unit", "str", "unit of capacity", choices=CAPACITY_UNIT_NAMES),
         Column("bidirectional", "bool", "true (default): also allowed from to_mode to from_mode"),
+        Column(
+            "cargo_types",
+            "list",
+            "cargo types that may make this transfer, ';'-separated ids of cargo_types.csv "
+            "(empty: container only)",
+        ),
         *_provenance(),
     ),
     key=("node_id", "from_mode", "from_gauge_mm", "to_mode", "to_gauge_mm"),
@@ -289,26 +295,136 @@ TRANSFERS = Table(
 
 TARIFFS = Table(
     "tariffs",
-    "Line-haul cost parameters by mode and country ('*' applies where no country row exists).",
+    "Line-haul cost parameters by mode, country and cargo type ('*' applies where no country "
+    "row exists). A row must give the cost in the unit of its cargo type (cargo_types.csv "
+    "unit: TEU, t or truck).",
     (
         Column("mode", "str", "freight mode", required=True, choices=FREIGHT_MODES),
         Column("country", "str", "ISO alpha-2 code, XZ, or '*' for any country", required=True),
         Column(
+            "cargo_type",
+            "str",
+            "cargo type the tariff applies to, an id of cargo_types.csv (empty: container)",
+            pattern=ID_PATTERN,
+        ),
+        Column(
             "cost_usd_per_teu_km",
             "float",
-            "line-haul cost per TEU-km",
+            "line-haul cost per TEU-km (required for a cargo type counted in TEU)",
             "USD/(TEU km)",
-            True,
+            False,
             0,
             100,
         ),
         Column(
-            "cost_usd_per_t_km", "float", "line-haul cost per tonne-km", "USD/(t km)", False, 0, 10
+            "cost_usd_per_t_km",
+            "float",
+            "line-haul cost per tonne-km (required for a cargo type counted in t)",
+            "USD/(t km)",
+            False,
+            0,
+            10,
+        ),
+        Column(
+            "cost_usd_per_truck_km",
+            "float",
+            "line-haul cost per truck-km (required for a cargo type counted in trucks)",
+            "USD/(truck km)",
+            False,
+            0,
+            100,
         ),
         Column("price_year", "int", "price year of the USD figures", "year", True, 1990, 2100),
         *_provenance(),
     ),
-    key=("mode", "country"),
+    key=("mode", "country", "cargo_type"),
+)
+
+#: Units a cargo type is counted in, and the tariffs.csv column of each.
+CARGO_UNITS: Final = ("TEU", "t", "truck")
+TARIFF_COLUMN_OF_UNIT: Final = {
+    "TEU": "cost_usd_per_teu_km",
+    "t": "cost_usd_per_t_km",
+    "truck": "cost_usd_per_truck_km",
+}
+
+CARGO_TYPES = Table(
+    "cargo_types",
+    "What each cargo type is, the unit it is counted in and the modes it may use. Without "
+    "this table the atlas knows one cargo type, container (TEU, every freight mode).",
+    (
+        Column("cargo_type", "str", "unique id", required=True, pattern=ID_PATTERN),
+        Column("name", "str", "English name", required=True),
+        Column("unit", "str", "unit costs are given per", required=True, choices=CARGO_UNITS),
+        Column(
+            "t_per_unit",
+            "float",
+            "tonnes of cargo per unit (converts per-TEU transfer and crossing costs)",
+            "t",
+            True,
+            0.001,
+            100000,
+        ),
+        Column("modes", "list", "freight modes it may use, ';'-separated", required=True),
+        Column("value_usd_per_unit", "float", "value of the cargo per unit", "USD", False, 0),
+        Column(
+            "vot_usd_per_unit_h",
+            "float",
+            "value of time per unit and hour",
+            "USD/(unit h)",
+            True,
+            0,
+            100000,
+        ),
+        *_provenance(),
+    ),
+    key=("cargo_type",),
+    required=False,
+)
+
+SERVICES = Table(
+    "services",
+    "Scheduled departures (ferries, block trains, sea lines) and the dwell before them. A "
+    "consignment that boards a service (starts at node_id, or arrives there by another mode, "
+    "gauge or country) waits 84 / departures_per_week h (half the headway) + dwell_h; "
+    "through traffic on the same rail layer does not wait.",
+    (
+        Column("service_id", "str", "unique id", required=True, pattern=ID_PATTERN),
+        Column(
+            "node_id", "str", "node the service departs", required=True, references="nodes.node_id"
+        ),
+        Column("mode", "str", "mode of the service", required=True, choices=FREIGHT_MODES),
+        Column(
+            "to_node",
+            "str",
+            "next node (the service runs on the links of its mode from node_id to to_node; "
+            "empty: every link of its mode leaving node_id)",
+            references="nodes.node_id",
+        ),
+        Column(
+            "departures_per_week",
+            "float",
+            "departures a week",
+            "1/week",
+            True,
+            0.001,
+            10000,
+        ),
+        Column("dwell_h", "float", "published dwell before departure", "h", True, 0, 2000),
+        Column(
+            "cargo_types",
+            "list",
+            "cargo types the service carries, ';'-separated ids of cargo_types.csv",
+            required=True,
+        ),
+        Column("status", "str", "operating (default) or another status", choices=STATUSES),
+        Column(
+            "open_year", "int", "year the service started or is due to", "year", False, 1850, 2100
+        ),
+        *_provenance(),
+    ),
+    key=("service_id",),
+    required=False,
 )
 
 ENERGY = Table(
@@ -347,7 +463,18 @@ DEMAND = Table(
 
 TABLES: Final[dict[str, Table]] = {
     table.name: table
-    for table in (SOURCES, NODES, LINKS, CROSSINGS, TRANSFERS, TARIFFS, ENERGY, DEMAND)
+    for table in (
+        SOURCES,
+        NODES,
+        LINKS,
+        CROSSINGS,
+        TRANSFERS,
+        TARIFFS,
+        ENERGY,
+        DEMAND,
+        CARGO_TYPES,
+        SERVICES,
+    )
 }
 
 

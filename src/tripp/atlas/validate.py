@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from tripp.atlas.countries import country_hint, is_country
-from tripp.atlas.model import ATLAS_AS_OF_YEAR
+from tripp.atlas.model import ATLAS_AS_OF_YEAR, DEFAULT_CARGO_TYPE
 from tripp.atlas.names import hint
-from tripp.atlas.schema import TABLES, ParsedRow
+from tripp.atlas.schema import TABLES, TARIFF_COLUMN_OF_UNIT, ParsedRow
 from tripp.errors import Problem
 from tripp.units import ENERGY_MODES, FREIGHT_MODES, INTERNATIONAL_WATERS
 
@@ -51,6 +51,12 @@ def check_tables(folder: Path, parsed: Parsed, problems: list[Problem]) -> None:
     """Run every cross-row check on the rows of the atlas in ``folder`` that parsed."""
     del folder  # problems name files relative to the folder the user gave
     rows = parsed.rows
+    for name, column, default in (
+        ("tariffs", "cargo_type", DEFAULT_CARGO_TYPE),
+        ("transfers", "cargo_types", (DEFAULT_CARGO_TYPE,)),
+    ):  # the documented meaning of an empty cell, made explicit before the key checks
+        for row in (*rows[name], *parsed.failed[name]):
+            row.values.setdefault(column, default)
     for table in TABLES.values():
         _check_keys(table.name, table.key, rows[table.name], problems)
         _check_references(table.name, parsed, problems)
@@ -60,8 +66,13 @@ def check_tables(folder: Path, parsed: Parsed, problems: list[Problem]) -> None:
     links = _targets(parsed, "links", ("from_node", "to_node", "mode"))
     _check_crossings(rows["crossings"], links, nodes, problems)
     _check_transfers(rows["transfers"], links, problems)
+    cargo = cargo_types_of(rows["cargo_types"])
+    _check_cargo_types(rows["cargo_types"], problems)
+    _check_cargo_lists(rows["transfers"], "transfers.csv", "cargo_types", cargo, problems)
+    _check_cargo_lists(rows["services"], "services.csv", "cargo_types", cargo, problems)
+    _check_services(rows["services"], links, problems)
     tariffs = _targets(parsed, "tariffs", ("mode", "country"))
-    _check_tariffs(rows["tariffs"], tariffs, rows["links"], problems)
+    _check_tariffs(rows["tariffs"], tariffs, rows["links"], cargo, problems)
     for row in rows["demand"]:
         if "t_per_year" not in row.values and "teu_per_year" not in row.values:
             problems.append(
@@ -379,15 +390,130 @@ def _check_transfers(
             )
 
 
+def cargo_types_of(rows: list[ParsedRow]) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Cargo type id → (unit, modes) of the cargo_types.csv rows; without any, the implicit
+    container (TEU, every freight mode) of :attr:`tripp.atlas.model.Atlas.cargo_type_by_id`."""
+    if not rows:
+        return {DEFAULT_CARGO_TYPE: ("TEU", FREIGHT_MODES)}
+    return {r.values["cargo_type"]: (r.values["unit"], r.values["modes"]) for r in rows}
+
+
+def _check_cargo_types(rows: list[ParsedRow], problems: list[Problem]) -> None:
+    for row in rows:
+        for mode in row.values["modes"]:
+            if mode not in FREIGHT_MODES:
+                problems.append(
+                    Problem(
+                        "cargo_types.csv",
+                        f"unknown mode '{mode}'",
+                        "use rail, road, ferry or sea",
+                        row.line,
+                        "modes",
+                    )
+                )
+    if rows and DEFAULT_CARGO_TYPE not in {r.values["cargo_type"] for r in rows}:
+        problems.append(
+            Problem(
+                "cargo_types.csv",
+                f"no row for {DEFAULT_CARGO_TYPE}, the default cargo type",
+                f"add a {DEFAULT_CARGO_TYPE} row (unit TEU)",
+                1,
+                "cargo_type",
+            )
+        )
+
+
+def _check_cargo_lists(
+    rows: list[ParsedRow],
+    where: str,
+    column: str,
+    cargo: dict[str, tuple[str, tuple[str, ...]]],
+    problems: list[Problem],
+) -> None:
+    """Every cargo type named in ``column`` of ``rows`` is a known one."""
+    for row in rows:
+        for item in row.values.get(column, ()):
+            if item not in cargo:
+                problems.append(
+                    Problem(
+                        where,
+                        f"unknown cargo type '{item}'",
+                        hint(item, list(cargo)).replace(
+                            "use an id or name listed by `tripp nodes`",
+                            f"use one of {', '.join(cargo)} (cargo_types.csv)",
+                        ),
+                        row.line,
+                        column,
+                    )
+                )
+
+
+def _check_services(
+    rows: list[ParsedRow], links: list[ParsedRow] | None, problems: list[Problem]
+) -> None:
+    """A service departs by a link of its mode (toward ``to_node`` when given)."""
+    leaving: set[tuple[str, str, str]] = set()
+    for link in links or ():
+        v = link.values
+        leaving.add((v["from_node"], v["mode"], v["to_node"]))
+        if v.get("direction", "both") == "both":
+            leaving.add((v["to_node"], v["mode"], v["from_node"]))
+    for row in rows:
+        v = row.values
+        _check_year("services.csv", row, problems)
+        if links is None:
+            continue
+        to_node = v.get("to_node")
+        if not any(
+            (a, m) == (v["node_id"], v["mode"]) and (to_node is None or b == to_node)
+            for a, m, b in leaving
+        ):
+            toward = f" toward {to_node}" if to_node else ""
+            problems.append(
+                Problem(
+                    "services.csv",
+                    f"no {v['mode']} link leaves {v['node_id']}{toward}",
+                    "add the link or correct node_id, mode or to_node",
+                    row.line,
+                    "to_node" if to_node else "mode",
+                )
+            )
+
+
 def _check_tariffs(
     rows: list[ParsedRow],
     tariffs: list[ParsedRow] | None,
     links: list[ParsedRow],
+    cargo: dict[str, tuple[str, tuple[str, ...]]],
     problems: list[Problem],
 ) -> None:
     """Check the tariff ``rows`` that parsed, and that every freight link in ``links`` has a
-    tariff among ``tariffs`` (None when tariffs.csv could not be read: not checked)."""
+    tariff among ``tariffs`` (None when tariffs.csv could not be read: not checked) for
+    every cargo type that may use its mode."""
     for row in rows:
+        kind = row.values.get("cargo_type", DEFAULT_CARGO_TYPE)
+        if kind not in cargo:
+            problems.append(
+                Problem(
+                    "tariffs.csv",
+                    f"unknown cargo type '{kind}'",
+                    f"use one of {', '.join(cargo)} (cargo_types.csv)",
+                    row.line,
+                    "cargo_type",
+                )
+            )
+        else:
+            column = TARIFF_COLUMN_OF_UNIT[cargo[kind][0]]
+            if column not in row.values:
+                problems.append(
+                    Problem(
+                        "tariffs.csv",
+                        f"{kind} is counted in {cargo[kind][0]} but the row has no {column}",
+                        f"give {column}",
+                        row.line,
+                        column,
+                    )
+                )
         country = row.values["country"]
         if country != "*" and not is_country(country):
             problems.append(
@@ -401,26 +527,38 @@ def _check_tariffs(
             )
     if tariffs is None:
         return
-    have = {(row.values["mode"], row.values["country"]) for row in tariffs}
-    missing: Counter[tuple[str, str]] = Counter()
-    first_line: dict[tuple[str, str], int] = {}
+    have = {
+        (
+            row.values["mode"],
+            row.values["country"],
+            row.values.get("cargo_type", DEFAULT_CARGO_TYPE),
+        )
+        for row in tariffs
+    }
+    missing: Counter[tuple[str, str, str]] = Counter()
+    first_line: dict[tuple[str, str, str], int] = {}
     for link in links:
         mode, country = link.values["mode"], link.values.get("country")
-        if (
-            mode in FREIGHT_MODES
-            and country
-            and (mode, country) not in have
-            and (mode, "*") not in have
-        ):
-            missing[(mode, country)] += 1
-            first_line.setdefault((mode, country), link.line)
-    for (mode, country), count in sorted(missing.items()):
+        if mode not in FREIGHT_MODES or not country:
+            continue
+        for kind, (_unit, modes) in cargo.items():
+            # the graph's base cost is the container's: it needs a tariff on every mode
+            modes = FREIGHT_MODES if kind == DEFAULT_CARGO_TYPE else modes
+            if (
+                mode in modes
+                and (mode, country, kind) not in have
+                and (mode, "*", kind) not in have
+            ):
+                missing[(mode, country, kind)] += 1
+                first_line.setdefault((mode, country, kind), link.line)
+    for (mode, country, kind), count in sorted(missing.items()):
         problems.append(
             Problem(
                 "links.csv",
-                f"no tariff for {mode} in {country} ({count} links)",
-                f"add a tariffs.csv row ({mode}, {country}) or ({mode}, *)",
-                first_line[(mode, country)],
+                f"no tariff for {mode} in {country} ({count} links) for cargo type {kind}",
+                f"add a tariffs.csv row (mode {mode}, country {country}, cargo_type {kind}) "
+                f"or (mode {mode}, country *, cargo_type {kind})",
+                first_line[(mode, country, kind)],
                 "mode",
             )
         )

@@ -54,6 +54,7 @@ FLAGS = Wording(
         "objective": "--objective",
         "alternatives": "--alternatives",
         "vot_usd_per_teu_h": "--vot-usd-per-teu-h",
+        "cargo_type": "--cargo",
         "scenario": "--scenario",
         "country": "--country",
         "kind": "--kind",

@@ -39,7 +39,7 @@ def _print_route(out: Console, r: Route, name: object) -> None:
     differs = f" ({r.differs_by})" if r.differs_by else ""
     out.print(
         f"\n[bold]Route {r.rank}[/bold]{differs}: {r.distance_km:,.0f} km, {r.time_h:,.1f} h "
-        f"({r.time_h / 24:.1f} days), USD {r.cost_usd:,.0f} per TEU; "
+        f"({r.time_h / 24:.1f} days), USD {r.cost_usd:,.0f} per {r.cost_unit}; "
         f"countries {' → '.join(r.countries)}; {len(r.border_crossings)} border "
         f"crossing(s), {len(r.gauge_changes)} gauge change(s), "
         f"{len(r.transfers)} transfer(s)"

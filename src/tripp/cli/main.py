@@ -92,9 +92,16 @@ def route(
         float | None,
         typer.Option(
             help="Value of time for the generalized objective, USD per TEU-hour "
-            "(default: the cargo type's in the atlas)."
+            "(default: the cargo type's in the atlas; other cargo types always use theirs)."
         ),
     ] = None,
+    cargo: Annotated[
+        str,
+        typer.Option(
+            help="Cargo type (cargo_types.csv): container (TEU), dry_bulk, liquid_bulk (t), "
+            "roro (truck). Costs are per its unit."
+        ),
+    ] = "container",
     atlas: AtlasOption = None,
     scenario: ScenarioOption = None,
     format: FormatOption = Format.TABLE,
@@ -116,6 +123,7 @@ def route(
         objective=objective,
         alternatives=alternatives,
         vot_usd_per_teu_h=vot_usd_per_teu_h,
+        cargo_type=cargo,
     )
     result = route_request(network.graph, request)
     if format is Format.JSON:

@@ -37,7 +37,9 @@ if TYPE_CHECKING:
     from tripp.atlas.model import Link
 
 NEVER = 9999  # available_from_year of things that never exist without a scenario
-ARC_LINK, ARC_TRANSITION, ARC_HUB = 0, 1, 2
+#: Arc kinds: a link; a change of layer (transfer and/or border crossing); a free hub,
+#: connector or midpoint arc; the wait of a consignment boarding a scheduled service.
+ARC_LINK, ARC_TRANSITION, ARC_HUB, ARC_WAIT = 0, 1, 2, 3
 Layer = tuple[str, int, str]  # (mode, gauge_mm or 0, country)
 
 #: Entries :meth:`Graph.memo` keeps per family and graph.
@@ -66,10 +68,13 @@ class Graph:
     transfer: IntArray  # atlas transfer index, -1 if none
     crossing: IntArray  # atlas crossing index, -1 if none
     mode: IntArray  # index into FREIGHT_MODES of the arc's link, -1 otherwise
+    service: IntArray  # atlas service index of a wait or through-train arc, -1 otherwise
+    cargo_bits: IntArray  # bit i set: cargo type cargo_ids[i] may use the arc (modes aside)
     time_h: FloatArray
     cost_usd_per_teu: FloatArray
     distance_km: FloatArray
     available_from_year: IntArray
+    cargo_ids: tuple[str, ...] = ("container",)  # cargo types in the order of cargo_bits
 
     def __repr__(self) -> str:
         return (
@@ -148,8 +153,9 @@ def _available_from(status: str, open_year: int | None) -> int:
 class _ArcBuilder:
     """Collects arcs as parallel lists before they are sorted into CSR order."""
 
-    def __init__(self) -> None:
+    def __init__(self, all_cargo: int) -> None:
         self.columns: dict[str, list[float]] = defaultdict(list)
+        self.all_cargo = all_cargo
 
     def add(self, tail: int, head: int, **values: float) -> None:
         defaults = {
@@ -159,6 +165,8 @@ class _ArcBuilder:
             "transfer": -1,
             "crossing": -1,
             "mode": -1,
+            "service": -1,
+            "cargo_bits": self.all_cargo,
             "time_h": 0.0,
             "cost_usd_per_teu": 0.0,
             "distance_km": 0.0,
@@ -181,46 +189,59 @@ def compile_graph(atlas: Atlas) -> Graph:
     """
     node_ids = tuple(node.node_id for node in atlas.nodes)
     node_index = {node_id: i for i, node_id in enumerate(node_ids)}
+    cargo_ids = tuple(atlas.cargo_type_by_id)
+    all_cargo = (1 << len(cargo_ids)) - 1
     freight = [(i, link) for i, link in enumerate(atlas.links) if link.mode in FREIGHT_MODES]
-    layers_at: dict[int, dict[Layer, int]] = defaultdict(dict)
-    state_node: list[int] = []
-    state_layer: list[Layer | None] = []
-
-    def new_state(node: int, layer: Layer | None) -> int:
-        state_node.append(node)
-        state_layer.append(layer)
-        return len(state_node) - 1
-
-    def layer_state(node: int, layer: Layer) -> int:
-        if layer not in layers_at[node]:
-            layers_at[node][layer] = new_state(node, layer)
-        return layers_at[node][layer]
-
-    arcs = _ArcBuilder()
+    states = _States()
+    arcs = _ArcBuilder(all_cargo)
+    boarding = _add_services(atlas, node_index, freight, cargo_ids, states, arcs)
     seen_pairs: set[tuple[int, int]] = set()
     for index, link in freight:
         layer = (link.mode, link.gauge_mm or 0, link.country)
         ends = (node_index[link.from_node], node_index[link.to_node])
         directions = [(ends, True)] + ([(ends[::-1], False)] if link.direction == "both" else [])
         for (a, b), forward in directions:
-            tail, head = layer_state(a, layer), layer_state(b, layer)
+            head = states.layer_state(b, layer)
             values = _link_values(atlas, link, index, forward)
-            if (tail, head) in seen_pairs:  # parallel link: route it through a midpoint
-                mid = new_state(a, None)
-                arcs.add(tail, mid, **values)
-                arcs.add(mid, head, kind=ARC_HUB, available_from_year=values["available_from_year"])
-            else:
-                seen_pairs.add((tail, head))
-                arcs.add(tail, head, **values)
-    _add_transitions(atlas, node_index, layers_at, arcs)
-    start = np.array([new_state(i, None) for i in range(len(node_ids))], dtype=np.int64)
-    end = np.array([new_state(i, None) for i in range(len(node_ids))], dtype=np.int64)
-    _add_hubs(atlas, node_ids, layers_at, start, end, arcs)
-    return _to_csr(atlas, node_ids, state_node, state_layer, start, end, arcs)
+            for tail in boarding.departures.get((index, forward), [states.layer_state(a, layer)]):
+                if (tail, head) in seen_pairs:  # parallel link: route it through a midpoint
+                    mid = states.new(a, None)
+                    arcs.add(tail, mid, **values)
+                    arcs.add(
+                        mid, head, kind=ARC_HUB, available_from_year=values["available_from_year"]
+                    )
+                else:
+                    seen_pairs.add((tail, head))
+                    arcs.add(tail, head, **values)
+    _add_transitions(atlas, node_index, states, boarding.board, cargo_ids, arcs)
+    start = np.array([states.new(i, None) for i in range(len(node_ids))], dtype=np.int64)
+    end = np.array([states.new(i, None) for i in range(len(node_ids))], dtype=np.int64)
+    _add_hubs(atlas, node_ids, states.layers_at, boarding.board, start, end, arcs)
+    return _to_csr(atlas, node_ids, cargo_ids, states, start, end, arcs)
+
+
+class _States:
+    """The states of the graph as they are made: per node, one arrival state per layer."""
+
+    def __init__(self) -> None:
+        self.node: list[int] = []
+        self.layer: list[Layer | None] = []
+        self.layers_at: dict[int, dict[Layer, int]] = defaultdict(dict)
+
+    def new(self, node: int, layer: Layer | None) -> int:
+        self.node.append(node)
+        self.layer.append(layer)
+        return len(self.node) - 1
+
+    def layer_state(self, node: int, layer: Layer) -> int:
+        """The layer's arrival state at ``node`` (made on first use)."""
+        if layer not in self.layers_at[node]:
+            self.layers_at[node][layer] = self.new(node, layer)
+        return self.layers_at[node][layer]
 
 
 def _link_values(atlas: Atlas, link: Link, index: int, forward: bool) -> dict[str, float]:
-    tariff = atlas.tariff(link.mode, link.country)
+    tariff = atlas.tariff(link.mode, link.country)  # the container's: see tripp.graph.cargo
     assert tariff is not None, "validated atlas has a tariff for every freight link"
     return {
         "kind": ARC_LINK,
@@ -228,68 +249,92 @@ def _link_values(atlas: Atlas, link: Link, index: int, forward: bool) -> dict[st
         "forward": int(forward),
         "mode": FREIGHT_MODES.index(link.mode),
         "time_h": link.running_time_h,
-        "cost_usd_per_teu": link.length_km * tariff.cost_usd_per_teu_km,
+        "cost_usd_per_teu": link.length_km * tariff.cost_usd_per_unit_km("TEU"),
         "distance_km": link.length_km,
         "available_from_year": _available_from(link.status, link.open_year),
     }
 
 
-def _matching_transfer(rows: list[tuple[int, Transfer]], a: Layer, b: Layer) -> int:
-    """Index of the quickest transfer row that allows layer ``a`` → ``b`` (-1 if none)."""
-    best, best_key = -1, (float("inf"), float("inf"))
-    for index, row in rows:
-        for src, dst, ok in ((a, b, True), (b, a, row.bidirectional)):
-            fits = (
-                ok
-                and row.from_mode == src[0]
-                and row.to_mode == dst[0]
-                and (row.from_gauge_mm is None or row.from_gauge_mm == src[1])
-                and (row.to_gauge_mm is None or row.to_gauge_mm == dst[1])
-            )
-            key = (row.time_h, row.cost_usd_per_teu)
-            if fits and key < best_key:
-                best, best_key = index, key
-    return best
+def _matching_transfers(
+    rows: list[tuple[int, Transfer]], a: Layer, b: Layer, cargo_ids: tuple[str, ...]
+) -> dict[int, int]:
+    """Per transfer row that some cargo type makes from layer ``a`` to ``b``: the cargo
+    types (bits of ``cargo_ids``) for which it is the quickest row that allows them."""
+    chosen: dict[int, int] = defaultdict(int)
+    for bit, cargo in enumerate(cargo_ids):
+        best, best_key = -1, (float("inf"), float("inf"))
+        for index, row in rows:
+            if cargo not in row.cargo_types:
+                continue
+            for src, dst, ok in ((a, b, True), (b, a, row.bidirectional)):
+                fits = (
+                    ok
+                    and row.from_mode == src[0]
+                    and row.to_mode == dst[0]
+                    and (row.from_gauge_mm is None or row.from_gauge_mm == src[1])
+                    and (row.to_gauge_mm is None or row.to_gauge_mm == dst[1])
+                )
+                key = (row.time_h, row.cost_usd_per_teu)
+                if fits and key < best_key:
+                    best, best_key = index, key
+        if best >= 0:
+            chosen[best] |= 1 << bit
+    return dict(chosen)
 
 
 def _add_transitions(
     atlas: Atlas,
     node_index: dict[str, int],
-    layers_at: dict[int, dict[Layer, int]],
+    states: _States,
+    board: dict[tuple[int, Layer], int],
+    cargo_ids: tuple[str, ...],
     arcs: _ArcBuilder,
 ) -> None:
+    """Arcs from each layer's arrival state to another layer's boarding state at the same
+    node, one per transfer row chosen for some cargo type (a midpoint splits a second one)."""
     transfers: dict[int, list[tuple[int, Transfer]]] = defaultdict(list)
     for i, transfer in enumerate(atlas.transfers):
         transfers[node_index[transfer.node_id]].append((i, transfer))
     crossings = _crossing_index(atlas)
     node_ids = list(node_index)
-    for node, layers in layers_at.items():
+    for node, layers in list(states.layers_at.items()):
         for a, tail in layers.items():
-            for b, head in layers.items():
+            for b, arrival in layers.items():
                 if a == b:
                     continue
-                values: dict[str, float] = {"kind": ARC_TRANSITION}
-                if a[:2] != b[:2]:
-                    t = _matching_transfer(transfers[node], a, b)
-                    if t < 0:
-                        continue
-                    row = atlas.transfers[t]
-                    values.update(
-                        transfer=t, time_h=row.time_h, cost_usd_per_teu=row.cost_usd_per_teu
-                    )
+                head = board.get((node, b), arrival)
+                border: dict[str, float] = {}
                 if a[2] != b[2]:
                     c = crossings.get((node_ids[node], a[2], b[2], b[0]))
                     if c is None:
                         continue
                     border = _crossing_values(atlas, c)
-                    values.update(
-                        crossing=c,
-                        time_h=values.get("time_h", 0.0) + border["time_h"],
-                        cost_usd_per_teu=values.get("cost_usd_per_teu", 0.0)
-                        + border["cost_usd_per_teu"],
-                        available_from_year=border["available_from_year"],
-                    )
-                arcs.add(tail, head, **values)
+                options: dict[int, int] = {-1: arcs.all_cargo}
+                if a[:2] != b[:2]:
+                    options = _matching_transfers(transfers[node], a, b, cargo_ids)
+                for n, (t, bits) in enumerate(options.items()):
+                    values: dict[str, float] = {"kind": ARC_TRANSITION, "cargo_bits": bits}
+                    if t >= 0:
+                        row = atlas.transfers[t]
+                        values.update(
+                            transfer=t, time_h=row.time_h, cost_usd_per_teu=row.cost_usd_per_teu
+                        )
+                    if border:
+                        values.update(
+                            crossing=border["crossing"],
+                            time_h=values.get("time_h", 0.0) + border["time_h"],
+                            cost_usd_per_teu=values.get("cost_usd_per_teu", 0.0)
+                            + border["cost_usd_per_teu"],
+                            available_from_year=border["available_from_year"],
+                        )
+                    if n == 0:
+                        arcs.add(tail, head, **values)
+                    else:  # a second row between the same layers: through a midpoint
+                        mid = states.new(node, b)
+                        arcs.add(tail, mid, **values)
+                        arcs.add(
+                            mid, head, available_from_year=values.get("available_from_year", 0)
+                        )
 
 
 def _crossing_index(atlas: Atlas) -> dict[tuple[str, str, str, str], int]:
@@ -313,39 +358,141 @@ def _add_hubs(
     atlas: Atlas,
     node_ids: tuple[str, ...],
     layers_at: dict[int, dict[Layer, int]],
+    board: dict[tuple[int, Layer], int],
     start: IntArray,
     end: IntArray,
     arcs: _ArcBuilder,
 ) -> None:
-    """Free arcs from each node's start state and to its end state; a layer of another
-    country than the node's is entered or left through the crossing that joins them."""
-    crossings = _crossing_index(atlas)
+    """Free arcs from each node's start state to the boarding state of every layer there,
+    and from their arrival states to its end state: a route starts and ends in the layer it
+    travels, never with a transfer. A layer of another country than the node's (a ship in
+    international waters at a port) is entered or left through the port's or border's
+    crossing between the two countries: the one of the layer's mode where there is one,
+    else the quickest of any mode (a port's import clearance is keyed by the mode of the
+    onward leg)."""
+    by_pair: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for i, c in enumerate(atlas.crossings):
+        by_pair[(c.node_id, c.from_country, c.to_country)].append(i)
+
+    def crossing(node_id: str, leaving: str, entering: str, mode: str) -> int | None:
+        rows = by_pair.get((node_id, leaving, entering), [])
+        if not rows:
+            return None
+        same = [i for i in rows if atlas.crossings[i].mode == mode]
+        pool = same or rows
+        return min(pool, key=lambda i: (atlas.crossings[i].dwell_h, i))
+
     for node, layers in layers_at.items():
         node_id = node_ids[node]
         home = atlas.node_by_id[node_id].country
-        for (mode, _gauge, country), state in layers.items():
+        for layer, state in layers.items():
+            mode, _gauge, country = layer
+            boarding = board.get((node, layer), state)
             if country == home:
-                arcs.add(int(start[node]), state)
+                arcs.add(int(start[node]), boarding)
                 arcs.add(state, int(end[node]))
                 continue
-            leaving = crossings.get((node_id, home, country, mode))
+            leaving = crossing(node_id, home, country, mode)
             if leaving is not None:
-                arcs.add(int(start[node]), state, **_crossing_values(atlas, leaving))
-            arriving = crossings.get((node_id, country, home, mode))
+                arcs.add(int(start[node]), boarding, **_crossing_values(atlas, leaving))
+            arriving = crossing(node_id, country, home, mode)
             if arriving is not None:
                 arcs.add(state, int(end[node]), **_crossing_values(atlas, arriving))
+
+
+@dataclass(frozen=True)
+class _Boarding:
+    """Where scheduled services split a layer's state (see :func:`_add_services`)."""
+
+    departures: dict[tuple[int, bool], list[int]]  # (link, forward) → states its arcs leave
+    board: dict[tuple[int, Layer], int]  # (node, layer) → boarding state
+
+
+def _add_services(
+    atlas: Atlas,
+    node_index: dict[str, int],
+    freight: list[tuple[int, Link]],
+    cargo_ids: tuple[str, ...],
+    states: _States,
+    arcs: _ArcBuilder,
+) -> _Boarding:
+    """Split the state of each (node, layer) that a service departs from into:
+
+    * the arrival state (links end there; transitions and the end hub leave from it);
+    * a boarding state (transitions and the start hub enter it);
+    * a departure state per service (the service's links start there) and, when some links
+      of the layer there run no service, one free departure state for them.
+
+    boarding → service departure is an ``ARC_WAIT`` arc carrying the service's mean wait
+    (84 / departures_per_week h + dwell_h); arrival → service departure is free for rail (a
+    train runs on) and absent for other modes (a sailing ends at the port: the consignment
+    boards the next one, arrival → boarding is free). Both carry the service's index, year
+    and cargo types. A link two services cover leaves from each one's departure state.
+    """
+    by_node_mode: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for i, service in enumerate(atlas.services):
+        by_node_mode[(node_index[service.node_id], service.mode)].append(i)
+    if not by_node_mode:
+        return _Boarding({}, {})
+    leaving: dict[tuple[int, Layer], list[tuple[tuple[int, bool], list[int]]]] = defaultdict(list)
+    for index, link in freight:
+        layer = (link.mode, link.gauge_mm or 0, link.country)
+        ends = (node_index[link.from_node], node_index[link.to_node])
+        directions = [(ends, True)] + ([(ends[::-1], False)] if link.direction == "both" else [])
+        for (a, b), forward in directions:
+            services = by_node_mode.get((a, link.mode))
+            if services:
+                other = atlas.nodes[b].node_id
+                cover = [i for i in services if atlas.services[i].to_node in ("", other)]
+                leaving[(a, layer)].append(((index, forward), cover))
+    departures: dict[tuple[int, bool], list[int]] = {}
+    board: dict[tuple[int, Layer], int] = {}
+    for (node, layer), items in leaving.items():
+        arrival = states.layer_state(node, layer)
+        boarding = board[(node, layer)] = states.new(node, layer)
+        through = layer[0] == "rail"
+        if not through:
+            arcs.add(arrival, boarding)
+        departure: dict[int, int] = {}
+        free: int | None = None
+        for key, cover in items:
+            tails = []
+            for i in cover:
+                if i not in departure:
+                    departure[i] = states.new(node, layer)
+                    service = atlas.services[i]
+                    values: dict[str, float] = {
+                        "service": i,
+                        "cargo_bits": sum(
+                            1 << bit for bit, c in enumerate(cargo_ids) if c in service.cargo_types
+                        ),
+                        "available_from_year": _available_from(service.status, service.open_year),
+                    }
+                    arcs.add(boarding, departure[i], kind=ARC_WAIT, time_h=service.wait_h, **values)
+                    if through:
+                        arcs.add(arrival, departure[i], **values)
+                tails.append(departure[i])
+            if not cover:
+                if free is None:
+                    free = states.new(node, layer)
+                    arcs.add(arrival, free)
+                    arcs.add(boarding, free)
+                tails.append(free)
+            departures[key] = tails
+    return _Boarding(departures, board)
 
 
 def _to_csr(
     atlas: Atlas,
     node_ids: tuple[str, ...],
-    state_node: list[int],
-    state_layer: list[Layer | None],
+    cargo_ids: tuple[str, ...],
+    states: _States,
     start: IntArray,
     end: IntArray,
     arcs: _ArcBuilder,
 ) -> Graph:
     columns = arcs.columns
+    state_node, state_layer = states.node, states.layer
     csr = build_csr(columns["tail"], columns["head"], n_vertices=len(state_node))
 
     def col(name: str, dtype: type) -> npt.NDArray[Any]:
@@ -365,8 +512,11 @@ def _to_csr(
         transfer=col("transfer", np.int64),
         crossing=col("crossing", np.int64),
         mode=col("mode", np.int64),
+        service=col("service", np.int64),
+        cargo_bits=col("cargo_bits", np.int64),
         time_h=col("time_h", np.float64),
         cost_usd_per_teu=col("cost_usd_per_teu", np.float64),
         distance_km=col("distance_km", np.float64),
         available_from_year=col("available_from_year", np.int64),
+        cargo_ids=cargo_ids,
     )

@@ -1,10 +1,16 @@
-"""Turn a sequence of graph arcs into a :class:`~tripp.routing.result.Route` with its legs."""
+"""Turn a sequence of graph arcs into a :class:`~tripp.routing.result.Route` with its legs.
+
+Costs are per unit of the route's cargo type (:mod:`tripp.graph.cargo`); a boarding wait
+for a scheduled service is a ``wait`` leg of its own.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tripp.graph.compile import ARC_LINK, ARC_TRANSITION, Graph
+from tripp.atlas.model import DEFAULT_CARGO_TYPE, HALF_WEEK_H
+from tripp.graph.cargo import cargo_cost_usd, per_teu_factor
+from tripp.graph.compile import ARC_LINK, ARC_TRANSITION, ARC_WAIT, Graph
 from tripp.routing.result import BorderCrossing, Leg, Route, Transfer
 from tripp.units import INTERNATIONAL_WATERS
 
@@ -19,14 +25,22 @@ class _Step:
     is_gauge_change: bool = False
 
 
-def build_route(graph: Graph, rank: int, arcs: list[int], vot_usd_per_teu_h: float | None) -> Route:
+def build_route(
+    graph: Graph,
+    rank: int,
+    arcs: list[int],
+    vot_usd_per_unit_h: float | None,
+    cargo_type: str = DEFAULT_CARGO_TYPE,
+) -> Route:
     """The route along graph ``arcs`` (hub arcs are skipped), totals summed from its legs;
-    no generalised cost (None) without a value of time (USD/TEU-h).
+    costs per unit of ``cargo_type`` (its ``unit``: TEU, t or truck), time valued at
+    ``vot_usd_per_unit_h`` USD per unit and hour in the generalised cost (None: no
+    generalised cost without a value of time).
 
-    Each arc's step is made once per graph and kept (:meth:`Graph.memo`): the legs are
-    immutable, so routes share them.
+    Each arc's step is made once per graph and cargo type and kept (:meth:`Graph.memo`):
+    the legs are immutable, so routes share them.
     """
-    steps = _steps(graph)
+    steps = _steps(graph, cargo_type)
     legs: list[Leg] = []
     crossings: list[BorderCrossing] = []
     gauge_changes: list[Transfer] = []
@@ -34,7 +48,7 @@ def build_route(graph: Graph, rank: int, arcs: list[int], vot_usd_per_teu_h: flo
     for arc in arcs:
         step = steps.get(arc)
         if step is None:
-            step = steps[arc] = _step(graph, arc)
+            step = steps[arc] = _step(graph, arc, cargo_type)
         legs.extend(step.legs)
         if step.crossing is not None:
             crossings.append(step.crossing)
@@ -57,34 +71,66 @@ def build_route(graph: Graph, rank: int, arcs: list[int], vot_usd_per_teu_h: flo
         time_h=time_h,
         cost_usd=cost_usd,
         generalized_cost_usd=None
-        if vot_usd_per_teu_h is None
-        else cost_usd + vot_usd_per_teu_h * time_h,
+        if vot_usd_per_unit_h is None
+        else cost_usd + vot_usd_per_unit_h * time_h,
         legs=tuple(legs),
         countries=tuple(countries),
         border_crossings=tuple(crossings),
         gauge_changes=tuple(gauge_changes),
         transfers=tuple(transfers),
+        cost_unit=graph.atlas.cargo_type_by_id[cargo_type].unit,
     )
 
 
-def _steps(graph: Graph) -> dict[int, _Step]:
-    """Graph arc → its step, filled as routes use the arcs (kept on the graph)."""
-    steps: dict[int, _Step] = graph.memo("route steps", None, dict)
+def _steps(graph: Graph, cargo_type: str = DEFAULT_CARGO_TYPE) -> dict[int, _Step]:
+    """Graph arc → its step for ``cargo_type``, filled as routes use the arcs (kept on the
+    graph)."""
+    key = None if cargo_type == DEFAULT_CARGO_TYPE else cargo_type
+    steps: dict[int, _Step] = graph.memo("route steps", key, dict)
     return steps
 
 
-def prepare_steps(graph: Graph) -> None:
+def prepare_steps(graph: Graph, cargo_type: str = DEFAULT_CARGO_TYPE) -> None:
     """Make the step of every arc of ``graph`` now (about 10 ms on the atlas)."""
-    steps = _steps(graph)
+    steps = _steps(graph, cargo_type)
     for arc in range(graph.n_arcs):
         if arc not in steps:
-            steps[arc] = _step(graph, arc)
+            steps[arc] = _step(graph, arc, cargo_type)
 
 
-def _step(graph: Graph, arc: int) -> _Step:
-    """The legs, crossing and change of graph arc ``arc`` (nothing for a hub arc)."""
+def _wait_step(graph: Graph, arc: int) -> _Step:
+    """The wait of a consignment boarding a scheduled service."""
+    atlas = graph.atlas
+    service = atlas.services[int(graph.service[arc])]
+    layer = graph.state_layer[int(graph.head[arc])]
+    names = atlas.node_by_id
+    toward = f"→{names[service.to_node].name}" if service.to_node else ""
+    dwell = f" + {service.dwell_h:g} h dwell" if service.dwell_h else ""
+    detail = (
+        f"wait for {service.mode} {names[service.node_id].name}{toward}, "
+        f"{service.departures_per_week:g} departures/week: "
+        f"{HALF_WEEK_H / service.departures_per_week:.0f} h{dwell}"
+    )
+    leg = Leg(
+        "wait",
+        service.node_id,
+        service.node_id,
+        "wait",
+        0.0,
+        float(graph.time_h[arc]),
+        0.0,
+        layer[2] if layer else atlas.node_by_id[service.node_id].country,
+        detail,
+    )
+    return _Step(legs=(leg,))
+
+
+def _step(graph: Graph, arc: int, cargo_type: str = DEFAULT_CARGO_TYPE) -> _Step:
+    """The legs, crossing and change of graph arc ``arc`` for ``cargo_type`` (nothing for
+    a hub arc); costs per unit of the cargo type."""
     atlas = graph.atlas
     kind = int(graph.kind[arc])
+    factor = per_teu_factor(graph, cargo_type)
     if kind == ARC_LINK:
         link = atlas.links[int(graph.link[arc])]
         ends = (link.from_node, link.to_node)
@@ -96,12 +142,14 @@ def _step(graph: Graph, arc: int) -> _Step:
             link.mode,
             float(graph.distance_km[arc]),
             float(graph.time_h[arc]),
-            float(graph.cost_usd_per_teu[arc]),
+            float(cargo_cost_usd(graph, cargo_type)[arc]),
             link.country,
             f"{link.gauge_mm} mm" if link.gauge_mm else "",
             link.link_id,
         )
         return _Step(legs=(leg,))
+    if kind == ARC_WAIT:
+        return _wait_step(graph, arc)
     if kind != ARC_TRANSITION:
         return _Step()
     tail_layer = graph.state_layer[int(graph.tail[arc])]
@@ -112,7 +160,7 @@ def _step(graph: Graph, arc: int) -> _Step:
     if graph.transfer[arc] >= 0:
         assert tail_layer is not None and head_layer is not None
         row = atlas.transfers[int(graph.transfer[arc])]
-        change = _transfer(node, tail_layer, head_layer, row.time_h, row.cost_usd_per_teu)
+        change = _transfer(node, tail_layer, head_layer, row.time_h, row.cost_usd_per_teu * factor)
         is_gauge = tail_layer[0] == head_layer[0] == "rail"
         detail = (
             f"gauge {tail_layer[1]} → {head_layer[1]} mm"
@@ -127,7 +175,7 @@ def _step(graph: Graph, arc: int) -> _Step:
                 "transfer",
                 0.0,
                 row.time_h,
-                row.cost_usd_per_teu,
+                row.cost_usd_per_teu * factor,
                 tail_layer[2],
                 detail,
             )
@@ -135,7 +183,7 @@ def _step(graph: Graph, arc: int) -> _Step:
     if graph.crossing[arc] >= 0:
         c = atlas.crossings[int(graph.crossing[arc])]
         crossing = BorderCrossing(
-            node, c.from_country, c.to_country, c.mode, c.dwell_h, c.cost_usd_per_teu
+            node, c.from_country, c.to_country, c.mode, c.dwell_h, c.cost_usd_per_teu * factor
         )
         legs.append(
             Leg(
@@ -145,7 +193,7 @@ def _step(graph: Graph, arc: int) -> _Step:
                 "border",
                 0.0,
                 c.dwell_h,
-                c.cost_usd_per_teu,
+                c.cost_usd_per_teu * factor,
                 c.to_country,
                 f"{c.from_country} → {c.to_country}",
             )

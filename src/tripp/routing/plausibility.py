@@ -116,9 +116,7 @@ class AtlasCheck:
     def passed(self) -> bool:
         """Whether at least :data:`MIN_SHARE_WITHIN` of the journeys fall inside their
         published range and every one outside it carries its explanation."""
-        return (
-            bool(self.checks) and self.share_within >= MIN_SHARE_WITHIN and not self.unexplained
-        )
+        return bool(self.checks) and self.share_within >= MIN_SHARE_WITHIN and not self.unexplained
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping: the checks, how many are within their range, the total."""

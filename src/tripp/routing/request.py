@@ -13,12 +13,12 @@ is raised at once in a :class:`~tripp.errors.InputError` naming the request's fi
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from tripp.atlas.countries import country_code, country_hint
 from tripp.atlas.lookup import find_node
-from tripp.atlas.model import Atlas
+from tripp.atlas.model import DEFAULT_CARGO_TYPE, Atlas, CargoType
 from tripp.atlas.names import hint
 from tripp.errors import FieldProblem, InputError, Mention
 from tripp.graph.compile import Graph
@@ -84,25 +84,19 @@ def year_problems(atlas: Atlas, year: int, *, field: str = "year") -> list[Field
     return [FieldProblem(field, (problem,), (fix,))]
 
 
-#: The cargo type whose value of time prices a TEU when a request names none.
-DEFAULT_CARGO_TYPE = "container"
-
-
 def atlas_vot(atlas: Atlas, cargo_type: str = DEFAULT_CARGO_TYPE) -> float:
-    """The value of time of ``cargo_type`` from the atlas, USD per unit (TEU) and hour.
+    """The value of time of ``cargo_type`` from the atlas, USD per unit (TEU, t, truck)
+    and hour.
 
-    THE ONE PLACE the value of time comes from when a request gives none. It reads
-    ``vot_usd_per_unit_h`` of the ``cargo_type`` row of the atlas table ``cargo_types``
-    (cargo_types.csv); an atlas without the table or the figure raises
-    :class:`~tripp.errors.InputError` naming ``vot_usd_per_teu_h``: the value of time is
-    never a placeholder. (Integration: the table comes from the cargo-type branch; wire its
-    row type here if it differs from ``cargo_type`` / ``vot_usd_per_unit_h``.)
+    The one place the value of time comes from when a request gives none: the
+    ``vot_usd_per_unit_h`` of the cargo type's row in cargo_types.csv. An atlas without the
+    table (whose implicit container has no figure) raises :class:`~tripp.errors.InputError`
+    naming ``vot_usd_per_teu_h``: the value of time is never a placeholder.
     """
-    for row in getattr(atlas, "cargo_types", ()) or ():
-        if getattr(row, "cargo_type", None) == cargo_type:
-            value = getattr(row, "vot_usd_per_unit_h", None)
-            if value is not None and math.isfinite(float(value)) and float(value) >= 0:
-                return float(value)
+    row = atlas.cargo_type_by_id.get(cargo_type)
+    value = None if row is None else row.vot_usd_per_unit_h
+    if value is not None and math.isfinite(value) and value >= 0:
+        return value
     raise InputError(
         FieldProblem(
             "vot_usd_per_teu_h",
@@ -161,6 +155,8 @@ class RouteRequest:
     Build it with :meth:`check`; the constructor trusts its arguments.
     ``vot_usd_per_teu_h`` prices time in the generalized objective (USD per TEU-hour); None:
     the cargo type's figure from the atlas (:func:`atlas_vot`).
+    ``cargo_type``: what is carried (cargo_types.csv): the modes, transfers, services and
+    tariffs it may use and the unit its costs are per.
     """
 
     origin: str
@@ -174,6 +170,7 @@ class RouteRequest:
     alternatives: int = 1
     min_difference: float = MIN_DIFFERENCE
     vot_usd_per_teu_h: float | None = None
+    cargo_type: str = DEFAULT_CARGO_TYPE
 
     @classmethod
     def check(
@@ -192,6 +189,7 @@ class RouteRequest:
         alternatives: int = 1,
         min_difference: float = MIN_DIFFERENCE,
         vot_usd_per_teu_h: float | None = None,
+        cargo_type: str = DEFAULT_CARGO_TYPE,
     ) -> RouteRequest:
         """The request on ``graph``, checked; a :class:`InputError` lists every problem.
 
@@ -257,9 +255,23 @@ class RouteRequest:
             year = atlas.as_of_year if network_year is None else network_year
         problems.extend(year_problems(atlas, year))
         problems.extend(vot_problems(vot_usd_per_teu_h))
-        if goal is Objective.GENERALIZED and vot_usd_per_teu_h is None:
+        problems.extend(_cargo_problems(atlas.cargo_type_by_id, cargo_type, chosen))
+        if vot_usd_per_teu_h is not None and cargo_type != DEFAULT_CARGO_TYPE:
+            problems.append(
+                FieldProblem(
+                    "vot_usd_per_teu_h",
+                    (f"prices a TEU, not a unit of {cargo_type}",),
+                    (f"leave it out: {cargo_type} uses its value of time in cargo_types.csv",),
+                )
+            )
+        needs_atlas_vot = vot_usd_per_teu_h is None or cargo_type != DEFAULT_CARGO_TYPE
+        if (
+            goal is Objective.GENERALIZED
+            and needs_atlas_vot
+            and cargo_type in atlas.cargo_type_by_id
+        ):
             try:
-                atlas_vot(atlas)
+                atlas_vot(atlas, cargo_type)
             except InputError as error:
                 problems.extend(p for p in error.given if isinstance(p, FieldProblem))
         request = cls(
@@ -274,6 +286,7 @@ class RouteRequest:
             alternatives=alternatives,
             min_difference=min_difference,
             vot_usd_per_teu_h=vot_usd_per_teu_h,
+            cargo_type=cargo_type,
         )
         if not problems:
             problems.extend(request._contradictions(graph))
@@ -317,6 +330,22 @@ class RouteRequest:
                 )
             )
         return problems
+
+
+def _cargo_problems(
+    known: Mapping[str, CargoType], cargo_type: str, modes: tuple[str, ...]
+) -> list[FieldProblem]:
+    """The cargo type is one of cargo_types.csv and may use one of the modes asked for."""
+    if cargo_type not in known:
+        fix = hint(cargo_type, known).replace(
+            "use an id or name listed by `tripp nodes`", f"use {', '.join(known)}"
+        )
+        return [FieldProblem("cargo_type", (f"unknown cargo type '{cargo_type}'",), (fix,))]
+    usable = known[cargo_type].modes
+    if not set(usable) & set(modes):
+        problem = f"{cargo_type} may use {', '.join(usable)}, none of the modes asked for"
+        return [FieldProblem("modes", (problem,), (f"allow one of {', '.join(usable)}",))]
+    return []
 
 
 def _mode_hint(mode: str) -> str:

@@ -1,7 +1,9 @@
 """Frozen route results with conversions to JSON, GeoJSON and pandas.
 
 A route's totals are the sums of its legs: link legs (line haul), ``transfer`` legs (mode
-or gauge changes) and ``border`` legs (border-crossing dwell and fees).
+or gauge changes), ``border`` legs (border-crossing dwell and fees) and ``wait`` legs (the
+mean wait for a scheduled service boarded). Costs are in USD per unit of the request's
+cargo type (``Route.cost_unit``: TEU, t or truck).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Leg:
-    """One step of a route. ``kind`` is ``link``, ``transfer`` or ``border``."""
+    """One step of a route. ``kind`` is ``link``, ``transfer``, ``border`` or ``wait``."""
 
     kind: str
     from_node: str
@@ -92,6 +94,7 @@ class Route:
     gauge_changes: tuple[Transfer, ...]
     transfers: tuple[Transfer, ...]
     differs_by: str = ""
+    cost_unit: str = "TEU"  # the unit costs are per: TEU, t or truck
 
     @property
     def nodes(self) -> tuple[str, ...]:
@@ -135,6 +138,7 @@ ROUTE_JSON = JsonShape(
         lambda r: None if r.generalized_cost_usd is None else round(r.generalized_cost_usd, 2),
         field="generalized_cost_usd",
     ),
+    "cost_unit",
     "countries",
     nested("border_crossings", JsonShape(BorderCrossing)),
     nested("gauge_changes", GAUGE_CHANGE_JSON),
@@ -162,6 +166,7 @@ class RouteResult:
     modes: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     atlas: Atlas | None = None
+    cargo_type: str = "container"
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON shape: origin, destination, objective, year, routes, constraints."""

@@ -12,12 +12,16 @@ warnings (:mod:`tripp.routing.detours`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
+from tripp.atlas.model import DEFAULT_CARGO_TYPE
 from tripp.errors import InputError, NoRouteError
+from tripp.graph.cargo import cargo_cost_usd, cargo_mask
+from tripp.graph.clusters import cluster
 from tripp.graph.compile import ARC_LINK, NEVER, Graph
 from tripp.graph.paths import Kernel, choose_kernel
 from tripp.routing.alternatives import SearchGraph, k_shortest, prepare_places
@@ -54,11 +58,14 @@ def route(
     min_difference: float = MIN_DIFFERENCE,
     settings: RouteSettings | None = None,
     kernel: Kernel | str = Kernel.AUTO,
+    cargo_type: str = DEFAULT_CARGO_TYPE,
 ) -> RouteResult:
     """Best route (and up to ``alternatives`` distinct ones) from ``origin`` to ``destination``.
 
     Places are given by id, name or alternative name; lists may also be comma-separated
-    texts. ``year`` defaults to the atlas year. Checks the options as a
+    texts. ``year`` defaults to the atlas year. ``cargo_type`` (cargo_types.csv; default
+    container) decides the modes, transfers, services and tariffs a route may use; costs
+    are per unit of it (``Route.cost_unit``). Checks the options as a
     :class:`~tripp.routing.request.RouteRequest` (an :class:`~tripp.errors.InputError`
     lists every problem) and runs it with :func:`route_request`. ``kernel`` picks the
     shortest-path implementation (:class:`~tripp.graph.paths.Kernel`; ``auto``: by graph
@@ -82,6 +89,7 @@ def route(
         alternatives=alternatives,
         min_difference=min_difference,
         vot_usd_per_teu_h=(settings or RouteSettings()).vot_usd_per_teu_h,
+        cargo_type=cargo_type,
     )
     return route_request(graph, request, kernel=kernel)
 
@@ -101,24 +109,20 @@ def route_request(
     >>> route_request(graph, request).routes[0].countries
     ('AZ', 'GE', 'TR')
     """
-    search = _search_graph(graph, request, _search_weight(graph, request))
-
-    def graph_arcs(arcs: list[int]) -> list[int]:
-        return [int(search.arc_ref[a]) for a in arcs if search.arc_ref[a] >= 0]
-
-    found = k_shortest(
-        graph,
-        search,
-        request.alternatives,
-        request.min_difference,
-        kernel=kernel,
-        corridor=lambda arcs: corridor(build_route(graph, 0, graph_arcs(arcs), None), graph.atlas),
-    )
+    weight = _search_weight(graph, request)
+    # by the size of the chained copies, not of the blocks that number the via joins
+    kernel = choose_kernel(kernel, graph.n_states * (len(request.via) + 1))
+    search = _search_graph(graph, request, weight)
+    found = _ranked(graph, search, request, kernel)
+    if not found and request.via:  # a via place no route passes through: detours allowed
+        search = _search_graph(graph, request, weight, strict=False)
+        found = _ranked(graph, search, request, kernel, loop_free=False)
     if not found:
         raise _explain_no_route(graph, request)
     vot = _vot(graph, request)
     routes = [
-        build_route(graph, rank, graph_arcs(arcs), vot) for rank, arcs in enumerate(found, start=1)
+        build_route(graph, rank, _graph_arcs(search, arcs), vot, request.cargo_type)
+        for rank, arcs in enumerate(found, start=1)
     ]
     routes = [
         replace(r, differs_by=differs_by(r, routes[: r.rank - 1], graph.atlas)) for r in routes
@@ -135,16 +139,56 @@ def route_request(
         modes=request.modes,
         warnings=detour_warnings(graph, request, routes, unrestricted=_unrestricted_km),
         atlas=graph.atlas,
+        cargo_type=request.cargo_type,
     )
 
 
+def _graph_arcs(search: SearchGraph, arcs: list[int]) -> list[int]:
+    """The compiled graph's arcs along the search graph's path ``arcs`` (joins dropped)."""
+    return [int(search.arc_ref[a]) for a in arcs if search.arc_ref[a] >= 0]
+
+
+def _ranked(
+    graph: Graph,
+    search: SearchGraph,
+    request: RouteRequest,
+    kernel: Kernel,
+    *,
+    loop_free: bool = True,
+) -> list[list[int]]:
+    """Up to ``request.alternatives`` paths, best first, each in another corridor than
+    every better one or differing from it in ``min_difference`` of its length
+    (:func:`tripp.routing.alternatives.k_shortest`); loop-free unless ``loop_free`` is
+    False (a via place that can only be visited, in and out)."""
+
+    def corridor_of(arcs: list[int]) -> object:
+        return corridor(
+            build_route(graph, 0, _graph_arcs(search, arcs), None, request.cargo_type),
+            graph.atlas,
+        )
+
+    found = k_shortest(
+        graph,
+        search,
+        request.alternatives,
+        request.min_difference,
+        kernel=kernel,
+        corridor=corridor_of,
+    )
+    if loop_free and found and _loops(graph, search, found[0]):
+        found = _loop_free(graph, search, request, kernel, corridor_of)
+    return found
+
+
 def _vot(graph: Graph, request: RouteRequest) -> float | None:
-    """The request's value of time (USD/TEU-h), else the atlas's; None where neither gives
-    one (the generalized objective is then refused by :meth:`RouteRequest.check`)."""
-    if request.vot_usd_per_teu_h is not None:
+    """Value of time per unit of the request's cargo type and hour (USD): the request's
+    ``vot_usd_per_teu_h`` for containers, else the cargo type's figure in the atlas
+    (:func:`~tripp.routing.request.atlas_vot`); None where neither gives one (the
+    generalized objective is then refused by :meth:`RouteRequest.check`)."""
+    if request.vot_usd_per_teu_h is not None and request.cargo_type == DEFAULT_CARGO_TYPE:
         return request.vot_usd_per_teu_h
     try:
-        return atlas_vot(graph.atlas)
+        return atlas_vot(graph.atlas, request.cargo_type)
     except InputError:
         if request.objective is Objective.GENERALIZED:
             raise
@@ -152,7 +196,8 @@ def _vot(graph: Graph, request: RouteRequest) -> float | None:
 
 
 def _unrestricted_km(graph: Graph, request: RouteRequest) -> float | None:
-    """Length (km) of the best route for ``request`` with every mode allowed, or None."""
+    """Length (km) of the best route for ``request`` with every mode its cargo type may
+    use allowed, or None."""
     relaxed = replace(request, modes=FREIGHT_MODES, alternatives=1)
     search = _search_graph(graph, relaxed, _search_weight(graph, relaxed))
     found = search.shortest(search.weight, search.source)
@@ -183,10 +228,12 @@ def prepare(graph: Graph, year: int | None = None, *, kernel: Kernel | str = Ker
 
 
 def _mask(graph: Graph, request: RouteRequest) -> np.ndarray:
-    """Arcs usable under the request's year, modes and avoided countries and nodes."""
+    """Arcs usable under the request's year, modes, cargo type and avoided countries and
+    nodes."""
     mask = graph.available_from_year <= request.year
     mode_allowed = np.array([m in request.modes for m in FREIGHT_MODES])
     mask &= (graph.kind != ARC_LINK) | mode_allowed[np.maximum(graph.mode, 0)]
+    mask &= cargo_mask(graph, request.cargo_type)
     blocked_nodes = np.zeros(len(graph.node_ids), dtype=bool)
     if request.avoid_nodes:
         blocked_nodes[[graph.node_index(n) for n in request.avoid_nodes]] = True
@@ -215,10 +262,11 @@ def _search_weight(graph: Graph, request: RouteRequest) -> np.ndarray:
         request.avoid_nodes,
         request.objective,
         vot,
+        request.cargo_type,
     )
 
     def compute() -> np.ndarray:
-        weight = _objective_weight(graph, request.objective, vot)
+        weight = _objective_weight(graph, request.objective, vot, request.cargo_type)
         masked: np.ndarray = np.where(_mask(graph, request), weight, np.inf)
         return masked
 
@@ -226,20 +274,35 @@ def _search_weight(graph: Graph, request: RouteRequest) -> np.ndarray:
 
 
 def _objective_weight(
-    graph: Graph, objective: Objective, vot_usd_per_teu_h: float | None
+    graph: Graph,
+    objective: Objective,
+    vot_usd_per_unit_h: float | None,
+    cargo_type: str = DEFAULT_CARGO_TYPE,
 ) -> np.ndarray:
+    """Per arc: the objective's weight; costs per unit of ``cargo_type``."""
     if objective is Objective.TIME:
         return graph.time_h
-    if objective is Objective.COST:
-        return graph.cost_usd_per_teu
     if objective is Objective.DISTANCE:
         return graph.distance_km
-    assert vot_usd_per_teu_h is not None  # _vot raised otherwise
-    return graph.cost_usd_per_teu + vot_usd_per_teu_h * graph.time_h
+    cost = cargo_cost_usd(graph, cargo_type)
+    if objective is Objective.COST:
+        return cost
+    assert vot_usd_per_unit_h is not None  # _vot raised otherwise
+    return cost + vot_usd_per_unit_h * graph.time_h
 
 
-def _search_graph(graph: Graph, request: RouteRequest, weight: np.ndarray) -> SearchGraph:
-    """The graph to search: the compiled one, or chained copies joined at the via points."""
+def _search_graph(
+    graph: Graph, request: RouteRequest, weight: np.ndarray, *, strict: bool = True
+) -> SearchGraph:
+    """The graph to search: the compiled one, or chained copies joined at the via points.
+
+    A via point is passed at any node of its cluster (:func:`tripp.graph.clusters.cluster`:
+    via Baku is passed at Alat, the port of Baku). ``strict``: copy k joins copy k + 1
+    only where a route enters the cluster by a link and leaves it by another link (or
+    starts or ends there), so it passes the place, never detours into it and back by the
+    same link; otherwise (the fallback for a place a route cannot pass through) at every
+    layer state of the cluster.
+    """
     n = graph.n_states
     source = int(graph.start_state[graph.node_index(request.origin)])
     target_base = int(graph.end_state[graph.node_index(request.destination)])
@@ -252,19 +315,24 @@ def _search_graph(graph: Graph, request: RouteRequest, weight: np.ndarray) -> Se
     heads = [graph.head + k * n for k in range(copies)]
     refs = [np.arange(graph.n_arcs)] * copies
     weights = [weight] * copies
+    blocks = [copies]  # the next free block of n states (each entering arc takes one)
+    has_layer = np.array([layer is not None for layer in graph.state_layer])
     for k, place in enumerate(request.via):
-        layers = np.flatnonzero(
-            (graph.state_node == graph.node_index(place))
-            & np.array([layer is not None for layer in graph.state_layer])
-        )
-        tails.append(layers + k * n)
-        heads.append(layers + (k + 1) * n)
-        refs.append(np.full(len(layers), -1))
-        weights.append(np.zeros(len(layers)))
+        members = np.array([graph.node_index(m) for m in cluster(graph.atlas, place)])
+        if strict:
+            joins = _passing_joins(graph, members, k, blocks)
+        else:
+            layers = np.flatnonzero(np.isin(graph.state_node, members) & has_layer)
+            joins = (layers + k * n, layers + (k + 1) * n, np.full(len(layers), -1))
+        tails.append(joins[0])
+        heads.append(joins[1])
+        refs.append(joins[2])
+        weights.append(np.where(joins[2] >= 0, weight[np.maximum(joins[2], 0)], 0.0))
     tail, head = np.concatenate(tails), np.concatenate(heads)
+    n_all = blocks[0] * n
     order = np.argsort(tail, kind="stable")
-    indptr = np.zeros(copies * n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(tail, minlength=copies * n), out=indptr[1:])
+    indptr = np.zeros(n_all + 1, dtype=np.int64)
+    np.cumsum(np.bincount(tail, minlength=n_all), out=indptr[1:])
     return SearchGraph(
         indptr,
         head[order],
@@ -274,6 +342,127 @@ def _search_graph(graph: Graph, request: RouteRequest, weight: np.ndarray) -> Se
         target_base + (copies - 1) * n,
         n,
     )
+
+
+def _passing_joins(
+    graph: Graph, members: np.ndarray, k: int, blocks: list[int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Arcs (tails, heads, graph arcs or -1) that take a route from copy k to copy k + 1
+    as it passes the cluster ``members`` (node indices).
+
+    Each arc e entering the cluster from outside gets its own copy of the states at its
+    head node reachable without a link (layers, boarding and departure states); from
+    them every link leaves into copy k + 1 except e's own link back. A route starting or
+    ending in the cluster passes it at its start or end hub. The states copied for arc e
+    are numbered as in a copy of their own (block ``blocks[0]``, then the next), so each
+    is at the place its original is (Yen's algorithm tells places by state number).
+    """
+    n = graph.n_states
+    in_cluster = np.zeros(len(graph.node_ids), dtype=bool)
+    in_cluster[members] = True
+    node_of = graph.state_node
+    tails: list[int] = []
+    heads: list[int] = []
+    refs: list[int] = []
+
+    def add(tail: int, head: int, ref: int) -> None:
+        tails.append(tail)
+        heads.append(head)
+        refs.append(ref)
+
+    for v in members.tolist():
+        for hub in (int(graph.start_state[v]), int(graph.end_state[v])):
+            add(hub + k * n, hub + (k + 1) * n, -1)
+    entering = np.flatnonzero(in_cluster[node_of[graph.head]] & ~in_cluster[node_of[graph.tail]])
+    for e in entering.tolist():
+        back = int(graph.link[e]) if graph.kind[e] == ARC_LINK else -2
+        offset = blocks[0] * n
+        blocks[0] += 1
+        copied = {int(graph.head[e])}
+        queue = [int(graph.head[e])]
+        add(int(graph.tail[e]) + k * n, int(graph.head[e]) + offset, e)
+        while queue:
+            state = queue.pop()
+            for a in range(int(graph.indptr[state]), int(graph.indptr[state + 1])):
+                head = int(graph.head[a])
+                if graph.kind[a] == ARC_LINK:
+                    if int(graph.link[a]) != back:
+                        add(state + offset, head + (k + 1) * n, a)
+                elif node_of[head] == node_of[state] and graph.state_layer[head] is not None:
+                    add(state + offset, head + offset, a)
+                    if head not in copied:
+                        copied.add(head)
+                        queue.append(head)
+                else:  # the end hub, or a midpoint on the way out
+                    add(state + offset, head + (k + 1) * n, a)
+    return (
+        np.asarray(tails, dtype=np.int64),
+        np.asarray(heads, dtype=np.int64),
+        np.asarray(refs, dtype=np.int64),
+    )
+
+
+#: How many more ranked paths a search takes to find loop-free ones when its best path
+#: loops (a U-turn to ride a passing train instead of waiting to board it, a via point).
+LOOP_FREE_EXTRA = 8
+
+
+def _loops(graph: Graph, search: SearchGraph, arcs: list[int]) -> bool:
+    """Whether the path ``arcs`` of ``search`` leaves a place and comes back to it."""
+    refs = search.arc_ref[np.asarray(arcs, dtype=np.int64)]
+    links = refs[refs >= 0]
+    links = links[graph.kind[links] == ARC_LINK]
+    if len(links) == 0:
+        return False
+    atlas_links = graph.atlas.links
+    ends = [(atlas_links[i].from_node, atlas_links[i].to_node) for i in graph.link[links].tolist()]
+    # the node each link arc reaches (a parallel link's arc ends in a midpoint state
+    # numbered at its tail node, so the state's node would look like a loop)
+    nodes = [ends[0][0] if graph.forward[links[0]] else ends[0][1]]
+    nodes += [b if fwd else a for (a, b), fwd in zip(ends, graph.forward[links], strict=True)]
+    return len(set(nodes)) < len(nodes)
+
+
+def _loop_free(
+    graph: Graph,
+    search: SearchGraph,
+    request: RouteRequest,
+    kernel: Kernel,
+    corridor_of: Callable[[list[int]], object],
+) -> list[list[int]]:
+    """Up to ``request.alternatives`` loop-free paths, best first, from the ranked paths
+    of Yen's algorithm (whose deviations never loop), each in another corridor than every
+    better one or differing from it in ``request.min_difference`` of its length."""
+    ranked = k_shortest(graph, search, request.alternatives + LOOP_FREE_EXTRA, 0.0, kernel=kernel)
+    chosen: list[list[int]] = []
+    chosen_links: list[set[int]] = []
+    chosen_ways: list[object] = []
+    for path in ranked:
+        if _loops(graph, search, path):
+            continue
+        refs = [int(search.arc_ref[a]) for a in path if search.arc_ref[a] >= 0]
+        km = [
+            (int(graph.link[a]), float(graph.distance_km[a]))
+            for a in refs
+            if graph.kind[a] == ARC_LINK
+        ]
+        total = sum(d for _, d in km)
+        links = {link for link, _ in km}
+        shares = [
+            sum(d for link, d in km if link not in other) / total if total > 0 else 0.0
+            for other in chosen_links
+        ]
+        way = corridor_of(path)
+        if all(
+            share >= request.min_difference or way != other
+            for share, other in zip(shares, chosen_ways, strict=True)
+        ):
+            chosen.append(path)
+            chosen_links.append(links)
+            chosen_ways.append(way)
+        if len(chosen) == request.alternatives:
+            break
+    return chosen
 
 
 def _explain_no_route(graph: Graph, request: RouteRequest) -> NoRouteError:
@@ -316,5 +505,5 @@ def _relaxed(request: RouteRequest, field: str, value: tuple[str, ...]) -> Route
 
 def _reachable(graph: Graph, request: RouteRequest) -> bool:
     mask = _mask(graph, request)
-    search = _search_graph(graph, request, np.where(mask, graph.time_h, np.inf))
+    search = _search_graph(graph, request, np.where(mask, graph.time_h, np.inf), strict=False)
     return search.shortest(search.weight, search.source) is not None

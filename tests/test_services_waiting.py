@@ -1,0 +1,76 @@
+"""Scheduled services (services.csv): a consignment that boards waits half the headway plus
+the dwell; through traffic on the same rail layer does not; a service carries only its
+cargo types. On the hand-built atlas tests/fixtures/caspian."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import tripp
+from tripp.errors import NoRouteError
+from tripp.graph.compile import ARC_WAIT
+
+CASPIAN = Path(__file__).parent / "fixtures" / "caspian"
+
+
+@pytest.fixture(scope="module")
+def graph() -> tripp.Graph:
+    return tripp.compile(tripp.load_atlas(CASPIAN))
+
+
+def waits(route: tripp.Route) -> list[tripp.Leg]:
+    return [leg for leg in route.legs if leg.kind == "wait"]
+
+
+def test_boarding_a_ferry_waits_half_the_headway_plus_the_dwell(graph: tripp.Graph) -> None:
+    route = tripp.route(graph, "kport", "aport", modes="ferry").routes[0]
+    (wait,) = waits(route)
+    assert wait.time_h == pytest.approx(84 / 3 + 2)  # 3 departures a week, 2 h dwell
+    assert wait.cost_usd == 0
+    assert "3 departures/week" in wait.detail and wait.from_node == "kport"
+    assert [leg.kind for leg in route.legs] == ["border", "wait", "link", "border"]
+
+
+def test_arriving_by_another_layer_boards_and_waits(graph: tripp.Graph) -> None:
+    route = tripp.route(graph, "west", "east", modes="rail,ferry").routes[0]
+    kinds = [leg.kind for leg in route.legs]
+    assert kinds.index("transfer") < kinds.index("wait") < route.link_ids.index("f_ka") + 99
+    assert [leg.time_h for leg in waits(route)] == [pytest.approx(30.0)]
+
+
+def test_a_passing_train_does_not_wait_but_one_starting_there_does(
+    graph: tripp.Graph,
+) -> None:
+    through = tripp.route(graph, "west", "kport", modes="rail").routes[0]
+    assert through.link_ids == ("r_wj", "r_jk") and waits(through) == []
+    boarding = tripp.route(graph, "junction", "kport", modes="rail").routes[0]
+    (wait,) = waits(boarding)
+    assert wait.time_h == pytest.approx(84 / 7 + 1)
+    assert boarding.time_h == pytest.approx(wait.time_h + 2.0)
+
+
+def test_a_service_carries_only_its_cargo_types(graph: tripp.Graph) -> None:
+    # the block train from the junction carries containers only: no dry bulk on r_jk
+    with pytest.raises(NoRouteError):
+        tripp.route(graph, "west", "kport", modes="rail", cargo_type="dry_bulk")
+    container = tripp.route(graph, "west", "kport", modes="rail").routes[0]
+    assert "r_jk" in container.link_ids
+
+
+def test_wait_arcs_exist_only_where_services_depart(graph: tripp.Graph) -> None:
+    wait_nodes = {graph.node_ids[graph.state_node[t]] for t in graph.tail[graph.kind == ARC_WAIT]}
+    assert wait_nodes == {"kport", "aport", "junction"}
+    assert graph.n_states < 3 * len(graph.node_ids) * 4  # a few states per (node, layer)
+
+
+def test_the_embedded_atlas_stays_small_and_quick_to_compile() -> None:
+    import time
+
+    atlas = tripp.load_atlas()
+    start = time.perf_counter()
+    graph = tripp.compile(atlas)
+    elapsed_s = time.perf_counter() - start
+    assert graph.n_states < 1000 and graph.n_arcs < 2000
+    assert elapsed_s < 1.0
