@@ -8,6 +8,8 @@ import contextlib
 import json
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -331,3 +333,37 @@ def test_without_allowed_hosts_only_local_names_are_answered() -> None:
         assert asyncio.run(status(host)) == 200, host
     for host in ("evil.example", "evil.example:8000", "192.168.1.20"):
         assert asyncio.run(status(host)) == 400, host
+
+
+# -- a pool process does not outlive its server ---------------------------------------------
+
+ORPHAN = """
+import sys, time
+from tripp.api.admission import Admission
+from tripp.api.state import ApiState
+
+admission = Admission(ApiState())
+pid, _ = admission._submit(str, ()).result(timeout=120)
+print(pid, flush=True)
+time.sleep(120)
+"""
+
+
+def test_a_pool_process_exits_soon_after_its_server_is_killed() -> None:
+    server = subprocess.Popen(
+        [sys.executable, "-c", ORPHAN], stdout=subprocess.PIPE, text=True, env=os.environ
+    )
+    try:
+        assert server.stdout is not None
+        pool_pid = int(server.stdout.readline())
+        assert pool_pid != server.pid and os.path.exists(f"/proc/{pool_pid}")
+    finally:
+        server.kill()  # SIGKILL: no clean-up runs in the server
+        server.wait(30)
+    deadline = time.monotonic() + 10
+    while os.path.exists(f"/proc/{pool_pid}"):
+        with open(f"/proc/{pool_pid}/stat", encoding="utf-8") as stat:
+            if stat.read().rsplit(")", 1)[1].split()[0] == "Z":  # exited, not yet reaped
+                break
+        assert time.monotonic() < deadline, "the pool process outlived its server by 10 s"
+        time.sleep(0.1)

@@ -32,6 +32,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable, Hashable, Mapping
 from concurrent.futures import (
     CancelledError,
@@ -63,6 +64,9 @@ RETRY_AFTER_S = 2
 #: Niceness added to the pool processes: when the CPUs are busy, the server's own process
 #: (cached answers, a few ms each) is scheduled before the long computations.
 NICE = 10
+#: How often a pool process checks that its server process is alive, in seconds: one whose
+#: server was killed (SIGKILL, out of memory) exits instead of holding its memory forever.
+ORPHAN_CHECK_S = 1.0
 
 Compute = Callable[..., bytes]
 
@@ -219,7 +223,10 @@ class Admission:
             # spawn, not fork: the server has threads (a forked child could inherit a held lock)
             context = multiprocessing.get_context("spawn")
             return ProcessPoolExecutor(
-                self.workers, mp_context=context, initializer=os.nice, initargs=(NICE,)
+                self.workers,
+                mp_context=context,
+                initializer=_init_process,
+                initargs=(os.getpid(),),
             )
         return ThreadPoolExecutor(self.workers, thread_name_prefix="tripp-heavy")
 
@@ -242,6 +249,19 @@ def admission_of(request: Request) -> Admission:
     """The app's :class:`Admission`."""
     admission: Admission = request.app.state.admission
     return admission
+
+
+def _init_process(server_pid: int) -> None:
+    """A new pool process: a lower priority (:data:`NICE`) and a watch on its server
+    (``server_pid``), which it outlives by at most :data:`ORPHAN_CHECK_S` seconds."""
+    os.nice(NICE)
+
+    def watch() -> None:
+        while os.getppid() == server_pid:
+            time.sleep(ORPHAN_CHECK_S)
+        os._exit(1)  # the server died: its answers have no one to go to
+
+    threading.Thread(target=watch, name="tripp-orphan-watch", daemon=True).start()
 
 
 def _in_process(folder: Path | None, compute: Compute, *args: Any) -> tuple[int, bytes]:
