@@ -497,8 +497,8 @@ def _status_kib(pid: int) -> dict[str, int]:
 
 
 def process_tree(root: int) -> list[dict[str, Any]]:
-    """``root`` and every process under it: pid, depth, a short role, VmRSS and VmHWM (MiB),
-    and whether PyPSA's libraries are mapped into it."""
+    """``root`` and every process under it: pid, parent, depth, a short role, VmRSS and VmHWM
+    (MiB), and whether PyPSA's libraries are mapped into it."""
     parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -509,7 +509,7 @@ def process_tree(root: int) -> list[dict[str, Any]]:
                 continue
     found, frontier = [], [(root, 0)]
     while frontier:
-        pid, depth = frontier.pop()
+        pid, depth = frontier.pop(0)
         try:
             with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
                 command = cmdline.read().replace(b"\0", b" ").decode(errors="replace")
@@ -527,6 +527,7 @@ def process_tree(root: int) -> list[dict[str, Any]]:
         found.append(
             {
                 "pid": pid,
+                "parent": parents.get(pid),
                 "depth": depth,
                 "role": role,
                 "rss_mib": round(kib.get("VmRSS", 0) / 1024, 1),
@@ -534,8 +535,9 @@ def process_tree(root: int) -> list[dict[str, Any]]:
                 "pypsa_loaded": any(lib in mapped for lib in PYPSA_LIBRARIES),
             }
         )
-        frontier += [(child, depth + 1) for child, parent in parents.items() if parent == pid]
-    return sorted(found, key=lambda p: (p["depth"], p["pid"]))
+        children = sorted(child for child, parent in parents.items() if parent == pid)
+        frontier[:0] = [(child, depth + 1) for child in children]
+    return found  # depth first: each process right after its parent
 
 
 def run_memory(port: int, server_pid: int) -> dict[str, Any]:
