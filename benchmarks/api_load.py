@@ -21,6 +21,11 @@ loop (each connection sends its next request as soon as its answer arrives) with
   is killed with SIGKILL. Reported: the routes' figures (connections of the killed worker
   fail) and every accepted job's end: finished, failed (with the reason) or lost (404, or
   still queued or running :data:`KILL_SETTLE_S` s after the kill) — the target is 0 lost.
+* ``memory``: the last server (run it after ``mixed``): new ``/api/energy`` answers and one
+  job of each kind (compare, exposure, energy, criticality, a short reliability), waited
+  for; then each process of the server (supervisor, workers, their pool and Dask processes)
+  with its resident memory (``VmRSS``), its peak (``VmHWM``) from ``/proc/<pid>/status``, and
+  whether PyPSA's libraries (netCDF4, polars, matplotlib) are mapped into it.
 * ``mixed``: the last server (or a fresh one): one wrk pass so that every route in the mix
   is cached, then wrk on those cached routes for ``--duration`` s while ``--heavy-clients``
   Python threads send new (uncached) ``/api/compare`` and ``/api/exposure`` requests back
@@ -70,7 +75,7 @@ OBJECTIVES = ("time", "cost")
 ENDPOINT_KINDS = {"city", "port", "rail_station", "dry_port"}
 
 #: wrk phases: a fresh server for ``first`` and ``cold``; the others reuse the last.
-PHASES = ("first", "cold", "warm", "mixed", "kill")
+PHASES = ("first", "cold", "warm", "mixed", "kill", "memory")
 #: Jobs the ``kill`` phase submits before it kills a worker: long reliability sweeps (one is
 #: running on the worker killed) and short exposure runs.
 KILL_JOBS = (
@@ -86,6 +91,21 @@ KILL_SETTLE_S = 60.0
 HEAVY_OTHERS = ("tripp-2030", "no-russia", "aras-2030", "georgia-disrupted", "iran-closed")
 #: How long a heavy request of the ``mixed`` phase may take before it counts as failed (s).
 HEAVY_TIMEOUT_S = 30.0
+#: The jobs and new energy answers of the ``memory`` phase: every kind of job once.
+MEMORY_JOBS = (
+    {"kind": "compare", "base": "baseline-2025", "other": "tripp-2030"},
+    {"kind": "exposure", "scenario": "iran-closed", "objective": "cost"},
+    {"kind": "energy", "scenario": "tripp-2030", "carrier": "gas"},
+    {"kind": "criticality", "scenario": "baseline-2025"},
+    {"kind": "reliability", "scenario": "baseline-2025", "samples": 50},
+)
+MEMORY_ENERGY = tuple(
+    f"/api/energy?scenario={name}&carrier={carrier}"
+    for name in ("baseline-2025", "no-russia")
+    for carrier in ("all", "power")
+)
+#: Shared libraries whose mapping into a process shows that PyPSA was imported there.
+PYPSA_LIBRARIES = ("netCDF4", "_polars_runtime", "matplotlib")
 
 TARGET_P50_MS = 20.0
 TARGET_P99_MS = 100.0
@@ -462,6 +482,89 @@ def run_kill(
     return figures
 
 
+# --- memory: each server process's resident size after a mixed load ------------------------
+
+
+def _status_kib(pid: int) -> dict[str, int]:
+    """``VmRSS`` and ``VmHWM`` of ``pid`` in KiB (from ``/proc/<pid>/status``)."""
+    found = {}
+    with open(f"/proc/{pid}/status", encoding="utf-8") as status:
+        for line in status:
+            name, _, value = line.partition(":")
+            if name in {"VmRSS", "VmHWM"}:
+                found[name] = int(value.split()[0])
+    return found
+
+
+def process_tree(root: int) -> list[dict[str, Any]]:
+    """``root`` and every process under it: pid, parent, depth, a short role, VmRSS and VmHWM
+    (MiB), and whether PyPSA's libraries are mapped into it."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="utf-8") as stat:
+                    parents[int(entry)] = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+    found, frontier = [], [(root, 0)]
+    while frontier:
+        pid, depth = frontier.pop(0)
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                command = cmdline.read().replace(b"\0", b" ").decode(errors="replace")
+            with open(f"/proc/{pid}/maps", encoding="utf-8") as maps:
+                mapped = maps.read()
+            kib = _status_kib(pid)
+        except OSError:
+            continue
+        if "resource_tracker" in command:
+            role = "resource tracker"
+        elif "spawn_main" not in command:
+            role = "tripp serve"
+        else:  # the workers are the supervisor's spawned children; theirs are pools or Dask
+            role = "server worker" if depth == 1 else "pool or Dask process"
+        found.append(
+            {
+                "pid": pid,
+                "parent": parents.get(pid),
+                "depth": depth,
+                "role": role,
+                "rss_mib": round(kib.get("VmRSS", 0) / 1024, 1),
+                "peak_mib": round(kib.get("VmHWM", 0) / 1024, 1),
+                "pypsa_loaded": any(lib in mapped for lib in PYPSA_LIBRARIES),
+            }
+        )
+        children = sorted(child for child, parent in parents.items() if parent == pid)
+        frontier[:0] = [(child, depth + 1) for child in children]
+    return found  # depth first: each process right after its parent
+
+
+def run_memory(port: int, server_pid: int) -> dict[str, Any]:
+    """New energy answers and one job of each kind, waited for; then the server's processes
+    (:func:`process_tree`)."""
+    base = f"http://127.0.0.1:{port}"
+    with httpx.Client(base_url=base, timeout=120) as client:
+        energy = {}
+        for target in MEMORY_ENERGY:
+            for _ in range(60):  # a busy energy slot answers 429: wait and ask again
+                status = client.get(target).status_code
+                if status not in {429, 503}:
+                    break
+                time.sleep(2)
+            energy[target] = status
+        job_ids = [client.post("/api/jobs", json=job).json()["id"] for job in MEMORY_JOBS]
+        ends: dict[str, str] = {}
+        deadline = time.monotonic() + 600
+        while len(ends) < len(job_ids) and time.monotonic() < deadline:
+            for job_id, job in zip(job_ids, MEMORY_JOBS, strict=True):
+                status = client.get(f"/api/jobs/{job_id}").json()["status"]
+                if status not in {"queued", "running"}:
+                    ends[job["kind"]] = status
+            time.sleep(1)
+    return {"energy": energy, "jobs": ends, "processes": process_tree(server_pid)}
+
+
 # --- asyncio fallback -----------------------------------------------------------------------
 
 
@@ -607,7 +710,8 @@ def main() -> None:
         "request computed), cold (a fresh server for --duration s), warm (the last server "
         "again, every answer cached), mixed (the last server: cached routes beside new "
         "compare/exposure requests), kill (the last server: routes while a worker running a "
-        "job is killed).",
+        "job is killed), memory (the last server: energy answers and a job of each kind, "
+        "then each server process's VmRSS).",
     )
     parser.add_argument(
         "--interval-ms",
@@ -664,6 +768,9 @@ def main() -> None:
                             folder=Path(folder),
                         )
                         continue
+                    if phase == "memory":
+                        figures[phase] = run_memory(port, server.pid)
+                        continue
                     if phase == "mixed":
                         figures[phase] = run_mixed(
                             port,
@@ -698,6 +805,14 @@ def main() -> None:
         state.cleanup()
     print("wrk's percentiles include its coordinated-omission correction" if tool == "wrk" else "")
     for phase, f in figures.items():
+        if phase == "memory":
+            print(f"memory   energy answers {f['energy']}; jobs {f['jobs']}; processes:")
+            for p in f["processes"]:
+                print(
+                    f"{'':8s} {'  ' * p['depth']}{p['pid']} {p['role']}: VmRSS {p['rss_mib']} "
+                    f"MiB, VmHWM {p['peak_mib']} MiB, PyPSA loaded {p['pypsa_loaded']}"
+                )
+            continue
         ok = f["p50_ms"] < TARGET_P50_MS and f["p99_ms"] < TARGET_P99_MS
         print(
             f"{phase:8s} {f['requests']} requests, {f['clients']} connections: "

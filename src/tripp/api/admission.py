@@ -15,8 +15,13 @@ server's own threads it held the GIL from the event loop: four at once cut cache
 
 A computation is a module-level function ``compute(state, *args) -> bytes`` (the JSON
 body), so that a process can run it; its :class:`~tripp.errors.TrippError` reaches the
-endpoint as if it had been raised there (422 for bad input). Background jobs keep their own
-bounded pool (:mod:`tripp.api.jobs`).
+endpoint as if it had been raised there (422 for bad input).
+
+Background jobs of the same kinds (``POST /api/jobs`` with ``compare``, ``exposure`` or
+``energy``) go through the same slots and pool (:meth:`Admission.compute_blocking`): the job's
+thread in the server only waits; a job finding its kind full is not refused but waits for a
+slot (the job is accepted and stays ``running``, "waiting for a free ... process"), and its
+answer is cached as the endpoint's would be.
 """
 
 from __future__ import annotations
@@ -26,8 +31,16 @@ import functools
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Hashable, Mapping
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import (
+    CancelledError,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+)
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
@@ -38,7 +51,7 @@ from fastapi import Request, Response
 from tripp.api.problems import ErrorModel, error_response
 from tripp.api.routes_atlas import json_response
 from tripp.api.state import ApiState
-from tripp.errors import Problem
+from tripp.errors import Problem, TrippError
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +64,9 @@ RETRY_AFTER_S = 2
 #: Niceness added to the pool processes: when the CPUs are busy, the server's own process
 #: (cached answers, a few ms each) is scheduled before the long computations.
 NICE = 10
+#: How often a pool process checks that its server process is alive, in seconds: one whose
+#: server was killed (SIGKILL, out of memory) exits instead of holding its memory forever.
+ORPHAN_CHECK_S = 1.0
 
 Compute = Callable[..., bytes]
 
@@ -61,12 +77,20 @@ BUSY: dict[int | str, dict[str, Any]] = {
 }
 
 
+class Stopped(TrippError):
+    """A job's computation did not run: the server stopped, or its process died."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.problem)
+        self.problems = (problem,)
+
+
 class Admission:
     """Per-kind concurrency limits and an executor off the event loop for heavy answers.
 
     ``state`` holds the results cache (and, with ``processes=False``, the networks the
-    threads compute on). Only the event loop calls :meth:`respond`, so the counts need no
-    lock.
+    threads compute on). The event loop (:meth:`respond`) and the job threads
+    (:meth:`compute_blocking`) share the counts under a lock.
     """
 
     def __init__(
@@ -83,6 +107,9 @@ class Admission:
         self.retry_after_s = retry_after_s
         self.running = dict.fromkeys(self.limits, 0)
         self._executor: Executor | None = None
+        self._lock = threading.Lock()
+        self._freed = threading.Condition(self._lock)
+        self._generation = 0  # counts shutdowns: a job waiting for a slot across one stops
 
     @property
     def workers(self) -> int:
@@ -95,9 +122,12 @@ class Admission:
         loop if ``kind`` has a free slot (the answer is then cached), else 429."""
         if (body := self.state.results.peek(key)) is not None:
             return json_response(body)
-        if self.running[kind] >= self.limits[kind]:
+        with self._lock:
+            full = self.running[kind] >= self.limits[kind]
+            if not full:
+                self.running[kind] += 1
+        if full:
             return self.busy(kind, f"{self.limits[kind]} new {kind} answers are being computed")
-        self.running[kind] += 1
         try:
             body = await self._run(compute, args)
         except BrokenProcessPool:
@@ -106,8 +136,56 @@ class Admission:
             why = f"the process computing {kind} answers stopped; a new one is starting"
             return self.busy(kind, why, status=503)
         finally:
-            self.running[kind] -= 1
+            self._release(kind)
         return json_response(self.state.cached(key, lambda: body))
+
+    def compute_blocking(
+        self,
+        kind: str,
+        key: Hashable,
+        compute: Compute,
+        *args: Any,
+        waiting: Callable[[], None] = lambda: None,
+        computing: Callable[[], None] = lambda: None,
+    ) -> tuple[bytes, int | None]:
+        """For a job's thread: the cached answer under ``key``, else ``compute(state,
+        *args)`` run in the pool once ``kind`` has a free slot (waiting for one, without
+        bound, if it is full; ``waiting()`` is called first then, ``computing()`` once
+        admitted). Returns the body and the id of the process that computed it (None: the
+        cache's answer; with ``processes=False``, this process's). Raises :class:`Stopped`
+        if the server stops meanwhile or the process dies."""
+        if (body := self.state.results.peek(key)) is not None:
+            return body, None
+        with self._freed:
+            generation = self._generation
+            if self.running[kind] >= self.limits[kind]:
+                waiting()
+            while self.running[kind] >= self.limits[kind]:
+                self._freed.wait()
+                if self._generation != generation:
+                    raise Stopped(Problem(kind, "the server stopped first", "submit it again"))
+            self.running[kind] += 1
+        try:
+            computing()
+            future = self._submit(compute, args)
+            try:
+                pid, body = future.result()
+            except BrokenProcessPool:
+                logger.error("a %s process died; starting a new pool", kind)
+                self._drop_executor()
+                problem = Problem(kind, "the process computing it stopped", "submit it again")
+                raise Stopped(problem) from None
+            except CancelledError:
+                problem = Problem(kind, "the server stopped first", "submit it again")
+                raise Stopped(problem) from None
+        finally:
+            self._release(kind)
+        return self.state.cached(key, lambda: body), pid
+
+    def _release(self, kind: str) -> None:
+        with self._freed:
+            self.running[kind] -= 1
+            self._freed.notify_all()
 
     def busy(self, kind: str, why: str, *, status: int = 429) -> Response:
         """``status`` (429: too many, 503: unavailable) with ``Retry-After`` and the
@@ -123,36 +201,47 @@ class Admission:
         return response
 
     async def _run(self, compute: Compute, args: tuple[Any, ...]) -> bytes:
-        executor = self._executor or self._start()
-        if self.processes:
-            future = executor.submit(_in_process, self.state.atlas_folder, compute, *args)
-        else:
-            future = executor.submit(compute, self.state, *args)
+        future = self._submit(compute, args)
         # once admitted, an answer is finished and cached even if its client gives up
         # (a cancelled wait would free the slot while the pool still computes)
         with anyio.CancelScope(shield=True):
-            body: bytes = await asyncio.wrap_future(future)
+            _, body = await asyncio.wrap_future(future)
         return body
+
+    def _submit(self, compute: Compute, args: tuple[Any, ...]) -> Future[tuple[int, bytes]]:
+        """``compute(state, *args)`` in the pool; the future's value is ``(pid, body)``."""
+        with self._lock:
+            if self._executor is None:
+                self._executor = self._start()
+            executor = self._executor
+        if self.processes:
+            return executor.submit(_in_process, self.state.atlas_folder, compute, *args)
+        return executor.submit(_here, self.state, compute, *args)
 
     def _start(self) -> Executor:
         if self.processes:
             # spawn, not fork: the server has threads (a forked child could inherit a held lock)
             context = multiprocessing.get_context("spawn")
-            self._executor = ProcessPoolExecutor(
-                self.workers, mp_context=context, initializer=os.nice, initargs=(NICE,)
+            return ProcessPoolExecutor(
+                self.workers,
+                mp_context=context,
+                initializer=_init_process,
+                initargs=(os.getpid(),),
             )
-        else:
-            self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="tripp-heavy")
-        return self._executor
+        return ThreadPoolExecutor(self.workers, thread_name_prefix="tripp-heavy")
 
     def _drop_executor(self, *, wait: bool = False) -> None:
-        executor, self._executor = self._executor, None
+        with self._lock:
+            executor, self._executor = self._executor, None
         if executor is not None:
             executor.shutdown(wait=wait, cancel_futures=True)
 
     def shutdown(self) -> None:
         """Stop the pool once the answers in progress are done (a later request starts a
-        new one)."""
+        new one); jobs still waiting for a slot stop (:class:`Stopped`)."""
+        with self._freed:
+            self._generation += 1
+            self._freed.notify_all()
         self._drop_executor(wait=True)
 
 
@@ -162,9 +251,27 @@ def admission_of(request: Request) -> Admission:
     return admission
 
 
-def _in_process(folder: Path | None, compute: Compute, *args: Any) -> bytes:
-    """Run ``compute`` in a pool process on that process's own state."""
-    return compute(_process_state(folder), *args)
+def _init_process(server_pid: int) -> None:
+    """A new pool process: a lower priority (:data:`NICE`) and a watch on its server
+    (``server_pid``), which it outlives by at most :data:`ORPHAN_CHECK_S` seconds."""
+    os.nice(NICE)
+
+    def watch() -> None:
+        while os.getppid() == server_pid:
+            time.sleep(ORPHAN_CHECK_S)
+        os._exit(1)  # the server died: its answers have no one to go to
+
+    threading.Thread(target=watch, name="tripp-orphan-watch", daemon=True).start()
+
+
+def _in_process(folder: Path | None, compute: Compute, *args: Any) -> tuple[int, bytes]:
+    """Run ``compute`` in a pool process on that process's own state; with its pid."""
+    return os.getpid(), compute(_process_state(folder), *args)
+
+
+def _here(state: ApiState, compute: Compute, *args: Any) -> tuple[int, bytes]:
+    """Run ``compute`` on a thread of this process (``processes=False``); with its pid."""
+    return os.getpid(), compute(state, *args)
 
 
 @functools.cache

@@ -3,8 +3,9 @@
 Routes under ``/api`` (OpenAPI at ``/api/openapi.json``, docs at ``/api/docs`` on local
 assets), the page at ``/``, static files under ``/static``. Every error answers in one shape
 (:mod:`tripp.api.problems`); request bodies over 64 KiB are refused with 413. Every response
-carries the security headers, HEAD and OPTIONS work on every path, and a server may be told
-which Host names it answers to (:mod:`tripp.api.guards`).
+carries the security headers, HEAD and OPTIONS work on every path, a request's body must
+arrive within a deadline (408), and the server answers only the Host names it is given,
+the loopback names by default (:mod:`tripp.api.guards`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tripp.api.admission import DEFAULT_LIMITS, Admission
 from tripp.api.assets import DOCS_SCRIPT, VENDOR, docs_html, find_node_modules, web_folder
 from tripp.api.fastpath import RouteFastPath
-from tripp.api.guards import HeadAndOptions, SecurityHeaders, TrustedHosts
+from tripp.api.guards import (
+    BODY_TIMEOUT_S,
+    DEFAULT_HOSTS,
+    BodyDeadline,
+    HeadAndOptions,
+    SecurityHeaders,
+    TrustedHosts,
+)
 from tripp.api.jobs import JobManager
 from tripp.api.problems import error_body, install_handlers
 from tripp.api.state import ApiState
@@ -100,6 +108,7 @@ def create_app(
     allowed_hosts: Iterable[str] | None = None,
     heavy_limits: Mapping[str, int] = DEFAULT_LIMITS,
     heavy_processes: bool = True,
+    body_timeout_s: float = BODY_TIMEOUT_S,
 ) -> FastAPI:
     """The API and page for the atlas in ``atlas_folder`` (default: the embedded atlas).
 
@@ -113,10 +122,13 @@ def create_app(
     ``kernel`` runs the route searches (:attr:`ApiState.kernel`): a server answers many,
     so by default the compiled one, loaded at start-up. ``allowed_hosts``: the names and
     addresses the ``Host`` header may give (``tripp serve``: the loopback names, the bound
-    address and ``--allowed-host``); other requests answer 400. Default: any host. New
-    answers of compare, exposure and energy are computed off the event loop, at most
-    ``heavy_limits[kind]`` at once, in a pool of processes (``heavy_processes=False``:
-    threads), see :mod:`tripp.api.admission`.
+    address and ``--allowed-host``); other requests answer 400. Default:
+    :data:`~tripp.api.guards.DEFAULT_HOSTS` (localhost, 127.0.0.1, ::1 and the test
+    client's ``testserver``). New answers of compare, exposure and energy, and jobs of
+    those kinds, are computed off the event loop, at most ``heavy_limits[kind]`` at once, in
+    a pool of processes (``heavy_processes=False``: threads), see
+    :mod:`tripp.api.admission`. A request body not complete ``body_timeout_s`` seconds
+    after its headers is answered 408 (:class:`~tripp.api.guards.BodyDeadline`).
     """
     jobs = jobs or JobManager()
 
@@ -134,8 +146,8 @@ def create_app(
             # server: keep them out of the garbage collector's full passes (~80 ms each)
             gc.freeze()
         yield
+        jobs.shutdown()  # first: no job waiting in its queue starts a new pool meanwhile
         app.state.admission.shutdown()
-        jobs.shutdown()
         app.state.tripp.shutdown()
 
     app = FastAPI(
@@ -190,7 +202,8 @@ def create_app(
     app.add_middleware(GZipMiddleware, minimum_size=16 * 1024)  # GeoJSON, not routes
     app.add_middleware(BodyLimit)
     app.add_middleware(HeadAndOptions, routes=app.router.routes)
-    if allowed_hosts is not None:
-        app.add_middleware(TrustedHosts, hosts=allowed_hosts)
+    app.add_middleware(BodyDeadline, timeout_s=body_timeout_s)
+    hosts = DEFAULT_HOSTS if allowed_hosts is None else allowed_hosts
+    app.add_middleware(TrustedHosts, hosts=hosts)
     app.add_middleware(SecurityHeaders)  # outermost: on every answer, refusals included
     return app

@@ -1,5 +1,6 @@
 """The server's edges as ASGI middlewares: which ``Host`` it answers, the security headers
-of every response, and ``HEAD`` and ``OPTIONS`` for every endpoint.
+of every response, ``HEAD`` and ``OPTIONS`` for every endpoint, and a deadline for request
+bodies.
 
 * :class:`TrustedHosts` answers 400 (the documented problem shape) to a request whose
   ``Host`` header names no allowed host, so that a web page whose name was re-pointed at
@@ -9,6 +10,9 @@ of every response, and ``HEAD`` and ``OPTIONS`` for every endpoint.
   DENY`` and ``Referrer-Policy: no-referrer`` to every response.
 * :class:`HeadAndOptions` answers ``HEAD`` like ``GET`` without the body and ``OPTIONS``
   with ``Allow`` listing every method of the path (``/api/jobs``: GET and POST).
+* :class:`BodyDeadline` answers 408 (the problem shape) to a request whose body has not
+  fully arrived :data:`BODY_TIMEOUT_S` after its headers did, and closes its connection, so
+  that a client trickling a body in (a slow-body "slowloris") cannot hold a request open.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
+import anyio
 from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -23,8 +28,12 @@ from tripp.api.problems import error_body
 from tripp.errors import Problem
 
 __all__ = [
+    "BODY_TIMEOUT_S",
+    "DEFAULT_HOSTS",
     "LOOPBACK_HOSTS",
     "SECURITY_HEADERS",
+    "TEST_CLIENT_HOST",
+    "BodyDeadline",
     "HeadAndOptions",
     "SecurityHeaders",
     "TrustedHosts",
@@ -36,6 +45,15 @@ _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 #: The names a loopback server answers to by default.
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+#: The name Starlette's ``TestClient`` (and so schemathesis's ASGI calls) send in ``Host``.
+#: A single-label name: a DNS-rebinding page sends its own public name, never this one.
+TEST_CLIENT_HOST = "testserver"
+#: What ``create_app`` answers to without ``allowed_hosts``: the loopback names, and the
+#: test client's (``tripp serve`` passes its own list, without it).
+DEFAULT_HOSTS = LOOPBACK_HOSTS | {TEST_CLIENT_HOST}
+#: Seconds a request's whole body may take to arrive, counted from the end of its headers
+#: (``tripp serve --body-timeout``); a 64 KiB body at 10 KiB/s takes under 7 s.
+BODY_TIMEOUT_S = 10.0
 
 #: Headers on every response: only this server's scripts, styles, images and API
 #: (``data:`` images for Leaflet's and Swagger UI's icons), in no frame, no referrer sent.
@@ -59,9 +77,13 @@ def host_name(header: str) -> str:
     return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
 
 
-async def _send_json(send: Send, status: int, body: dict[str, object]) -> None:
+async def _send_json(
+    send: Send, status: int, body: dict[str, object], *, close: bool = False
+) -> None:
     data = json.dumps(body).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(data))]
+    if close:
+        headers.append((b"connection", b"close"))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": data})
 
@@ -154,3 +176,58 @@ class HeadAndOptions:
         if "GET" in found:
             found.add("HEAD")
         return found
+
+
+class BodyDeadline:
+    """Answer 408 to a request whose body is not complete ``timeout_s`` after the request
+    reached the app (its headers complete), and close the connection.
+
+    The app's ``receive`` waits at most until the deadline; past it the 408 goes out (if the
+    app has not begun an answer), the app is told the client disconnected, and whatever it
+    answers then is dropped. Requests without a body, or whose body has arrived, are not
+    timed.
+    """
+
+    def __init__(self, app: ASGIApp, timeout_s: float = BODY_TIMEOUT_S) -> None:
+        if not timeout_s > 0:
+            raise ValueError(f"timeout_s must be positive, not {timeout_s}")
+        self.app, self.timeout_s = app, timeout_s
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        deadline_s = anyio.current_time() + self.timeout_s
+        complete = refused = started = False
+
+        async def timed() -> Message:
+            nonlocal complete, refused
+            if refused:
+                return {"type": "http.disconnect"}
+            if complete:
+                return await receive()
+            with anyio.move_on_after(deadline_s - anyio.current_time()):
+                message = await receive()
+                complete = message["type"] != "http.request" or not message.get("more_body")
+                return message
+            refused = True
+            if not started:
+                await self._refuse(send)
+            return {"type": "http.disconnect"}
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            if refused:
+                return  # the app's answer to the disconnect: the 408 went out instead
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        await self.app(scope, timed, sending)
+
+    async def _refuse(self, send: Send) -> None:
+        problem = Problem(
+            "body",
+            f"did not arrive in full within {self.timeout_s:g} s",
+            "send the whole body at once (or start tripp serve with a longer --body-timeout)",
+        )
+        await _send_json(send, 408, error_body("request body too slow", [problem]), close=True)

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Hashable
 from typing import Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, Body, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from tripp.api.admission import Admission, Compute, admission_of
 from tripp.api.jobs import JobManager, JobsFull, Progress, Runner
 from tripp.api.params import MAX_PAIRS, MAX_SAMPLES, MAX_TEXT, check_pairs, gather
 from tripp.api.params import shipped_scenario as check_scenario
 from tripp.api.problems import ERRORS, NOT_FOUND, ApiError, ErrorModel
-from tripp.api.routes_atlas import state_of
-from tripp.api.routes_energy import run_energy
-from tripp.api.state import ApiState
+from tripp.api.routes_analysis import compare_json, exposure_json
+from tripp.api.routes_energy import energy_json
 from tripp.energy_model.settings import Carrier, MissingCapacity
 from tripp.errors import Problem
 from tripp.resilience.kernel import check_objective
@@ -114,42 +115,47 @@ def _resilience_progress(progress: Progress) -> Callable[[str, int, int], None]:
     return report
 
 
-def _runner(state: ApiState, job: _Job) -> Runner:
+def _heavy(admission: Admission, kind: str, key: Hashable, compute: Compute, *args: Any) -> Runner:
+    """A job computed as the ``/api/{kind}`` endpoint computes a new answer: in the
+    admission's process pool, in one of ``kind``'s slots (waiting for one if all are taken),
+    its answer cached under the endpoint's ``key`` (:meth:`Admission.compute_blocking`)."""
+
+    def run_heavy(progress: Progress) -> dict[str, Any]:
+        body, _ = admission.compute_blocking(
+            kind,
+            key,
+            compute,
+            *args,
+            waiting=lambda: progress(0.0, f"waiting for a free {kind} process"),
+            computing=lambda: progress(0.1, f"computing in a {kind} process"),
+        )
+        result: dict[str, Any] = json.loads(body)
+        return result
+
+    return run_heavy
+
+
+def _runner(admission: Admission, job: _Job) -> Runner:
     """Check ``job`` completely now (so bad input is a 422, not a failed job); return its run.
 
-    Each run imports its analysis when it starts (PyPSA and Dask are slow to import); the
-    resilience runs use a one-worker local Dask cluster, so that a job never takes the
-    whole machine."""
+    Compare, exposure and energy jobs run in the heavy endpoints' process pool
+    (:func:`_heavy`), so that they never hold the server's GIL. The resilience runs import
+    their analysis when they start (Dask is slow to import) and use a one-worker local Dask
+    cluster (a process of its own), so that a job never takes the whole machine."""
+    state = admission.state
     if isinstance(job, CompareJob):
-        base, other, pairs = gather(
+        base, other, chosen = gather(
             lambda: check_scenario(job.base, option="base"),
             lambda: check_scenario(job.other, option="other"),
             lambda: check_pairs(state.atlas, job.pairs),
         )
-
-        def run_compare(progress: Progress) -> dict[str, Any]:
-            from tripp.scenarios.compare import compare
-
-            progress(0.05, f"compiling {base}")
-            a = state.network(base)
-            progress(0.15, f"compiling {other}")
-            b = state.network(other)
-            progress(0.25, "routing pairs and exposure")
-            return compare(a, b, pairs=pairs, objective=job.objective.value).to_dict()
-
-        return run_compare
+        pairs, objective = tuple(chosen or ()), job.objective.value
+        args = (base, other, pairs, objective, "auto")  # energy: as /api/compare's default
+        return _heavy(admission, "compare", ("compare", *args), compare_json, *args)
     if isinstance(job, ExposureJob):
-        name = check_scenario(job.scenario)
-
-        def run_exposure(progress: Progress) -> dict[str, Any]:
-            from tripp.scenarios.exposure import exposure
-
-            progress(0.1, f"compiling {name}")
-            network = state.network(name)
-            progress(0.2, "routing every demand flow")
-            return exposure(network, objective=job.objective.value).to_dict()
-
-        return run_exposure
+        name, objective = check_scenario(job.scenario), job.objective.value
+        key = ("exposure", name, objective)
+        return _heavy(admission, "exposure", key, exposure_json, name, objective)
     if isinstance(job, ReliabilityJob):
         name, _ = gather(
             lambda: check_scenario(job.scenario), lambda: check_objective(job.objective)
@@ -188,9 +194,9 @@ def _runner(state: ApiState, job: _Job) -> Runner:
         return run_criticality
     assert isinstance(job, EnergyJob)
     name = check_scenario(job.scenario)
-    return lambda progress: run_energy(
-        state.network(name), job.carrier, year=None, missing_capacity=job.missing_capacity
-    )
+    energy_key = ("energy", name, job.carrier.value, None, job.missing_capacity.value)
+    energy_args = (name, job.carrier, None, job.missing_capacity)  # year None: the scenario's
+    return _heavy(admission, "energy", energy_key, energy_json, *energy_args)
 
 
 #: OpenAPI links of the answer to ``POST /api/jobs``: its ``id`` is the ``job_id`` to poll
@@ -225,7 +231,7 @@ def manager_of(request: Request) -> JobManager:
 )
 def start_job(request: Request, job: Annotated[JobRequest, Body()]) -> dict[str, Any]:
     """Start a compare, exposure, reliability, criticality or energy run; poll its ``id``."""
-    runner = _runner(state_of(request), job)
+    runner = _runner(admission_of(request), job)
     try:
         started = manager_of(request).submit(job.kind, job.model_dump(mode="json"), runner)
     except JobsFull:

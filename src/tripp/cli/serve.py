@@ -20,6 +20,11 @@ ATLAS_ENV = "TRIPP_SERVE_ATLAS"
 STATE_ENV = "TRIPP_SERVE_STATE"
 #: ... and the host names they answer to (one a line).
 HOSTS_ENV = "TRIPP_SERVE_HOSTS"
+#: ... and the seconds a request body may take to arrive.
+BODY_TIMEOUT_ENV = "TRIPP_SERVE_BODY_TIMEOUT"
+#: ``--body-timeout``'s default, in seconds (:data:`tripp.api.guards.BODY_TIMEOUT_S`; not
+#: imported from there, so that ``tripp --help`` stays fast).
+BODY_TIMEOUT_S = 10.0
 #: ``tripp serve`` starts one worker per CPU core, up to this many.
 DEFAULT_WORKERS_MAX = 4
 #: The server process's GIL switch interval (Python's default: 0.005 s).
@@ -77,6 +82,16 @@ def serve_command(
             show_default=False,
         ),
     ] = None,
+    body_timeout: Annotated[
+        float,
+        typer.Option(
+            "--body-timeout",
+            min=0.1,
+            max=3600.0,
+            help="Seconds a request's body may take to arrive after its headers; a slower "
+            "one is answered 408 and its connection closed.",
+        ),
+    ] = BODY_TIMEOUT_S,
 ) -> None:
     """Serve the REST API (docs at /api/docs) and the interactive map page at /."""
     import uvicorn
@@ -85,7 +100,7 @@ def serve_command(
     from tripp.api.guards import LOOPBACK_HOSTS
     from tripp.api.jobs import JobManager
     from tripp.api.jobstore import default_state_dir, open_state_dir
-    from tripp.api.protocol import MAX_CONNECTIONS, GuardedProtocol
+    from tripp.api.protocol import BACKSTOP_CONNECTIONS, GuardedProtocol
     from tripp.api.workers import BACKLOG, check_port_free, listening_socket
     from tripp.atlas.io import load_atlas
     from tripp.errors import TrippError
@@ -133,9 +148,10 @@ def serve_command(
         # asyncio's loop, not uvloop: with new answers computed on the loop, uvloop left about
         # 1 % of the connections waiting ~1 s under 50 clients (benchmarks/api_load.py)
         "loop": "asyncio",
-        # a deadline for request headers, a URL limit, JSON errors (tripp.api.protocol)
+        # a deadline for request headers, a URL limit, a connection cap answered in JSON,
+        # JSON errors (tripp.api.protocol); uvicorn's plain-text cap only as a backstop above
         "http": GuardedProtocol,
-        "limit_concurrency": MAX_CONNECTIONS,
+        "limit_concurrency": BACKSTOP_CONNECTIONS,
         "backlog": BACKLOG,
     }
     if sock is not None:
@@ -144,7 +160,13 @@ def serve_command(
         announce()  # connections wait in the backlog until the app has started
         server = uvicorn.Server(
             uvicorn.Config(
-                create_app(atlas, jobs=JobManager(state), prepare=True, allowed_hosts=hosts),
+                create_app(
+                    atlas,
+                    jobs=JobManager(state),
+                    prepare=True,
+                    allowed_hosts=hosts,
+                    body_timeout_s=body_timeout,
+                ),
                 **options,
             )
         )
@@ -158,6 +180,7 @@ def serve_command(
     os.environ[ATLAS_ENV] = "" if atlas is None else str(atlas.resolve())
     os.environ[HOSTS_ENV] = "\n".join(hosts)
     os.environ[STATE_ENV] = str(state.resolve())
+    os.environ[BODY_TIMEOUT_ENV] = repr(body_timeout)
     from tripp.api.workers import run_workers
 
     try:
@@ -186,13 +209,14 @@ def worker_app() -> FastAPI:
 
     _tune_process()
     folder, state = os.environ.get(ATLAS_ENV), os.environ.get(STATE_ENV)
-    hosts = os.environ.get(HOSTS_ENV)
+    hosts, body_timeout = os.environ.get(HOSTS_ENV), os.environ.get(BODY_TIMEOUT_ENV)
     jobs = JobManager(Path(state)) if state else None
     return create_app(
         Path(folder) if folder else None,
         jobs=jobs,
         prepare=True,
         allowed_hosts=hosts.split("\n") if hosts else None,
+        body_timeout_s=float(body_timeout) if body_timeout else BODY_TIMEOUT_S,
     )
 
 
