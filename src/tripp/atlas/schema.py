@@ -290,7 +290,7 @@ TRANSFERS = Table(
         ),
         *_provenance(),
     ),
-    key=("node_id", "from_mode", "from_gauge_mm", "to_mode", "to_gauge_mm"),
+    key=("node_id", "from_mode", "from_gauge_mm", "to_mode", "to_gauge_mm", "cargo_types"),
 )
 
 TARIFFS = Table(
