@@ -51,12 +51,29 @@ def test_a_passing_train_does_not_wait_but_one_starting_there_does(
     assert boarding.time_h == pytest.approx(wait.time_h + 2.0)
 
 
-def test_a_service_carries_only_its_cargo_types(graph: tripp.Graph) -> None:
-    # the block train from the junction carries containers only: no dry bulk on r_jk
+def test_a_train_listed_for_containers_leaves_other_rail_cargo_untimed(
+    graph: tripp.Graph,
+) -> None:
+    # the block train from the junction carries containers: they wait for it; dry bulk
+    # runs on r_jk too (in wagonload trains the atlas has no timetable for), without a wait
+    container = tripp.route(graph, "junction", "kport", modes="rail").routes[0]
+    assert "r_jk" in container.link_ids and len(waits(container)) == 1
+    bulk = tripp.route(graph, "junction", "kport", modes="rail", cargo_type="dry_bulk")
+    assert bulk.routes[0].link_ids == container.link_ids and waits(bulk.routes[0]) == []
+
+
+def test_a_sailing_carries_only_its_cargo_types(tmp_path: Path) -> None:
+    table = (CASPIAN / "services.csv").read_text(encoding="utf-8")
+    (tmp_path / "atlas").mkdir()
+    for file in CASPIAN.iterdir():
+        (tmp_path / "atlas" / file.name).write_bytes(file.read_bytes())
+    (tmp_path / "atlas" / "services.csv").write_text(
+        table.replace("container;dry_bulk;roro", "container;roro"), encoding="utf-8"
+    )
+    graph = tripp.compile(tripp.load_atlas(tmp_path / "atlas"))
+    assert tripp.route(graph, "kport", "aport", modes="ferry").routes[0].link_ids
     with pytest.raises(NoRouteError):
-        tripp.route(graph, "west", "kport", modes="rail", cargo_type="dry_bulk")
-    container = tripp.route(graph, "west", "kport", modes="rail").routes[0]
-    assert "r_jk" in container.link_ids
+        tripp.route(graph, "kport", "aport", modes="ferry", cargo_type="dry_bulk")
 
 
 def test_wait_arcs_exist_only_where_services_depart(graph: tripp.Graph) -> None:

@@ -428,6 +428,10 @@ def _add_services(
     train runs on) and absent for other modes (a sailing ends at the port: the consignment
     boards the next one, arrival → boarding is free). Both carry the service's index, year
     and cargo types. A link two services cover leaves from each one's departure state.
+    On rail, cargo types that none of a link's services carry (bulk in wagonload trains
+    beside a container block train) take the link from a free departure state of their
+    own: the atlas has no timetable for them, so they wait for none. A sailing carries only
+    the cargo types of its services.
     """
     by_node_mode: dict[tuple[int, str], list[int]] = defaultdict(list)
     for i, service in enumerate(atlas.services):
@@ -455,6 +459,7 @@ def _add_services(
             arcs.add(arrival, boarding)
         departure: dict[int, int] = {}
         free: int | None = None
+        unlisted: dict[int, int] = {}  # cargo bits → their free departure state
         for key, cover in items:
             tails = []
             for i in cover:
@@ -463,9 +468,7 @@ def _add_services(
                     service = atlas.services[i]
                     values: dict[str, float] = {
                         "service": i,
-                        "cargo_bits": sum(
-                            1 << bit for bit, c in enumerate(cargo_ids) if c in service.cargo_types
-                        ),
+                        "cargo_bits": _bits(cargo_ids, service.cargo_types),
                         "available_from_year": _available_from(service.status, service.open_year),
                     }
                     arcs.add(boarding, departure[i], kind=ARC_WAIT, time_h=service.wait_h, **values)
@@ -478,8 +481,24 @@ def _add_services(
                     arcs.add(arrival, free)
                     arcs.add(boarding, free)
                 tails.append(free)
+            elif through:  # rail cargo no listed train carries runs without a timetable
+                carried = 0
+                for i in cover:
+                    carried |= _bits(cargo_ids, atlas.services[i].cargo_types)
+                others = ((1 << len(cargo_ids)) - 1) & ~carried
+                if others:
+                    if others not in unlisted:
+                        unlisted[others] = states.new(node, layer)
+                        arcs.add(arrival, unlisted[others], cargo_bits=others)
+                        arcs.add(boarding, unlisted[others], cargo_bits=others)
+                    tails.append(unlisted[others])
             departures[key] = tails
     return _Boarding(departures, board)
+
+
+def _bits(cargo_ids: tuple[str, ...], cargo_types: tuple[str, ...]) -> int:
+    """The cargo_bits of ``cargo_types`` (bit i: ``cargo_ids[i]``)."""
+    return sum(1 << bit for bit, c in enumerate(cargo_ids) if c in cargo_types)
 
 
 def _to_csr(
