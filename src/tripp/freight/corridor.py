@@ -27,6 +27,7 @@ from tripp.atlas.model import Atlas, DemandRow
 from tripp.freight.settings import FreightSettings
 from tripp.graph.compile import ARC_LINK, ARC_TRANSITION, Graph
 from tripp.graph.paths import shortest_path
+from tripp.routing.request import atlas_vot
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -153,13 +154,21 @@ class CorridorNetwork:
         return out
 
 
+def _vot_usd_per_teu_h(graph: Graph, settings: FreightSettings) -> float:
+    """The settings' value of time, else the atlas's container figure (USD per TEU-hour);
+    an :class:`~tripp.errors.InputError` where neither gives one."""
+    if settings.vot_usd_per_teu_h is not None:
+        return settings.vot_usd_per_teu_h
+    return atlas_vot(graph.atlas)
+
+
 def corridor_network(graph: Graph, *, year: int, settings: FreightSettings) -> CorridorNetwork:
     """The assignment network of ``graph`` in ``year``: its CSR restricted to the arcs
     available then, with the volume-delay functions ``settings`` give them."""
     csr, arcs = graph.csr.restrict(graph.available_from_year <= year)
     capacity, kind, missing = _capacities(graph, settings)
     fixed_h = (
-        graph.cost_usd_per_teu / settings.vot_usd_per_teu_h
+        graph.cost_usd_per_teu / _vot_usd_per_teu_h(graph, settings)
         if settings.objective == "generalized"
         else np.zeros(graph.n_arcs)
     )

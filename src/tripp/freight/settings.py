@@ -11,6 +11,9 @@ Conversions between capacity units are explicit parameters, never silent:
   links with a capacity; ports, ferries and Caspian transfers use the queue function with
   ``queue_j`` 1.0 (an M/M/1 queue) and saturation ``queue_rho_bar`` 0.95.
 
+* ``vot_usd_per_teu_h`` — the value of time of the generalized objective; None (the
+  default): the atlas's container figure (cargo_types.csv), never a placeholder.
+
 Capacities apply to each direction of a link. Links, transfers and crossings without a
 capacity in the atlas keep their free-flow time (they are counted and reported).
 """
@@ -34,7 +37,7 @@ class FreightSettings:
     bpr_beta: float = 4.0
     queue_j: float = 1.0
     queue_rho_bar: float = 0.95
-    vot_usd_per_teu_h: float = 1.0
+    vot_usd_per_teu_h: float | None = None
     objective: str = "time"
 
     def __post_init__(self) -> None:
@@ -45,10 +48,17 @@ class FreightSettings:
                 "t_per_truck",
                 "t_per_train",
                 "days_per_year",
-                "vot_usd_per_teu_h",
             )
             if not getattr(self, name) > 0
         ]
+        if self.vot_usd_per_teu_h is not None and not self.vot_usd_per_teu_h > 0:
+            problems.append(
+                FieldProblem(
+                    "vot_usd_per_teu_h",
+                    f"{self.vot_usd_per_teu_h} must be positive",
+                    "give a positive number, or none for the atlas's container figure",
+                )
+            )
         if self.objective not in ("time", "generalized"):
             problems.append(
                 FieldProblem(
