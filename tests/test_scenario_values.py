@@ -67,6 +67,24 @@ def test_a_factor_that_takes_a_figure_out_of_range_names_the_elements(
     )
 
 
+def test_a_factor_result_is_reported_in_the_same_pass_as_other_problems(
+    mini_atlas: tripp.Atlas, tmp_path: Path
+) -> None:
+    file = write(
+        tmp_path,
+        'close = ["link:no_such_link"]\n\n'
+        '[[set]]\ntarget = "mode:rail"\nfield = "speed_kmh"\nfactor = 100\n\n'
+        '[[set]]\ntarget = "link:road1"\nfield = "length_km"\nvalue = nan\n',
+    )
+    with pytest.raises(InputError) as caught:
+        load_scenario(file, mini_atlas)
+    lines = str(caught.value).splitlines()
+    assert lines[0] == "3 problems found:"
+    assert any("unknown link 'no_such_link'" in line for line in lines)
+    assert any(f"{file}:7: factor: [[set]] for mode:rail: factor takes" in line for line in lines)
+    assert any("value nan is not a finite number" in line for line in lines)
+
+
 def test_a_scenario_built_in_python_is_checked_when_applied(mini_atlas: tripp.Atlas) -> None:
     scenario = Scenario("py", "built in Python", 2026, set=(SetRule("link:r1", "speed_kmh", 1e9),))
     with pytest.raises(InputError, match=r"link:r1 speed_kmh becomes 1e\+09, outside \[1, 200\]"):

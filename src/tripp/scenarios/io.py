@@ -114,6 +114,8 @@ def _load(file: Path, atlas: Atlas, seen: tuple[Path, ...]) -> Scenario:
             if not checker.problems:
                 parent = _load(parent_file, atlas, (*seen, file.resolve()))
     if checker.problems:
+        if "extends" not in data:  # the factors' results too, in the same pass
+            _check_results(checker, data, atlas)
         raise InputError(checker.problems)
     sets = tuple(
         SetRule(r["target"], r["field"], r.get("value"), r.get("factor"))
@@ -152,6 +154,38 @@ def _load(file: Path, atlas: Atlas, seen: tuple[Path, ...]) -> Scenario:
     return scenario
 
 
+def _check_results(checker: _Checker, data: dict[str, Any], atlas: Atlas) -> None:
+    """Report where the file's well-formed rules take a figure outside its atlas range,
+    beside the file's other problems (so that one pass lists them all)."""
+    tables = data.get("set", [])
+    sound = checker.sound_sets
+    sets = tuple(
+        SetRule(
+            tables[i]["target"], tables[i]["field"], tables[i].get("value"), tables[i].get("factor")
+        )
+        for i in sound
+    )
+    demand = (
+        tuple(
+            DemandRule(
+                r.get("origin", "*"),
+                r.get("destination", "*"),
+                r.get("commodity", "*"),
+                float(r["factor"]),
+            )
+            for r in data.get("demand", [])
+        )
+        if checker.sound_demand
+        else ()
+    )
+    trial = Scenario(name="", description="", year=atlas.as_of_year, set=sets, demand=demand)
+    by_rule: dict[int | None, list[OutOfRange]] = {}
+    for one in out_of_range(atlas, trial):
+        by_rule.setdefault(one.rule, []).append(one)
+    for rule, found in by_rule.items():
+        checker.outside(found, None if rule is None else sound[rule])
+
+
 def _read(file: Path) -> str:
     """The text of ``file``; an :class:`InputError` if it cannot be read or is not UTF-8."""
     try:
@@ -171,6 +205,8 @@ class _Checker:
     def __init__(self, file: Path, text: str, atlas: Atlas) -> None:
         self.file, self.lines, self.atlas = file, text.splitlines(), atlas
         self.problems: list[Problem] = []
+        self.sound_sets: list[int] = []  # [[set]] blocks without a problem of their own
+        self.sound_demand = True  # every [[demand]] block is well-formed
         self.rule_targets: dict[int, str] = {}  # the target of each [[set]] block
 
     def add(self, key: str, problem: str, fix: str, needle: object = None) -> None:
@@ -238,9 +274,14 @@ class _Checker:
             for selector in self._list(data, key):
                 self.selector(key, selector, OPEN_CLOSE_KINDS)
         for index, rule in enumerate(self._tables(data, "set")):
+            before = len(self.problems)
             self.set_rule(index, rule)
+            if len(self.problems) == before:
+                self.sound_sets.append(index)
+        before = len(self.problems)
         for index, rule in enumerate(self._tables(data, "demand")):
             self.demand_rule(index, rule)
+        self.sound_demand = len(self.problems) == before
 
     def _list(self, data: dict[str, Any], key: str) -> list[str]:
         value = data.get(key, [])
