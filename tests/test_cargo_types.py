@@ -134,3 +134,24 @@ def test_an_atlas_without_cargo_types_knows_container_only() -> None:
     atlas = tripp.load_atlas(Path(__file__).parent / "fixtures" / "mini")
     assert list(atlas.cargo_type_by_id) == ["container"]
     assert tripp.route(tripp.compile(atlas), "a", "c").routes[0].cost_unit == "TEU"
+
+
+def test_the_api_routes_a_cargo_type_and_names_the_option_when_unknown() -> None:
+    from fastapi.testclient import TestClient
+
+    from tripp.api.app import create_app
+
+    with TestClient(create_app()) as client:
+        answer = client.get(
+            "/api/route", params={"origin": "Aktau", "destination": "Tbilisi", "cargo": "roro"}
+        )
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        assert body["cargo_type"] == "roro"
+        assert body["routes"][0]["cost_unit"] == "truck"
+        assert "rail" not in {leg["mode"] for leg in body["routes"][0]["legs"]}
+        wrong = client.get(
+            "/api/route", params={"origin": "Aktau", "destination": "Tbilisi", "cargo": "grain"}
+        )
+        assert wrong.status_code == 422
+        assert "cargo" in wrong.text and "grain" in wrong.text

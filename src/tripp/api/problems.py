@@ -16,7 +16,9 @@ from tripp.errors import InputError, NoRouteError, Problem, Wording
 
 #: A request's fields as the query parameters (``avoid_countries``: ``avoid_country``);
 #: the parameters keep their names, which clients' scripts use.
-PARAMETERS = Wording({"avoid_countries": "avoid_country", "avoid_nodes": "avoid_node"}, "=")
+PARAMETERS = Wording(
+    {"avoid_countries": "avoid_country", "avoid_nodes": "avoid_node", "cargo_type": "cargo"}, "="
+)
 
 
 class ProblemModel(BaseModel):

@@ -75,6 +75,14 @@ async def route(
             "(default: the cargo type's in the atlas)."
         ),
     ] = None,
+    cargo: Annotated[
+        str,
+        Query(
+            max_length=MAX_TEXT,
+            description="Cargo type (the atlas's cargo_types.csv): container (TEU, default), "
+            "dry_bulk, liquid_bulk (t), roro (truck). Costs are per its unit.",
+        ),
+    ] = "container",
     scenario: ScenarioQuery = None,
 ) -> Response:
     """Days, dollars, borders and gauge changes: the JSON of ``tripp route --format json``.
@@ -113,6 +121,7 @@ async def route(
         objective=objective,
         alternatives=alternatives,
         vot_usd_per_teu_h=vot_usd_per_teu_h,
+        cargo_type=cargo,
     )
     status, body, key = await answer(state, name, checked_request)
     # the next request with this exact query string is answered by tripp.api.fastpath
