@@ -1,11 +1,14 @@
 """``tripp atlas check``: route published reference journeys and compare with the sources.
 
 Each row of ``data/reference/journeys.csv`` names a journey (origin, destination, optional
-via points, modes, countries to avoid, year), a metric (``distance_km``, ``time_h``,
-``time_days`` or ``dwell_h`` — the border dwell along the route) and the published range
-``low``–``high`` with its sources. The check routes the journey with the objective that
-fits the metric (distance for lengths, time otherwise) and reports model against
-publication.
+via points, modes, countries to avoid, year, and the cargo type in the optional column
+``cargo_type``, default container), a metric and the published range ``low``–``high`` with
+its sources. Metrics: ``distance_km``; ``time_h`` and ``time_days``, door to door, the wait
+for the first departure included; ``time_from_departure_h``, the same without the wait for
+the first departure at the origin (published sailing and train times count from departure);
+``dwell_h``, the border dwell along the route. The check routes the journey with the
+objective that fits the metric (distance for lengths, time otherwise) and reports model
+against publication.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tripp.atlas.lookup import find_node
-from tripp.atlas.model import Atlas
+from tripp.atlas.model import DEFAULT_CARGO_TYPE, Atlas
 from tripp.errors import InputError, NoRouteError, Problem
 from tripp.graph.compile import Graph
 from tripp.routing.result import Route
@@ -27,7 +30,7 @@ from tripp.routing.route import route
 if TYPE_CHECKING:
     import pandas as pd
 
-METRICS = ("distance_km", "time_h", "time_days", "dwell_h")
+METRICS = ("distance_km", "time_h", "time_days", "time_from_departure_h", "dwell_h")
 #: Share of reference journeys that must fall inside their published range.
 MIN_SHARE_WITHIN = 0.9
 COLUMNS = (
@@ -45,6 +48,8 @@ COLUMNS = (
     "source_ids",
     "note",
 )
+#: Columns a journeys file may leave out, with the value of a missing one.
+OPTIONAL_COLUMNS = {"cargo_type": DEFAULT_CARGO_TYPE}
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +69,7 @@ class Journey:
     high: float
     source_ids: tuple[str, ...]
     note: str
+    cargo_type: str = DEFAULT_CARGO_TYPE
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +88,7 @@ class CheckResult:
             "check_id": j.check_id,
             "description": j.description,
             "metric": j.metric,
+            "cargo_type": j.cargo_type,
             "model": None if self.model is None else round(self.model, 2),
             "low": j.low,
             "high": j.high,
@@ -173,6 +180,18 @@ def load_journeys(file: Path, atlas: Atlas) -> list[Journey]:
         for raw in reader:
             line = reader.line_num
             row = {k: (v or "").strip() for k, v in raw.items() if k}
+            for column, default in OPTIONAL_COLUMNS.items():
+                row[column] = row.get(column) or default
+            if row["cargo_type"] not in atlas.cargo_type_by_id:
+                problems.append(
+                    Problem(
+                        where,
+                        f"unknown cargo type '{row['cargo_type']}'",
+                        f"use one of {', '.join(atlas.cargo_type_by_id)}",
+                        line,
+                        "cargo_type",
+                    )
+                )
             try:
                 low, high, year = float(row["low"]), float(row["high"]), int(row["year"])
             except ValueError:
@@ -225,6 +244,7 @@ def load_journeys(file: Path, atlas: Atlas) -> list[Journey]:
                     high,
                     _split(row["source_ids"]),
                     row["note"],
+                    row["cargo_type"],
                 )
             )
     if problems:
@@ -239,6 +259,10 @@ def _measure(best: Route, metric: str) -> float:
         return best.time_h
     if metric == "time_days":
         return best.time_h / 24.0
+    if metric == "time_from_departure_h":
+        first_link = next(i for i, leg in enumerate(best.legs) if leg.kind == "link")
+        waited = sum(leg.time_h for leg in best.legs[:first_link] if leg.kind == "wait")
+        return best.time_h - waited
     return sum(b.dwell_h for b in best.border_crossings)
 
 
@@ -258,6 +282,7 @@ def run_checks(graph: Graph, journeys: list[Journey]) -> list[CheckResult]:
                 avoid_countries=j.avoid_countries,
                 year=j.year,
                 objective=objective,
+                cargo_type=j.cargo_type,
             ).routes[0]
             value: float | None = _measure(best, j.metric)
         except NoRouteError:
