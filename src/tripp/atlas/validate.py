@@ -71,6 +71,7 @@ def check_tables(folder: Path, parsed: Parsed, problems: list[Problem]) -> None:
     _check_cargo_lists(rows["transfers"], "transfers.csv", "cargo_types", cargo, problems)
     _check_cargo_lists(rows["services"], "services.csv", "cargo_types", cargo, problems)
     _check_services(rows["services"], links, problems)
+    _check_sailings(rows["services"], rows["links"], nodes, problems)
     tariffs = _targets(parsed, "tariffs", ("mode", "country"))
     _check_tariffs(rows["tariffs"], tariffs, rows["links"], cargo, problems)
     for row in rows["demand"]:
@@ -476,6 +477,42 @@ def _check_services(
                     "add the link or correct node_id, mode or to_node",
                     row.line,
                     "to_node" if to_node else "mode",
+                )
+            )
+
+
+def _check_sailings(
+    services: list[ParsedRow],
+    links: list[ParsedRow],
+    nodes: dict[str, dict[str, Any]],
+    problems: list[Problem],
+) -> None:
+    """An atlas that lists services lists the sailings of every port: a sea or ferry link
+    leaving a place that is not a waypoint needs a service of its mode there (the engine
+    sails only listed services; an atlas without services.csv sails untimed)."""
+    if not services:
+        return
+    listed = {(r.values["node_id"], r.values["mode"]) for r in services}
+    reported: set[tuple[str, str]] = set()
+    for link in links:
+        v = link.values
+        if v["mode"] not in ("sea", "ferry") or v.get("status") == "closed":
+            continue
+        ends = [v["from_node"]] + ([v["to_node"]] if v.get("direction", "both") == "both" else [])
+        for node in ends:
+            key = (node, v["mode"])
+            kind = nodes.get(node, {}).get("kind")
+            if kind in (None, "waypoint") or key in listed or key in reported:
+                continue
+            reported.add(key)
+            problems.append(
+                Problem(
+                    "links.csv",
+                    f"{v['mode']} departures from {node} have no service in services.csv",
+                    f"add a services.csv row for {node} ({v['mode']}: departures per week, "
+                    "dwell, cargo types, source)",
+                    link.line,
+                    "mode",
                 )
             )
 

@@ -420,8 +420,10 @@ def _add_services(
 
     * the arrival state (links end there; transitions and the end hub leave from it);
     * a boarding state (transitions and the start hub enter it);
-    * a departure state per service (the service's links start there) and, when some links
-      of the layer there run no service, one free departure state for them.
+    * a departure state per service (the service's links start there) and, for rail, when
+      some links of the layer there run no service, one free departure state for them. A
+      port's listed sailings are its only ones: a sea or ferry link that no service of its
+      port covers has no departure there.
 
     boarding → service departure is an ``ARC_WAIT`` arc carrying the service's mean wait
     (84 / departures_per_week h + dwell_h); arrival → service departure is free for rail (a
@@ -475,7 +477,7 @@ def _add_services(
                     if through:
                         arcs.add(arrival, departure[i], **values)
                 tails.append(departure[i])
-            if not cover:
+            if not cover and through:
                 if free is None:
                     free = states.new(node, layer)
                     arcs.add(arrival, free)
