@@ -79,7 +79,7 @@ def test_labels_name_countries_and_crossings(graph: tripp.Graph) -> None:
             assert f"via {', '.join(dict.fromkeys(added))}" in label
         if dropped:
             assert f"avoids {', '.join(dict.fromkeys(dropped))}" in label
-    assert any("Caspian ferry Kuryk–" in label for label in labels)
+    assert any("Caspian ferry Turkmenbashi–" in label for label in labels)
 
 
 def test_differs_by_in_json_and_table() -> None:

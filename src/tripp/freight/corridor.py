@@ -23,8 +23,9 @@ import numpy.typing as npt
 from tripp.assignment.network import AssignmentNetwork, Demand, network_from_csr
 from tripp.assignment.spec import AssignmentSpec
 from tripp.assignment.vdf_kind import VdfKind
-from tripp.atlas.model import Atlas, DemandRow
+from tripp.atlas.model import DEFAULT_CARGO_TYPE, Atlas, DemandRow
 from tripp.freight.settings import FreightSettings
+from tripp.graph.cargo import cargo_mask
 from tripp.graph.compile import ARC_LINK, ARC_TRANSITION, Graph
 from tripp.graph.paths import shortest_path
 from tripp.routing.request import atlas_vot
@@ -165,7 +166,8 @@ def _vot_usd_per_teu_h(graph: Graph, settings: FreightSettings) -> float:
 def corridor_network(graph: Graph, *, year: int, settings: FreightSettings) -> CorridorNetwork:
     """The assignment network of ``graph`` in ``year``: its CSR restricted to the arcs
     available then, with the volume-delay functions ``settings`` give them."""
-    csr, arcs = graph.csr.restrict(graph.available_from_year <= year)
+    usable = (graph.available_from_year <= year) & cargo_mask(graph, DEFAULT_CARGO_TYPE)
+    csr, arcs = graph.csr.restrict(usable)
     capacity, kind, missing = _capacities(graph, settings)
     fixed_h = (
         graph.cost_usd_per_teu / _vot_usd_per_teu_h(graph, settings)

@@ -68,7 +68,7 @@ class Graph:
     transfer: IntArray  # atlas transfer index, -1 if none
     crossing: IntArray  # atlas crossing index, -1 if none
     mode: IntArray  # index into FREIGHT_MODES of the arc's link, -1 otherwise
-    service: IntArray  # atlas service index of a wait or through-train arc, -1 otherwise
+    service: IntArray  # atlas service index of a wait arc, -1 otherwise
     cargo_bits: IntArray  # bit i set: cargo type cargo_ids[i] may use the arc (modes aside)
     time_h: FloatArray
     cost_usd_per_teu: FloatArray
@@ -194,7 +194,7 @@ def compile_graph(atlas: Atlas) -> Graph:
     freight = [(i, link) for i, link in enumerate(atlas.links) if link.mode in FREIGHT_MODES]
     states = _States()
     arcs = _ArcBuilder(all_cargo)
-    boarding = _add_services(atlas, node_index, freight, cargo_ids, states, arcs)
+    departures = _add_services(atlas, node_index, freight, cargo_ids, states, arcs)
     seen_pairs: set[tuple[int, int]] = set()
     for index, link in freight:
         layer = (link.mode, link.gauge_mm or 0, link.country)
@@ -203,7 +203,7 @@ def compile_graph(atlas: Atlas) -> Graph:
         for (a, b), forward in directions:
             head = states.layer_state(b, layer)
             values = _link_values(atlas, link, index, forward)
-            for tail in boarding.departures.get((index, forward), [states.layer_state(a, layer)]):
+            for tail in departures.get((index, forward), [states.layer_state(a, layer)]):
                 if (tail, head) in seen_pairs:  # parallel link: route it through a midpoint
                     mid = states.new(a, None)
                     arcs.add(tail, mid, **values)
@@ -213,10 +213,10 @@ def compile_graph(atlas: Atlas) -> Graph:
                 else:
                     seen_pairs.add((tail, head))
                     arcs.add(tail, head, **values)
-    _add_transitions(atlas, node_index, states, boarding.board, cargo_ids, arcs)
+    _add_transitions(atlas, node_index, states, cargo_ids, arcs)
     start = np.array([states.new(i, None) for i in range(len(node_ids))], dtype=np.int64)
     end = np.array([states.new(i, None) for i in range(len(node_ids))], dtype=np.int64)
-    _add_hubs(atlas, node_ids, states.layers_at, boarding.board, start, end, arcs)
+    _add_hubs(atlas, node_ids, states.layers_at, start, end, arcs)
     return _to_csr(atlas, node_ids, cargo_ids, states, start, end, arcs)
 
 
@@ -286,12 +286,11 @@ def _add_transitions(
     atlas: Atlas,
     node_index: dict[str, int],
     states: _States,
-    board: dict[tuple[int, Layer], int],
     cargo_ids: tuple[str, ...],
     arcs: _ArcBuilder,
 ) -> None:
-    """Arcs from each layer's arrival state to another layer's boarding state at the same
-    node, one per transfer row chosen for some cargo type (a midpoint splits a second one)."""
+    """Arcs from each layer's state to another layer's at the same node, one per transfer
+    row chosen for some cargo type (a midpoint splits a second one)."""
     transfers: dict[int, list[tuple[int, Transfer]]] = defaultdict(list)
     for i, transfer in enumerate(atlas.transfers):
         transfers[node_index[transfer.node_id]].append((i, transfer))
@@ -299,10 +298,9 @@ def _add_transitions(
     node_ids = list(node_index)
     for node, layers in list(states.layers_at.items()):
         for a, tail in layers.items():
-            for b, arrival in layers.items():
+            for b, head in layers.items():
                 if a == b:
                     continue
-                head = board.get((node, b), arrival)
                 border: dict[str, float] = {}
                 if a[2] != b[2]:
                     c = crossings.get((node_ids[node], a[2], b[2], b[0]))
@@ -358,13 +356,12 @@ def _add_hubs(
     atlas: Atlas,
     node_ids: tuple[str, ...],
     layers_at: dict[int, dict[Layer, int]],
-    board: dict[tuple[int, Layer], int],
     start: IntArray,
     end: IntArray,
     arcs: _ArcBuilder,
 ) -> None:
-    """Free arcs from each node's start state to the boarding state of every layer there,
-    and from their arrival states to its end state: a route starts and ends in the layer it
+    """Free arcs from each node's start state to the state of every layer there, and from
+    them to its end state: a route starts and ends in the layer it
     travels, never with a transfer. A layer of another country than the node's (a ship in
     international waters at a port) is entered or left through the port's or border's
     crossing between the two countries: the one of the layer's mode where there is one,
@@ -387,25 +384,16 @@ def _add_hubs(
         home = atlas.node_by_id[node_id].country
         for layer, state in layers.items():
             mode, _gauge, country = layer
-            boarding = board.get((node, layer), state)
             if country == home:
-                arcs.add(int(start[node]), boarding)
+                arcs.add(int(start[node]), state)
                 arcs.add(state, int(end[node]))
                 continue
             leaving = crossing(node_id, home, country, mode)
             if leaving is not None:
-                arcs.add(int(start[node]), boarding, **_crossing_values(atlas, leaving))
+                arcs.add(int(start[node]), state, **_crossing_values(atlas, leaving))
             arriving = crossing(node_id, country, home, mode)
             if arriving is not None:
                 arcs.add(state, int(end[node]), **_crossing_values(atlas, arriving))
-
-
-@dataclass(frozen=True)
-class _Boarding:
-    """Where scheduled services split a layer's state (see :func:`_add_services`)."""
-
-    departures: dict[tuple[int, bool], list[int]]  # (link, forward) → states its arcs leave
-    board: dict[tuple[int, Layer], int]  # (node, layer) → boarding state
 
 
 def _add_services(
@@ -415,31 +403,28 @@ def _add_services(
     cargo_ids: tuple[str, ...],
     states: _States,
     arcs: _ArcBuilder,
-) -> _Boarding:
-    """Split the state of each (node, layer) that a service departs from into:
+) -> dict[tuple[int, bool], list[int]]:
+    """Give each (node, layer) that a service departs from a departure state per service
+    (the service's links start there), reached from the layer's state by an ``ARC_WAIT`` arc
+    carrying the service's mean wait (84 / departures_per_week h + dwell_h). Returns, per
+    (link, forward), the states its arcs leave (absent: the layer's state).
 
-    * the arrival state (links end there; transitions and the end hub leave from it);
-    * a boarding state (transitions and the start hub enter it);
-    * a departure state per service (the service's links start there) and, for rail, when
-      some links of the layer there run no service, one free departure state for them. A
-      port's listed sailings are its only ones: a sea or ferry link that no service of its
-      port covers has no departure there.
-
-    boarding → service departure is an ``ARC_WAIT`` arc carrying the service's mean wait
-    (84 / departures_per_week h + dwell_h); arrival → service departure is free for rail (a
-    train runs on) and absent for other modes (a sailing ends at the port: the consignment
-    boards the next one, arrival → boarding is free). Both carry the service's index, year
-    and cargo types. A link two services cover leaves from each one's departure state.
-    On rail, cargo types that none of a link's services carry (bulk in wagonload trains
-    beside a container block train) take the link from a free departure state of their
-    own: the atlas has no timetable for them, so they wait for none. A sailing carries only
-    the cargo types of its services.
+    Whatever reaches such a node — starting there, by a transfer, or arriving by a link —
+    boards the next departure: a service row marks where block trains are formed and
+    sailings leave, so a consignment arriving by rail joins the next formed train (riding
+    through would let a detour out and back skip the wait). The wait arcs carry the
+    service's index, year and cargo types; a link two services cover leaves from each one's
+    departure state. A port's listed sailings are its only ones: a sea or ferry link no
+    service of its port covers has no departure there. On rail, links no service covers run
+    untimed (the atlas has no timetable for them, so they wait for none), and so do cargo
+    types that none of a link's services carry (bulk in wagonload trains beside a container
+    block train), each from a free departure state of its own.
     """
     by_node_mode: dict[tuple[int, str], list[int]] = defaultdict(list)
     for i, service in enumerate(atlas.services):
         by_node_mode[(node_index[service.node_id], service.mode)].append(i)
     if not by_node_mode:
-        return _Boarding({}, {})
+        return {}
     leaving: dict[tuple[int, Layer], list[tuple[tuple[int, bool], list[int]]]] = defaultdict(list)
     for index, link in freight:
         layer = (link.mode, link.gauge_mm or 0, link.country)
@@ -452,13 +437,9 @@ def _add_services(
                 cover = [i for i in services if atlas.services[i].to_node in ("", other)]
                 leaving[(a, layer)].append(((index, forward), cover))
     departures: dict[tuple[int, bool], list[int]] = {}
-    board: dict[tuple[int, Layer], int] = {}
     for (node, layer), items in leaving.items():
-        arrival = states.layer_state(node, layer)
-        boarding = board[(node, layer)] = states.new(node, layer)
-        through = layer[0] == "rail"
-        if not through:
-            arcs.add(arrival, boarding)
+        boarding = states.layer_state(node, layer)  # what arrives here boards from here
+        untimed_rail = layer[0] == "rail"  # rail links no service covers run untimed
         departure: dict[int, int] = {}
         free: int | None = None
         unlisted: dict[int, int] = {}  # cargo bits → their free departure state
@@ -474,16 +455,13 @@ def _add_services(
                         "available_from_year": _available_from(service.status, service.open_year),
                     }
                     arcs.add(boarding, departure[i], kind=ARC_WAIT, time_h=service.wait_h, **values)
-                    if through:
-                        arcs.add(arrival, departure[i], **values)
                 tails.append(departure[i])
-            if not cover and through:
+            if not cover and untimed_rail:
                 if free is None:
                     free = states.new(node, layer)
-                    arcs.add(arrival, free)
                     arcs.add(boarding, free)
                 tails.append(free)
-            elif through:  # rail cargo no listed train carries runs without a timetable
+            elif untimed_rail:  # rail cargo no listed train carries runs without a timetable
                 carried = 0
                 for i in cover:
                     carried |= _bits(cargo_ids, atlas.services[i].cargo_types)
@@ -491,11 +469,10 @@ def _add_services(
                 if others:
                     if others not in unlisted:
                         unlisted[others] = states.new(node, layer)
-                        arcs.add(arrival, unlisted[others], cargo_bits=others)
                         arcs.add(boarding, unlisted[others], cargo_bits=others)
                     tails.append(unlisted[others])
             departures[key] = tails
-    return _Boarding(departures, board)
+    return departures
 
 
 def _bits(cargo_ids: tuple[str, ...], cargo_types: tuple[str, ...]) -> int:

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from tripp.atlas.model import Atlas
+from tripp.atlas.model import DEFAULT_CARGO_TYPE, Atlas
 from tripp.errors import FieldProblem, InputError
+from tripp.graph.cargo import cargo_mask
 from tripp.graph.compile import Graph, IntArray
 from tripp.routing.request import DEFAULT_OBJECTIVE, Objective, RouteSettings, atlas_vot
 
@@ -181,10 +182,12 @@ def build_kernel(
 ) -> RoutingKernel:
     """Prepare ``graph`` (network as in ``year``) and the ``ods`` for repeated solves.
 
-    The value of time is the one in ``settings``, else the atlas's (:func:`kernel_vot`)."""
+    The value of time is the one in ``settings``, else the atlas's (:func:`kernel_vot`).
+    Every O-D is routed as a container, on the arcs a container may use
+    (:func:`~tripp.graph.cargo.cargo_mask`), as ``tripp route`` routes it by default."""
     goal = check_objective(objective)
     vot = kernel_vot(graph.atlas, goal, settings)
-    exists = graph.available_from_year <= year
+    exists = (graph.available_from_year <= year) & cargo_mask(graph, DEFAULT_CARGO_TYPE)
     origins = sorted({od.origin for od in ods})
     row_of = {origin: i for i, origin in enumerate(origins)}
     dwell = np.array([c.dwell_h for c in graph.atlas.crossings], dtype=np.float64)
