@@ -4,9 +4,11 @@ Each row of ``data/reference/journeys.csv`` names a journey (origin, destination
 via points, modes, countries to avoid, year, and the cargo type in the optional column
 ``cargo_type``, default container), a metric and the published range ``low``–``high`` with
 its sources. Metrics: ``distance_km``; ``time_h`` and ``time_days``, door to door, the wait
-for the first departure included; ``time_from_departure_h``, from the first departure to
-the arrival, without what comes before it at the origin (exit customs, loading, the wait for
-the sailing: published sailing and train times count from departure);
+for the first departure included; ``time_from_departure_h``, from the first scheduled
+departure (the end of the first wait for a ferry, ship or train; with none, the first link)
+to the arrival, without what comes before it (exit customs, loading, the wait itself, the
+run to the terminal where the train is formed): published sailing and train times count
+from the departure;
 ``dwell_h``, the border dwell along the route. The check routes the journey with the
 objective that fits the metric (distance for lengths, time otherwise) and reports model
 against publication.
@@ -261,8 +263,9 @@ def _measure(best: Route, metric: str) -> float:
     if metric == "time_days":
         return best.time_h / 24.0
     if metric == "time_from_departure_h":
-        first_link = next(i for i, leg in enumerate(best.legs) if leg.kind == "link")
-        return sum(leg.time_h for leg in best.legs[first_link:])
+        kinds = [leg.kind for leg in best.legs]
+        start = kinds.index("wait") + 1 if "wait" in kinds else kinds.index("link")
+        return sum(leg.time_h for leg in best.legs[start:])
     return sum(b.dwell_h for b in best.border_crossings)
 
 
