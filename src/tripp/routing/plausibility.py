@@ -308,7 +308,7 @@ def check_atlas(graph: Graph, *, journeys: str | Path | None = None) -> AtlasChe
     >>> import tripp
     >>> result = tripp.check_atlas(tripp.compile(tripp.load_atlas()))
     >>> result.within, len(result.checks)
-    (15, 20)
+    (38, 42)
     """
     file = Path(journeys) if journeys is not None else default_journeys_file()
     return AtlasCheck(tuple(run_checks(graph, load_journeys(file, graph.atlas))))

@@ -201,10 +201,11 @@ def compare(
         after = _best(other, origin, destination, objective)
         delta = None
         if before and after:
+            # the difference of the figures shown, so that after − before adds up on the page
             delta = {
-                "time_h": round(after.time_h - before.time_h, 2),
-                "cost_usd": round(after.cost_usd - before.cost_usd, 2),
-                "distance_km": round(after.distance_km - before.distance_km, 1),
+                "time_h": round(round(after.time_h, 2) - round(before.time_h, 2), 2),
+                "cost_usd": round(round(after.cost_usd, 2) - round(before.cost_usd, 2), 2),
+                "distance_km": round(round(after.distance_km, 1) - round(before.distance_km, 1), 1),
             }
         rows.append(
             {
