@@ -27,11 +27,17 @@ def test_totals(data: dict, mini_atlas: tripp.Atlas) -> None:
         "sources",
         "energy",
         "demand",
+        "services",
+        "cargo_types",
     ]
     assert (totals["nodes"], totals["links"], totals["crossings"]) == (6, 6, 8)
     assert (totals["transfers"], totals["tariffs"], totals["sources"]) == (1, 2, 1)
     assert totals["energy"] == 0
     assert totals["demand"] == len(mini_atlas.demand)
+    assert (totals["services"], totals["cargo_types"]) == (
+        len(mini_atlas.services),
+        len(mini_atlas.cargo_types),
+    )
 
 
 def test_by_country_counts_links_in_their_resolved_country(data: dict) -> None:
@@ -95,12 +101,15 @@ def test_sources_and_estimated_shares(data: dict, mini_atlas: tripp.Atlas) -> No
         "tariffs",
         "energy",
         "demand",
+        "services",
+        "cargo_types",
         "overall",
     ]
     assert estimated["nodes"] == {"rows": 6, "estimated": 0, "share": 0.0}
     assert estimated["links"] == {"rows": 6, "estimated": 0, "share": 0.0}
     assert estimated["energy"] == {"rows": 0, "estimated": 0, "share": None}
     rows = 6 + 6 + 8 + 1 + 2 + len(mini_atlas.demand)
+    rows += len(mini_atlas.services) + len(mini_atlas.cargo_types)
     assert estimated["overall"] == {"rows": rows, "estimated": 0, "share": 0.0}
 
 

@@ -23,6 +23,8 @@ FIGURE_TABLES: tuple[str, ...] = (
     "tariffs",
     "energy",
     "demand",
+    "services",
+    "cargo_types",
 )
 #: Every table counted in ``totals``.
 TOTAL_TABLES: tuple[str, ...] = (
@@ -34,6 +36,8 @@ TOTAL_TABLES: tuple[str, ...] = (
     "sources",
     "energy",
     "demand",
+    "services",
+    "cargo_types",
 )
 
 
@@ -44,7 +48,7 @@ def describe_atlas(atlas: Atlas) -> dict[str, Any]:
 
     - ``folder`` (str) and ``as_of_year`` (int): which atlas, statuses as of which year.
     - ``totals``: rows per table, keys ``nodes, links, crossings, transfers, tariffs,
-      sources, energy, demand``.
+      sources, energy, demand, services, cargo_types``.
     - ``by_country``: ``{code: {"nodes": n, "links": n}}`` for every country code that has
       a node or a link, sorted; a link counts in its resolved ``country`` (``XZ`` is
       international waters).
@@ -56,8 +60,9 @@ def describe_atlas(atlas: Atlas) -> dict[str, Any]:
       with every status.
     - ``sources_by_confidence``: sources per confidence, keys ``high, med, low``.
     - ``estimated``: for each table with figures (``nodes, links, crossings, transfers,
-      tariffs, energy, demand``) and ``overall``: ``{"rows": n, "estimated": n,
-      "share": estimated / rows}``; ``share`` is ``None`` when there are no rows.
+      tariffs, energy, demand, services, cargo_types``) and ``overall``:
+      ``{"rows": n, "estimated": n, "share": estimated / rows}``; ``share`` is ``None`` when
+      there are no rows.
 
     >>> from tripp.atlas.io import load_atlas
     >>> data = describe_atlas(load_atlas())
