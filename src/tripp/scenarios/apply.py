@@ -4,7 +4,8 @@ Rules apply in file order, ancestors first; within one file ``open`` comes befor
 ``close`` (so closing wins when both name an element), then ``set``, then ``demand``.
 ``open`` makes a link or crossing operating from any year; ``close`` makes it closed.
 Selecting a node reaches its links and crossings; a country reaches the links that lie in
-it or touch it and the crossings into or out of it; a corridor tag, its tagged links.
+it or touch it and the crossings into or out of it; a corridor tag, its tagged links; a
+service selector, the service of that id or every service departing that node.
 
 Every figure a rule sets must stay finite and within the range the atlas column registry
 (:mod:`tripp.atlas.schema`) allows, a factor's result included (:func:`out_of_range`).
@@ -16,7 +17,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from tripp.atlas.model import Atlas, Crossing, DemandRow, Link, Tariff, Transfer
+from tripp.atlas.model import Atlas, Crossing, DemandRow, Link, Service, Tariff, Transfer
 from tripp.atlas.schema import DEMAND
 from tripp.errors import InputError, Problem
 from tripp.scenarios.model import (
@@ -74,6 +75,7 @@ def out_of_range(atlas: Atlas, scenario: Scenario) -> list[OutOfRange]:
 def _apply(atlas: Atlas, scenario: Scenario) -> tuple[Atlas, list[OutOfRange]]:
     links, crossings = list(atlas.links), list(atlas.crossings)
     transfers, tariffs = list(atlas.transfers), list(atlas.tariffs)
+    services = list(atlas.services)
     for status, selectors in (("operating", scenario.open), ("closed", scenario.close)):
         for selector in selectors:
             for i in _links(atlas, selector):
@@ -88,6 +90,8 @@ def _apply(atlas: Atlas, scenario: Scenario) -> tuple[Atlas, list[OutOfRange]]:
             outside += _set_all(transfers, _transfers(atlas, rule.target), rule, index)
         elif rule.family == "tariff":
             outside += _set_all(tariffs, _tariffs(atlas, rule.target), rule, index)
+        elif rule.family == "service":
+            outside += _set_all(services, _services(atlas, rule.target), rule, index)
         else:
             outside += _set_all(links, _links(atlas, rule.target), rule, index)
     demand = [_scaled(row, scenario.demand, outside) for row in atlas.demand]
@@ -97,6 +101,7 @@ def _apply(atlas: Atlas, scenario: Scenario) -> tuple[Atlas, list[OutOfRange]]:
         crossings=tuple(crossings),
         transfers=tuple(transfers),
         tariffs=tuple(tariffs),
+        services=tuple(services),
         demand=tuple(demand),
     )
     return applied, outside
@@ -114,7 +119,7 @@ def _set_all(rows: list[Any], indices: list[int], rule: SetRule, index: int) -> 
     return outside
 
 
-def _element(row: Link | Crossing | Transfer | Tariff) -> str:
+def _element(row: Link | Crossing | Transfer | Tariff | Service) -> str:
     """The selector that names ``row`` alone."""
     if isinstance(row, Link):
         return f"link:{row.link_id}"
@@ -122,6 +127,8 @@ def _element(row: Link | Crossing | Transfer | Tariff) -> str:
         return f"crossing:{row.node_id}:{row.from_country}:{row.to_country}:{row.mode}"
     if isinstance(row, Transfer):
         return f"transfer:{row.node_id}:{row.from_mode}:{row.to_mode}"
+    if isinstance(row, Service):
+        return f"service:{row.service_id}"
     return f"tariff:{row.mode}:{row.country}"
 
 
@@ -173,6 +180,12 @@ def _transfers(atlas: Atlas, selector: str) -> list[int]:
 def _tariffs(atlas: Atlas, selector: str) -> list[int]:
     mode, country = selector.split(":")[1:3]
     return [i for i, t in enumerate(atlas.tariffs) if (t.mode, t.country) == (mode, country)]
+
+
+def _services(atlas: Atlas, selector: str) -> list[int]:
+    """Services named by id, or every service departing a node (``service:NODE``)."""
+    rest = selector.partition(":")[2]
+    return [i for i, s in enumerate(atlas.services) if rest in (s.service_id, s.node_id)]
 
 
 def _scaled(row: DemandRow, rules: tuple[DemandRule, ...], outside: list[OutOfRange]) -> DemandRow:

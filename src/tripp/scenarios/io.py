@@ -336,6 +336,10 @@ class _Checker:
                 else [":".join([t.node_id, t.from_mode, t.to_mode]) for t in atlas.transfers]
             )
             known = sorted({k.split(":")[0] for k in keys}) if len(parts) == 1 else keys
+        elif kind == "service":
+            known = sorted(
+                {s.service_id for s in atlas.services} | {s.node_id for s in atlas.services}
+            )
         else:
             known = [f"{t.mode}:{t.country}" for t in atlas.tariffs]
         if rest not in known:

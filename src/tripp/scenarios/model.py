@@ -12,7 +12,7 @@ A scenario file holds::
     [[set]]                                # numeric attributes, by value or factor
     target = "mode:ferry"                  # link:ID, corridor:TAG, mode:M, country:CC,
     field = "capacity"                     # crossing:NODE[:FROM:TO:MODE], transfer:NODE,
-    factor = 2.0                           # tariff:MODE:COUNTRY
+    factor = 2.0                           # tariff:MODE:COUNTRY, service:ID or service:NODE
     [[demand]]                             # demand growth by O-D and/or commodity
     origin = "*"
     destination = "nakhchivan"
@@ -30,15 +30,26 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from tripp.atlas.schema import CROSSINGS, LINKS, TARIFFS, TRANSFERS, Column, Table
+from tripp.atlas.schema import CROSSINGS, LINKS, SERVICES, TARIFFS, TRANSFERS, Column, Table
 
-SELECTOR_KINDS = ("link", "corridor", "mode", "country", "node", "crossing", "transfer", "tariff")
+SELECTOR_KINDS = (
+    "link",
+    "corridor",
+    "mode",
+    "country",
+    "node",
+    "crossing",
+    "transfer",
+    "tariff",
+    "service",
+)
 OPEN_CLOSE_KINDS = ("link", "corridor", "node", "crossing", "country", "mode")
 SET_FIELDS: dict[str, tuple[str, ...]] = {
     "link": ("length_km", "speed_kmh", "time_h", "capacity"),
     "crossing": ("dwell_h", "cost_usd_per_teu"),
     "transfer": ("time_h", "cost_usd_per_teu", "capacity"),
     "tariff": ("cost_usd_per_teu_km", "cost_usd_per_t_km"),
+    "service": ("departures_per_week", "dwell_h"),
 }
 #: The atlas table of each [[set]] family: its column registry gives every field its range.
 SET_TABLES: dict[str, Table] = {
@@ -46,6 +57,7 @@ SET_TABLES: dict[str, Table] = {
     "crossing": CROSSINGS,
     "transfer": TRANSFERS,
     "tariff": TARIFFS,
+    "service": SERVICES,
 }
 TOP_LEVEL_KEYS = (
     "description",
@@ -61,9 +73,9 @@ TOP_LEVEL_KEYS = (
 
 
 def family_of(kind: str) -> str:
-    """The rows a selector ``kind`` changes in a [[set]]: its own for crossing, transfer and
-    tariff; links for link, corridor, mode, country and node."""
-    return kind if kind in ("crossing", "transfer", "tariff") else "link"
+    """The rows a selector ``kind`` changes in a [[set]]: its own for crossing, transfer,
+    tariff and service; links for link, corridor, mode, country and node."""
+    return kind if kind in ("crossing", "transfer", "tariff", "service") else "link"
 
 
 def set_column(family: str, name: str) -> Column:
