@@ -99,6 +99,8 @@ class Crossing(Provenance):
     mode: str = ""
     dwell_h: float = 0.0
     cost_usd_per_teu: float = 0.0
+    capacity: float | None = None  # in capacity_unit; None: unknown
+    capacity_unit: str = ""
     status: str = "operating"
     open_year: int | None = None
 

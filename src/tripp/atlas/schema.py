@@ -34,6 +34,14 @@ CARRIERS: Final = ("gas", "power", "oil")
 ENERGY_ROLES: Final = ("supply", "demand", "swap", "storage")
 ENERGY_UNITS: Final = ("mcm_per_year", "mw", "gwh_per_year", "mb_per_day")
 CAPACITY_UNIT_NAMES: Final = tuple(CAPACITY_UNITS)
+#: Capacity units a border crossing may use: those the freight assignment converts to t/year.
+CROSSING_CAPACITY_UNITS: Final = (
+    "t_per_year",
+    "mt_per_year",
+    "teu_per_year",
+    "vehicles_per_day",
+    "trains_per_day",
+)
 GAUGE_CHOICES: Final = tuple(str(g) for g in GAUGES_MM)
 ID_PATTERN: Final = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
 
@@ -238,6 +246,21 @@ CROSSINGS = Table(
             True,
             0,
             100000,
+        ),
+        Column(
+            "capacity",
+            "float",
+            "throughput of the crossing in this direction, in capacity_unit (empty: unknown)",
+            "capacity_unit",
+            False,
+            0,
+        ),
+        Column(
+            "capacity_unit",
+            "str",
+            "unit of capacity (a freight unit: t_per_year, mt_per_year, teu_per_year, "
+            "vehicles_per_day or trains_per_day)",
+            choices=CROSSING_CAPACITY_UNITS,
         ),
         Column("status", "str", "operating (default) or another status", choices=STATUSES),
         Column(

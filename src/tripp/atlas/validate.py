@@ -264,6 +264,16 @@ def _check_crossings(
                 link_countries[link.values[end]].add((link.values["mode"], link.values["country"]))
     for row in rows:
         v, line = row.values, row.line
+        if ("capacity" in v) != ("capacity_unit" in v):
+            problems.append(
+                Problem(
+                    "crossings.csv",
+                    "capacity and capacity_unit must be given together",
+                    "give both or neither",
+                    line,
+                    "capacity_unit",
+                )
+            )
         if v["from_country"] == v["to_country"]:
             problems.append(
                 Problem(

@@ -29,6 +29,7 @@ from tripp.graph.cargo import cargo_mask
 from tripp.graph.compile import ARC_LINK, ARC_TRANSITION, Graph
 from tripp.graph.paths import shortest_path
 from tripp.routing.request import atlas_vot
+from tripp.units import to_canonical_capacity
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -192,12 +193,20 @@ def corridor_network(graph: Graph, *, year: int, settings: FreightSettings) -> C
 def _capacities(
     graph: Graph, settings: FreightSettings
 ) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
-    """Capacity (t/year, NaN if none) and VDF kind of every arc; count of uncapacitated."""
+    """Capacity (t/year, NaN if none) and VDF kind of every arc; count of uncapacitated.
+
+    A link arc takes its link's capacity (BPR; ferries the queue curve). A transition arc
+    takes the capacity of its transfer (port, gauge change) and of its border crossing; where
+    it has both, the smaller binds. Transfers and crossings queue. An element without a
+    capacity in a freight unit counts as uncapacitated ("links", "transfers", "crossings"):
+    its arcs keep their free-flow time, and unknown is never read as infinite.
+    """
     atlas = graph.atlas
     capacity = np.full(graph.n_arcs, np.nan)
     kind = np.full(graph.n_arcs, VdfKind.BPR, dtype=np.int64)
     missing: dict[str, int] = defaultdict(int)
     for arc in range(graph.n_arcs):
+        values: list[float] = []
         if graph.kind[arc] == ARC_LINK:
             link = atlas.links[int(graph.link[arc])]
             value = settings.t_per_year(link.capacity, link.capacity_unit)
@@ -205,16 +214,31 @@ def _capacities(
                 kind[arc] = VdfKind.QUEUE
             if value is None:
                 missing["links"] += 1
-        elif graph.kind[arc] == ARC_TRANSITION and graph.transfer[arc] >= 0:
-            row = atlas.transfers[int(graph.transfer[arc])]
-            value = settings.t_per_year(row.capacity, row.capacity_unit)
-            kind[arc] = VdfKind.QUEUE
-            if value is None:
-                missing["transfers"] += 1
-        else:
-            continue
-        if value is not None and value > 0:
-            capacity[arc] = value
+            else:
+                values.append(value)
+        elif graph.kind[arc] == ARC_TRANSITION:
+            if graph.transfer[arc] >= 0:
+                row = atlas.transfers[int(graph.transfer[arc])]
+                value = settings.t_per_year(row.capacity, row.capacity_unit)
+                kind[arc] = VdfKind.QUEUE
+                if value is None:
+                    missing["transfers"] += 1
+                else:
+                    values.append(value)
+            if graph.crossing[arc] >= 0:
+                border = atlas.crossings[int(graph.crossing[arc])]
+                value = None
+                if border.capacity is not None:
+                    amount, unit = to_canonical_capacity(border.capacity, border.capacity_unit)
+                    value = settings.t_per_year(amount, unit)
+                kind[arc] = VdfKind.QUEUE
+                if value is None:
+                    missing["crossings"] += 1
+                else:
+                    values.append(value)
+        positive = [v for v in values if v > 0]
+        if positive:
+            capacity[arc] = min(positive)
     return capacity, kind, dict(missing)
 
 
