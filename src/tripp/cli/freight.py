@@ -192,8 +192,8 @@ def flows_check_command(
     """Compare modelled base-year volumes with observed counts.
 
     Each count's ratio and whether it is within its tolerance, the share within, RMSE %
-    and median |ratio - 1|. Exits 1 unless at least 80 % of the counts and every key total (tolerance 0.25) are
-    within their tolerance.
+    and median |ratio - 1|. Exits 1 unless at least 80 % of the counts and every key
+    total (tolerance 0.25) are within their tolerance.
     """
     from tripp.atlas.io import load_atlas
     from tripp.freight.counts import check_flows

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -126,7 +126,8 @@ class Flows:
 
     ``elements`` holds every link, transfer, crossing and port that exists in ``year``,
     those without flow included, most loaded first; ``assignment`` is the run they come
-    from (convergence, unserved demand); ``t_per_teu`` the factor TEU were derived with.
+    from (convergence, unserved demand) on ``graph`` (its ``arc_flow_t_per_year`` indexes
+    the graph's arcs); ``t_per_teu`` the factor TEU were derived with.
     """
 
     scenario: str
@@ -135,7 +136,12 @@ class Flows:
     elements: tuple[ElementFlow, ...]
     corridors: tuple[CorridorFlow, ...]
     assignment: CorridorAssignment
-    atlas: Atlas
+    graph: Graph = field(repr=False)
+
+    @property
+    def atlas(self) -> Atlas:
+        """The atlas the volumes are on (the scenario's)."""
+        return self.graph.atlas
 
     def element(self, kind: str, element_id: str) -> ElementFlow | None:
         """The element of ``kind`` with ``element_id``; None if it does not exist in the year."""
@@ -295,7 +301,7 @@ def flows_of(graph: Graph, assignment: CorridorAssignment, *, settings: FreightS
         tuple(elements),
         _corridors(elements, t_per_teu),
         assignment,
-        atlas,
+        graph,
     )
 
 
