@@ -21,6 +21,7 @@ compare, exposure    :func:`compare`, :func:`exposure`
 report               :func:`report`
 assign               :func:`assign` (corridor demand) and :func:`assign_tntp` (TNTP files)
 bottlenecks          :func:`bottlenecks`
+flows, flows check   :func:`flows`, :func:`check_flows`
 energy               :func:`energy`
 criticality          :func:`criticality` (:func:`energy_criticality` for ``--elements energy``)
 reliability          :func:`reliability`
@@ -76,6 +77,10 @@ _EXPORTS = {
     "assign": "tripp.freight.scenario",
     "bottlenecks": "tripp.freight.scenario",
     "CorridorAssignment": "tripp.freight.corridor",
+    "flows": "tripp.freight.flows",
+    "Flows": "tripp.freight.flows",
+    "check_flows": "tripp.freight.counts",
+    "FlowCheck": "tripp.freight.counts",
     "assign_tntp": "tripp.assignment.equilibrium",
     "AssignmentResult": "tripp.assignment.result",
     "criticality": "tripp.resilience.criticality",
@@ -105,6 +110,8 @@ __all__ = [
     "EnergyCriticality",
     "EnergyResult",
     "Exposure",
+    "FlowCheck",
+    "Flows",
     "Graph",
     "InputError",
     "Kernel",
@@ -122,6 +129,7 @@ __all__ = [
     "assign_tntp",
     "bottlenecks",
     "check_atlas",
+    "check_flows",
     "compare",
     "compile",
     "criticality",
@@ -131,6 +139,7 @@ __all__ = [
     "energy",
     "energy_criticality",
     "exposure",
+    "flows",
     "links",
     "list_scenarios",
     "load_atlas",
@@ -156,6 +165,8 @@ if TYPE_CHECKING:
     from tripp.energy_model.result import EnergyResult
     from tripp.errors import ConvergenceError, InputError, NoRouteError, TrippError
     from tripp.freight.corridor import CorridorAssignment
+    from tripp.freight.counts import FlowCheck, check_flows
+    from tripp.freight.flows import Flows, flows
     from tripp.freight.scenario import assign, bottlenecks
     from tripp.graph.compile import Graph
     from tripp.graph.compile import compile_graph as compile

@@ -1,15 +1,17 @@
-"""``tripp bottlenecks`` and the corridor branch of ``tripp assign``."""
+"""``tripp bottlenecks``, ``tripp flows`` (and ``flows check``) and the corridor branch of
+``tripp assign``."""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
-from tripp.cli.common import TableFormat, handle_errors
+from tripp.cli.common import Format, TableFormat, emit_json, handle_errors
 from tripp.errors import InputError, Problem
 from tripp.routing.objective import DEFAULT_OBJECTIVE
 
@@ -112,6 +114,103 @@ def bottlenecks_command(
     )
 
 
+class _FlowsGroup(TyperGroup):
+    """``tripp flows SCENARIO`` runs ``tripp flows show SCENARIO``: arguments that do not
+    start with a subcommand's name go to ``show``."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # ctx: typer's click Context
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+            args = ["show", *args]
+        return super().parse_args(ctx, args)
+
+
+flows_app = typer.Typer(
+    cls=_FlowsGroup,
+    no_args_is_help=True,
+    help=(
+        "Modelled freight volumes: `tripp flows SCENARIO` (same as `tripp flows show`) per "
+        "link, transfer, crossing, port and corridor; `tripp flows check` against observed "
+        "counts."
+    ),
+)
+
+
+@flows_app.command("show")
+@handle_errors
+def flows_command(
+    scenario: Annotated[str, typer.Argument(help="Scenario name or TOML file.")],
+    year: Annotated[
+        int | None, typer.Option(help="Network year (default: the scenario's).")
+    ] = None,
+    atlas: Annotated[Path | None, typer.Option("--atlas", help="Atlas folder.")] = None,
+    format: Annotated[Format, typer.Option("--format", help="table, json or geojson.")] = (
+        Format.TABLE
+    ),
+) -> None:
+    """Volumes, capacity and v/c per link, transfer, crossing, port and corridor.
+
+    Volumes in t/year and TEU/year; v/c "unknown" where the atlas has no capacity. Exits 4
+    when the assignment did not converge.
+    """
+    from tripp.atlas.io import load_atlas
+    from tripp.cli.freight_output import print_flows
+    from tripp.freight.flows import flows
+    from tripp.freight.scenario import BOTTLENECKS_GAP
+    from tripp.scenarios.network import scenario_network
+
+    result = flows(scenario_network(load_atlas(atlas), scenario), year=year)
+    if format is Format.JSON:
+        emit_json(result.to_dict())
+    elif format is Format.GEOJSON:
+        emit_json(result.to_geojson())
+    else:
+        print_flows(result)
+    run = result.assignment
+    if not run.converged:
+        from tripp.errors import ConvergenceError
+
+        raise ConvergenceError(
+            f"relative gap {run.relative_gap:.3g} did not reach {BOTTLENECKS_GAP:g}; "
+            "the volumes are those of the last iteration"
+        )
+
+
+@flows_app.command("check")
+@handle_errors
+def flows_check_command(
+    scenario: Annotated[
+        str, typer.Option("--scenario", help="Scenario whose year the counts observe.")
+    ] = "baseline-2025",
+    counts: Annotated[
+        Path | None, typer.Option("--counts", help="Counts CSV (default: the shipped one).")
+    ] = None,
+    atlas: Annotated[Path | None, typer.Option("--atlas", help="Atlas folder.")] = None,
+    format: Annotated[TableFormat, typer.Option("--format", help="table or json.")] = (
+        TableFormat.TABLE
+    ),
+) -> None:
+    """Compare modelled base-year volumes with observed counts.
+
+    Each count's ratio and whether it is within its tolerance, the share within, RMSE %
+    and median |ratio - 1|. Exits 1 unless at least 80 % of the counts and every key
+    total (tolerance 0.25) are within their tolerance.
+    """
+    from tripp.atlas.io import load_atlas
+    from tripp.freight.counts import check_flows
+    from tripp.scenarios.network import scenario_network
+
+    result = check_flows(scenario_network(load_atlas(atlas), scenario), counts)
+    if format is TableFormat.JSON:
+        emit_json(result.to_dict())
+    else:
+        from tripp.cli.freight_output import print_flow_check
+
+        print_flow_check(result)
+    if not result.passed:
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``bottlenecks`` to ``app``."""
+    """Add ``bottlenecks`` and the ``flows`` group to ``app``."""
     app.command("bottlenecks")(bottlenecks_command)
+    app.add_typer(flows_app, name="flows")

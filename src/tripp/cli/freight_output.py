@@ -1,4 +1,5 @@
-"""Print and write corridor assignment results: Rich tables, JSON, GeoPackage and CSV."""
+"""Print and write corridor assignment results (Rich tables, GeoPackage and CSV), flows and
+their check against observed counts."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from pathlib import Path
 
 from tripp.atlas.model import Atlas
 from tripp.freight.corridor import CorridorAssignment
+from tripp.freight.counts import MIN_SHARE_WITHIN, FlowCheck
+from tripp.freight.flows import Flows
 from tripp.reporting.atomic import output_folder
 from tripp.units import FREIGHT_MODES
 
@@ -102,3 +105,93 @@ def write_assignment(
             staging / "elements.csv", index=False
         )
     return folder
+
+
+def _mt(value: float | None) -> str:
+    return "unknown" if value is None else f"{value / 1e6:,.3f}"
+
+
+def print_flows(result: Flows) -> None:
+    """The run line, the elements with flow (most loaded first) and the corridor totals."""
+    from rich.table import Table
+
+    from tripp.cli.display import console
+
+    out = console()
+    run = result.assignment.summary()
+    out.print(
+        f"[bold]Flows: {result.scenario} ({result.year}, demand of {run['demand_year']})"
+        f"[/bold] — converged {run['converged']}, relative gap {run['relative_gap']:.2e}; "
+        f"demand {run['demand_t_per_year'] / 1e6:,.2f} Mt/year, unserved "
+        f"{run['unserved_t_per_year'] / 1e6:,.2f} Mt/year; TEU = t / {result.t_per_teu:g}"
+    )
+    loaded = [e for e in result.elements if e.t_per_year > 0]
+    table = Table(title=f"Volumes on {len(loaded)} elements with flow")
+    for column in (
+        "element",
+        "kind",
+        "mode",
+        "from → to",
+        "Mt/y",
+        "kTEU/y",
+        "capacity Mt/y",
+        "v/c",
+    ):
+        table.add_column(column)
+    for e in loaded:
+        ends = "" if e.source is None else f"{e.source} → {e.target}"
+        table.add_row(
+            f"{e.element_id}\n{e.name}",
+            e.kind,
+            e.mode,
+            ends,
+            _mt(e.t_per_year),
+            f"{e.teu_per_year / 1e3:,.1f}",
+            _mt(e.capacity_t_per_year),
+            "unknown" if e.v_c is None else f"{e.v_c:.2f}",
+        )
+    out.print(table)
+    idle = len(result.elements) - len(loaded)
+    out.print(f"{idle} elements without flow are not shown (`--format json` lists them all).")
+    corridors = Table(title="Corridors: largest link flow (a lower bound of the tonnes using it)")
+    for column in ("corridor", "Mt/y", "kTEU/y"):
+        corridors.add_column(column)
+    for c in sorted(result.corridors, key=lambda c: -c.t_per_year):
+        corridors.add_row(c.corridor, _mt(c.t_per_year), f"{c.teu_per_year / 1e3:,.1f}")
+    out.print(corridors)
+
+
+def print_flow_check(result: FlowCheck) -> None:
+    """Each count against the model, the share within, the fit statistics and the verdict."""
+    from rich.table import Table
+
+    from tripp.cli.display import console
+
+    out = console()
+    table = Table(
+        title=f"Observed counts against {result.scenario} ({result.year}, demand of "
+        f"{result.demand_year})"
+    )
+    for column in ("count", "unit", "observed", "modelled", "ratio", "within", "source"):
+        table.add_column(column)
+    for c in result.checks:
+        count = c.count
+        key = " (key)" if count.key else ""
+        table.add_row(
+            f"{count.name}{key}\n{count.target}",
+            count.unit,
+            f"{count.observed:,.0f}",
+            f"{c.modelled:,.0f}",
+            f"{c.ratio:.2f}",
+            f"{'yes' if c.within else 'NO'} (±{count.tolerance:.0%})",
+            ";".join(count.source_ids),
+        )
+    out.print(table)
+    if result.skipped:
+        out.print(f"not compared (other years): {', '.join(c.count_id for c in result.skipped)}")
+    out.print(
+        f"within: {result.within_share:.0%} (at least {MIN_SHARE_WITHIN:.0%} needed); key "
+        f"totals within: {result.keys_within}; RMSE {result.rmse_percent:.1f} % of the mean "
+        f"count; median |ratio − 1| {result.median_abs_ratio_error:.2f}"
+    )
+    out.print("[bold]passed[/bold]" if result.passed else "[bold red]failed[/bold red]")
