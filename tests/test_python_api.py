@@ -23,6 +23,8 @@ from tripp.errors import InputError
 
 #: Every command of the command line → the ``tripp`` functions that do its work.
 COMMAND_VERBS: dict[str, tuple[str, ...]] = {
+    "flows show": ("flows",),
+    "flows check": ("check_flows",),
     "route": ("route", "compile"),
     "nodes": ("nodes",),
     "links": ("links",),
