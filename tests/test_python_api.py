@@ -236,3 +236,17 @@ def test_assign_tntp_equals_assigning_the_loaded_files(tmp_path: Any) -> None:
     again = assign(*load_tntp(net, trips), spec)
     assert list(result.flow) == list(again.flow)
     assert json.loads(result.to_json())["link_flows"][0]["flow"] == pytest.approx(150.0)
+
+
+def test_compare_says_its_demand_year_and_exposure_reproduces_its_before_shares(
+    networks: Networks,
+) -> None:
+    result = tripp.compare(*networks, pairs=[("Baku", "Nakhchivan")], energy=False)
+    data = result.to_dict()
+    assert data["demand_year"] == 2030  # the other scenario's, on both sides
+    same = tripp.exposure(networks[0], demand_year=data["demand_year"])
+    shares = {c["country"]: c["transit_share_t"] for c in same.to_dict()["countries"]}
+    for row in data["exposure_change"]:
+        assert row["transit_share_t_before"] == pytest.approx(shares.get(row["country"], 0.0))
+    with pytest.raises(InputError, match="no demand rows for '1999'"):
+        tripp.exposure(networks[0], demand_year=1999)

@@ -59,7 +59,10 @@ def print_comparison(result: Comparison) -> None:
         f"{s['unchanged']} unchanged, {s['newly_connected']} newly connected, "
         f"{s['disconnected']} cut; mean change {s['mean_delta_time_h']} h"
     )
-    change = Table(title="Transit exposure change (share of routed tonnes)")
+    change = Table(
+        title="Transit exposure change (share of routed tonnes, "
+        f"demand of {result.exposure_base.demand_year} on both sides)"
+    )
     for column in ("country", "before", "after", "Δ"):
         change.add_column(column)
     for row in result.exposure_change():

@@ -155,6 +155,14 @@ def exposure_command(
     objective: Annotated[
         str, typer.Option(help="time (default), cost, distance or generalized.")
     ] = DEFAULT_OBJECTIVE.value,
+    demand_year: Annotated[
+        int | None,
+        typer.Option(
+            "--demand",
+            help="Demand year to route, e.g. 2030 (default: the scenario's); `tripp compare` "
+            "routes the other scenario's demand year on both sides.",
+        ),
+    ] = None,
     atlas: AtlasOption = None,
     format: TableOrJson = Format.TABLE,
 ) -> None:
@@ -162,7 +170,8 @@ def exposure_command(
     from tripp.scenarios.exposure import exposure
     from tripp.scenarios.network import scenario_network
 
-    result = exposure(scenario_network(_atlas(atlas), scenario), objective=objective)
+    network = scenario_network(_atlas(atlas), scenario)
+    result = exposure(network, objective=objective, demand_year=demand_year)
     if format is Format.JSON:
         emit_json(result.to_dict())
     else:

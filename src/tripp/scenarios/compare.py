@@ -159,6 +159,13 @@ COMPARISON_JSON = JsonShape(
     Key("other", lambda c: c.other.name, str, field="other", description="Other scenario."),
     computed("base_year", int, lambda c: c.base.year),
     computed("other_year", int, lambda c: c.other.year),
+    Key(
+        "demand_year",
+        lambda c: c.exposure_base.demand_year,
+        int | None,
+        description="Demand year routed on both sides for the exposure change (the other "
+        "scenario's; `tripp exposure S --demand-year Y` gives the same shares).",
+    ),
     *("objective", "pairs"),
     computed("summary", dict[str, Any], Comparison.summary),
     computed("exposure_change", list[dict[str, Any]], Comparison.exposure_change),
@@ -185,7 +192,9 @@ def compare(
     ``pairs`` are (origin, destination) places by id or name (default:
     :data:`DEFAULT_PAIRS`); ``objective`` is what routes minimise (``time``, ``cost``,
     ``distance`` or ``generalized``). Deltas are after − before in h, USD per TEU and km.
-    Transit exposure of both scenarios uses the demand year of ``other``.
+    Transit exposure of both scenarios uses the demand year of ``other`` (the result's
+    ``demand_year``), so that only the network differs: ``exposure(base,
+    demand_year=...)`` with that year gives the same "before" shares.
 
     >>> import tripp
     >>> atlas = tripp.load_atlas()

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from tripp.atlas.jsonshape import JsonShape, Key, computed, nested
 from tripp.atlas.model import Atlas
-from tripp.errors import NoRouteError
+from tripp.errors import FieldProblem, InputError, NoRouteError
 from tripp.graph.compile import Graph
 from tripp.routing.objective import DEFAULT_OBJECTIVE
 from tripp.routing.route import route
@@ -150,6 +150,15 @@ def exposure(
     >>> result.scenario, result.demand_year
     ('baseline-2025', 2024)
     """
+    years = sorted({row.year for row in network.atlas.demand})
+    if demand_year is not None and demand_year not in years:
+        raise InputError(
+            FieldProblem(
+                "demand_year",
+                f"no demand rows for '{demand_year}'",
+                f"give one of the demand years {', '.join(map(str, years))}",
+            )
+        )
     return transit_exposure(
         network.graph,
         scenario=network.applied().name,
