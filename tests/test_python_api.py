@@ -206,8 +206,8 @@ def test_exposure_is_transit_exposure_on_the_scenario(networks: Networks) -> Non
     from tripp.scenarios.exposure import transit_exposure
 
     network = networks[1]
-    direct = transit_exposure(network.graph, scenario="tripp-2030", year=2030, demand_year=2025)
-    assert tripp.exposure(network, demand_year=2025).to_dict() == direct.to_dict()
+    direct = transit_exposure(network.graph, scenario="tripp-2030", year=2030, demand_year=2024)
+    assert tripp.exposure(network, demand_year=2024).to_dict() == direct.to_dict()
 
 
 def test_validate_lists_every_problem_of_a_broken_folder(atlas_copy: Callable[..., Any]) -> None:
