@@ -14,7 +14,7 @@ import tripp
 from tripp.atlas.countries import country_code
 from tripp.cli.main import app
 from tripp.errors import InputError
-from tripp.routing.detours import EARTH_RADIUS_KM, great_circle_km
+from tripp.graph.clusters import EARTH_RADIUS_KM, great_circle_km
 from tripp.routing.request import RouteRequest, supported_years
 from tripp.scenarios import load_scenario
 

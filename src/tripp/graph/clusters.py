@@ -14,7 +14,8 @@ the atlas's own geometry:
   facility in the atlas). Nearness alone is not enough: Astara's terminal is 54 km from
   Ardabil and Bandar Anzali 25 km from Rasht, but each is a place of its own.
 
-Distances are great-circle (haversine, mean Earth radius 6,371 km).
+Distances are great-circle (haversine, IUGG mean Earth radius 6,371.0088 km,
+:func:`great_circle_km`, which route warnings use too).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import math
 
 from tripp.atlas.model import Atlas, Node
 
-__all__ = ["CITY_FACILITY_KM", "SAME_PLACE_KM", "cluster"]
+__all__ = ["CITY_FACILITY_KM", "EARTH_RADIUS_KM", "SAME_PLACE_KM", "cluster", "great_circle_km"]
 
 #: Nodes closer than this are one place (the two sides of a crossing).
 SAME_PLACE_KM = 5.0
@@ -31,15 +32,25 @@ SAME_PLACE_KM = 5.0
 CITY_FACILITY_KM = 65.0
 _SAME_PLACE_KINDS = ("port", "rail_station", "terminal", "dry_port", "border_crossing")
 _FACILITY_KINDS = ("port", "terminal", "dry_port")
-_EARTH_RADIUS_KM = 6371.0
+#: Mean Earth radius (IUGG), km.
+EARTH_RADIUS_KM = 6371.0088
+
+
+def great_circle_km(lon_a: float, lat_a: float, lon_b: float, lat_b: float) -> float:
+    """Great-circle distance (km) between two points in degrees, by the haversine formula.
+
+    >>> round(great_circle_km(0.0, 0.0, 90.0, 0.0))
+    10008
+    """
+    phi_a, phi_b = math.radians(lat_a), math.radians(lat_b)
+    d_phi, d_lambda = phi_b - phi_a, math.radians(lon_b - lon_a)
+    h = math.sin(d_phi / 2) ** 2 + math.cos(phi_a) * math.cos(phi_b) * math.sin(d_lambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 def distance_km(a: Node, b: Node) -> float:
     """Great-circle distance between two nodes (km)."""
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * _EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+    return great_circle_km(a.lon, a.lat, b.lon, b.lat)
 
 
 def cluster(atlas: Atlas, node_id: str) -> tuple[str, ...]:

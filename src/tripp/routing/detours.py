@@ -3,7 +3,7 @@
 Two rules, each a line in :attr:`RouteResult.warnings <tripp.routing.result.RouteResult>`:
 
 * **Detour**: a route longer than :data:`DETOUR_FACTOR` (3) × the great-circle distance from
-  origin to destination (on a sphere of radius :data:`EARTH_RADIUS_KM`) is named with its
+  origin to destination (:func:`tripp.graph.clusters.great_circle_km`) is named with its
   factor: the network may lack a shorter connection, or the request rules it out.
 * **Modes forced it**: with modes restricted, when the best route is longer than
   :data:`MODES_DETOUR_FACTOR` (1.5) × the best route with every mode allowed (same objective,
@@ -13,9 +13,9 @@ Two rules, each a line in :attr:`RouteResult.warnings <tripp.routing.result.Rout
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 
+from tripp.graph.clusters import great_circle_km
 from tripp.graph.compile import Graph
 from tripp.routing.request import RouteRequest
 from tripp.routing.result import Route
@@ -25,20 +25,6 @@ from tripp.units import FREIGHT_MODES
 DETOUR_FACTOR = 3.0
 #: A mode-restricted route longer than this many times the unrestricted one gets a warning.
 MODES_DETOUR_FACTOR = 1.5
-#: Mean Earth radius (IUGG), km.
-EARTH_RADIUS_KM = 6371.0088
-
-
-def great_circle_km(lon_a: float, lat_a: float, lon_b: float, lat_b: float) -> float:
-    """Great-circle distance (km) between two points in degrees, by the haversine formula.
-
-    >>> round(great_circle_km(0.0, 0.0, 90.0, 0.0))
-    10008
-    """
-    phi_a, phi_b = math.radians(lat_a), math.radians(lat_b)
-    d_phi, d_lambda = phi_b - phi_a, math.radians(lon_b - lon_a)
-    h = math.sin(d_phi / 2) ** 2 + math.cos(phi_a) * math.cos(phi_b) * math.sin(d_lambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 def detour_warnings(
