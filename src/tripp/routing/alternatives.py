@@ -135,14 +135,12 @@ def k_shortest(
     places = _Places.of(graph, search)
     yen: list[list[int]] = [first[1]]
     yen_links = [places.links(first[1])]
-    accepted: list[list[int]] = [first[1]]
-    accepted_links = [set(yen_links[0][0])]
-    corridor_of = corridor or (lambda arcs: None)
-    accepted_corridors = [corridor_of(first[1])]
+    distinct = DistinctRoutes(places, min_difference, corridor)
+    distinct.offer(first[1])
     candidates: list[tuple[float, int, list[int] | IntArray]] = []
     seen = {yen_links[0][0]}
     counter = 0
-    while len(accepted) < k and len(yen) <= MAX_TRIES_PER_ROUTE * k:
+    while len(distinct.accepted) < k and len(yen) <= MAX_TRIES_PER_ROUTE * k:
         for path in spur_candidates(places, search, yen, yen_links, kernel=chosen):
             path_links = places.link_ids(path)
             if path_links in seen:
@@ -157,15 +155,53 @@ def k_shortest(
         best = popped.tolist() if isinstance(popped, np.ndarray) else popped
         yen.append(best)
         yen_links.append(places.links(best))
-        way = corridor_of(best)
-        if all(
-            way != other_way or places.difference(best, other) >= min_difference
-            for other, other_way in zip(accepted_links, accepted_corridors, strict=True)
+        distinct.offer(best)
+    return distinct.accepted
+
+
+class DistinctRoutes:
+    """Routes (arc lists of a search graph), best first, each differing from every better
+    one by the rule a user can read: another corridor (``corridor`` of an arc list; None:
+    every route in one corridor), or at least ``min_difference`` of its length on links of
+    its own."""
+
+    def __init__(
+        self,
+        places: _Places,
+        min_difference: float,
+        corridor: Callable[[list[int]], Hashable] | None = None,
+    ) -> None:
+        self._places = places
+        self._min_difference = min_difference
+        self._corridor = corridor or (lambda arcs: None)
+        self.accepted: list[list[int]] = []
+        self._links: list[set[int]] = []
+        self._corridors: list[Hashable] = []
+
+    @classmethod
+    def on(
+        cls,
+        graph: Graph,
+        search: SearchGraph,
+        min_difference: float,
+        corridor: Callable[[list[int]], Hashable] | None = None,
+    ) -> DistinctRoutes:
+        """The rule on ``search`` (a search graph of ``graph``)."""
+        return cls(_Places.of(graph, search), min_difference, corridor)
+
+    def offer(self, path: list[int]) -> bool:
+        """Accept ``path`` (worse than every route accepted so far) if it differs from each
+        of them; whether it was accepted."""
+        way = self._corridor(path)
+        if not all(
+            way != other_way or self._places.difference(path, other) >= self._min_difference
+            for other, other_way in zip(self._links, self._corridors, strict=True)
         ):
-            accepted.append(best)
-            accepted_links.append(set(yen_links[-1][0]))
-            accepted_corridors.append(way)
-    return accepted
+            return False
+        self.accepted.append(path)
+        self._links.append(set(self._places.link_ids(path)))
+        self._corridors.append(way)
+        return True
 
 
 def spur_positions(places: _Places, last: list[int]) -> list[int]:

@@ -12,7 +12,7 @@ warnings (:mod:`tripp.routing.detours`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import replace
 from typing import Any
 
@@ -24,7 +24,7 @@ from tripp.graph.cargo import cargo_cost_usd, cargo_mask
 from tripp.graph.clusters import cluster
 from tripp.graph.compile import ARC_LINK, NEVER, Graph
 from tripp.graph.paths import Kernel, choose_kernel
-from tripp.routing.alternatives import SearchGraph, k_shortest, prepare_places
+from tripp.routing.alternatives import DistinctRoutes, SearchGraph, k_shortest, prepare_places
 from tripp.routing.corridors import corridor, differs_by
 from tripp.routing.detours import detour_warnings
 from tripp.routing.legs import build_route, prepare_steps
@@ -161,7 +161,7 @@ def _ranked(
     (:func:`tripp.routing.alternatives.k_shortest`); loop-free unless ``loop_free`` is
     False (a via place that can only be visited, in and out)."""
 
-    def corridor_of(arcs: list[int]) -> object:
+    def corridor_of(arcs: list[int]) -> Hashable:
         return corridor(
             build_route(graph, 0, _graph_arcs(search, arcs), None, request.cargo_type),
             graph.atlas,
@@ -428,41 +428,19 @@ def _loop_free(
     search: SearchGraph,
     request: RouteRequest,
     kernel: Kernel,
-    corridor_of: Callable[[list[int]], object],
+    corridor_of: Callable[[list[int]], Hashable],
 ) -> list[list[int]]:
     """Up to ``request.alternatives`` loop-free paths, best first, from the ranked paths
     of Yen's algorithm (whose deviations never loop), each in another corridor than every
     better one or differing from it in ``request.min_difference`` of its length."""
     ranked = k_shortest(graph, search, request.alternatives + LOOP_FREE_EXTRA, 0.0, kernel=kernel)
-    chosen: list[list[int]] = []
-    chosen_links: list[set[int]] = []
-    chosen_ways: list[object] = []
+    distinct = DistinctRoutes.on(graph, search, request.min_difference, corridor_of)
     for path in ranked:
-        if _loops(graph, search, path):
-            continue
-        refs = [int(search.arc_ref[a]) for a in path if search.arc_ref[a] >= 0]
-        km = [
-            (int(graph.link[a]), float(graph.distance_km[a]))
-            for a in refs
-            if graph.kind[a] == ARC_LINK
-        ]
-        total = sum(d for _, d in km)
-        links = {link for link, _ in km}
-        shares = [
-            sum(d for link, d in km if link not in other) / total if total > 0 else 0.0
-            for other in chosen_links
-        ]
-        way = corridor_of(path)
-        if all(
-            share >= request.min_difference or way != other
-            for share, other in zip(shares, chosen_ways, strict=True)
-        ):
-            chosen.append(path)
-            chosen_links.append(links)
-            chosen_ways.append(way)
-        if len(chosen) == request.alternatives:
+        if not _loops(graph, search, path):
+            distinct.offer(path)
+        if len(distinct.accepted) == request.alternatives:
             break
-    return chosen
+    return distinct.accepted
 
 
 def _explain_no_route(graph: Graph, request: RouteRequest) -> NoRouteError:
