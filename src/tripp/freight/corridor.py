@@ -318,20 +318,28 @@ def assign_corridor(
     )
 
 
+def arcs_by_element(graph: Graph, arcs: np.ndarray) -> dict[tuple[str, int], list[int]]:
+    """Graph ``arcs`` grouped by the atlas element they belong to: ``("link", i)``,
+    ``("transfer", i)`` or ``("crossing", i)`` (an arc that is both a transfer and a
+    crossing is in both groups)."""
+    groups: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for arc in arcs.tolist():
+        if graph.kind[arc] == ARC_LINK:
+            groups[("link", int(graph.link[arc]))].append(arc)
+        elif graph.kind[arc] == ARC_TRANSITION:
+            if graph.transfer[arc] >= 0:
+                groups[("transfer", int(graph.transfer[arc]))].append(arc)
+            if graph.crossing[arc] >= 0:
+                groups[("crossing", int(graph.crossing[arc]))].append(arc)
+    return groups
+
+
 def _elements(
     graph: Graph, flow: np.ndarray, time_h: np.ndarray, capacity: np.ndarray
 ) -> tuple[ElementLoad, ...]:
     """Aggregate arc flows to atlas links, port transfers and border crossings."""
     atlas = graph.atlas
-    groups: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for arc in np.flatnonzero(flow > 0):
-        if graph.kind[arc] == ARC_LINK:
-            groups[("link", int(graph.link[arc]))].append(int(arc))
-        elif graph.kind[arc] == ARC_TRANSITION:
-            if graph.transfer[arc] >= 0:
-                groups[("transfer", int(graph.transfer[arc]))].append(int(arc))
-            if graph.crossing[arc] >= 0:
-                groups[("crossing", int(graph.crossing[arc]))].append(int(arc))
+    groups = arcs_by_element(graph, np.flatnonzero(flow > 0))
     nodes = atlas.node_by_id
     out = []
     for (kind, index), arcs in groups.items():

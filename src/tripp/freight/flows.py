@@ -31,10 +31,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tripp.freight.corridor import CorridorAssignment, corridor_network
+from tripp.freight.corridor import CorridorAssignment, arcs_by_element, corridor_network
 from tripp.freight.scenario import bottlenecks
 from tripp.freight.settings import FreightSettings
-from tripp.graph.compile import ARC_LINK, ARC_TRANSITION, Graph
+from tripp.graph.compile import Graph
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -250,7 +250,7 @@ def flows_of(graph: Graph, assignment: CorridorAssignment, *, settings: FreightS
     """:class:`Flows` of an assignment already run on ``graph`` with ``settings``."""
     capacity = corridor_network(graph, year=assignment.year, settings=settings).capacity_t_per_year
     flow = assignment.arc_flow_t_per_year
-    arcs = _arcs_by_element(graph, assignment.year)
+    arcs = arcs_by_element(graph, np.flatnonzero(graph.available_from_year <= assignment.year))
     t_per_teu = settings.t_per_teu
     atlas = graph.atlas
     nodes = atlas.node_by_id
@@ -320,20 +320,6 @@ def port_nodes(atlas: Atlas) -> list[str]:
 
 def _layer(mode: str, gauge_mm: int | None) -> str:
     return mode if gauge_mm is None else f"{mode} {gauge_mm} mm"
-
-
-def _arcs_by_element(graph: Graph, year: int) -> dict[tuple[str, int], list[int]]:
-    """The graph arcs of every link, transfer and crossing that exist in ``year``."""
-    groups: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for arc in np.flatnonzero(graph.available_from_year <= year):
-        if graph.kind[arc] == ARC_LINK:
-            groups[("link", int(graph.link[arc]))].append(int(arc))
-        elif graph.kind[arc] == ARC_TRANSITION:
-            if graph.transfer[arc] >= 0:
-                groups[("transfer", int(graph.transfer[arc]))].append(int(arc))
-            if graph.crossing[arc] >= 0:
-                groups[("crossing", int(graph.crossing[arc]))].append(int(arc))
-    return groups
 
 
 def _capacity_and_ratio(
