@@ -30,9 +30,14 @@ def did_you_mean(word: str, candidates: Iterable[str], *, limit: int = 3) -> lis
     return [by_key[key] for key in keys]
 
 
-def hint(word: str, candidates: Iterable[str]) -> str:
-    """A fix text: ``did you mean 'X'?`` or a pointer to the listing command."""
+def hint(
+    word: str,
+    candidates: Iterable[str],
+    otherwise: str = "use an id or name listed by `tripp nodes`",
+) -> str:
+    """A fix text: ``did you mean 'X'?`` where a candidate looks like ``word``, else
+    ``otherwise``."""
     matches = did_you_mean(word, candidates)
     if matches:
         return "did you mean " + " or ".join(f"'{m}'" for m in matches) + "?"
-    return "use an id or name listed by `tripp nodes`"
+    return otherwise

@@ -143,10 +143,7 @@ def _check_references(name: str, parsed: Parsed, problems: list[Problem]) -> Non
 
 
 def _ref_fix(item: str, valid: set[Any], table: str) -> str:
-    text = hint(item, [str(v) for v in valid if v])
-    if text.startswith("did you mean"):
-        return text
-    return f"add it to {table}.csv or use an existing id"
+    return hint(item, [str(v) for v in valid if v], f"add it to {table}.csv or use an existing id")
 
 
 def _check_provenance(name: str, rows: list[ParsedRow], problems: list[Problem]) -> None:
@@ -449,10 +446,7 @@ def _check_cargo_lists(
                     Problem(
                         where,
                         f"unknown cargo type '{item}'",
-                        hint(item, list(cargo)).replace(
-                            "use an id or name listed by `tripp nodes`",
-                            f"use one of {', '.join(cargo)} (cargo_types.csv)",
-                        ),
+                        hint(item, cargo, f"use one of {', '.join(cargo)} (cargo_types.csv)"),
                         row.line,
                         column,
                     )

@@ -31,7 +31,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tripp.atlas.names import did_you_mean
+from tripp.atlas.names import hint
 from tripp.errors import InputError, Problem
 from tripp.freight.flows import WATER_MODES, Flows, flows
 
@@ -320,7 +320,7 @@ class _RowChecker:
                     line,
                     "source_ids",
                     f"unknown source '{source}'",
-                    _hint(source, sorted(self.sources), "add it to sources.csv"),
+                    hint(source, sorted(self.sources), "add it to sources.csv"),
                 )
         if len(self.problems) > before or year is None or observed is None or tolerance is None:
             return None
@@ -365,7 +365,7 @@ class _RowChecker:
                         line,
                         "target",
                         f"unknown link '{link_id}'",
-                        _hint(link_id, links, "use a link id listed by `tripp links`"),
+                        hint(link_id, links, "use a link id listed by `tripp links`"),
                     )
             return kind, ids
         if len(ids) > 1:
@@ -383,31 +383,23 @@ class _RowChecker:
                 line,
                 "target",
                 f"unknown node '{node}'",
-                _hint(node, nodes, "use a node id listed by `tripp nodes`"),
+                hint(node, nodes, "use a node id listed by `tripp nodes`"),
             )
         elif kind == "port" and node not in self.ports:
             self.add(
                 line,
                 "target",
                 f"node '{node}' has no sea or ferry link",
-                _hint(node, sorted(self.ports), "use a node with a sea or ferry link"),
+                hint(node, sorted(self.ports), "use a node with a sea or ferry link"),
             )
         elif kind == "crossing" and node not in self.crossings:
             self.add(
                 line,
                 "target",
                 f"node '{node}' has no border crossing in crossings.csv",
-                _hint(node, sorted(self.crossings), "use a node listed in crossings.csv"),
+                hint(node, sorted(self.crossings), "use a node listed in crossings.csv"),
             )
         return kind, ids
-
-
-def _hint(word: str, candidates: Any, otherwise: str) -> str:
-    """``did you mean 'X'?`` where a candidate looks like ``word``, else ``otherwise``."""
-    matches = did_you_mean(word, candidates)
-    if matches:
-        return "did you mean " + " or ".join(f"'{m}'" for m in matches) + "?"
-    return otherwise
 
 
 def check_flows(

@@ -337,9 +337,7 @@ def _cargo_problems(
 ) -> list[FieldProblem]:
     """The cargo type is one of cargo_types.csv and may use one of the modes asked for."""
     if cargo_type not in known:
-        fix = hint(cargo_type, known).replace(
-            "use an id or name listed by `tripp nodes`", f"use {', '.join(known)}"
-        )
+        fix = hint(cargo_type, known, f"use {', '.join(known)}")
         return [FieldProblem("cargo_type", (f"unknown cargo type '{cargo_type}'",), (fix,))]
     usable = known[cargo_type].modes
     if not set(usable) & set(modes):
@@ -349,6 +347,4 @@ def _cargo_problems(
 
 
 def _mode_hint(mode: str) -> str:
-    return hint(mode, FREIGHT_MODES).replace(
-        "use an id or name listed by `tripp nodes`", "use rail, road, ferry or sea"
-    )
+    return hint(mode, FREIGHT_MODES, "use rail, road, ferry or sea")
