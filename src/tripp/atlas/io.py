@@ -103,6 +103,31 @@ def validate(folder: str | Path | None = None) -> tuple[Problem, ...]:
     return ()
 
 
+def read_reference_rows(
+    file: Path, columns: tuple[str, ...], *, what: str, not_found_fix: str
+) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a reference CSV (journeys, observed counts) as (line, stripped cells),
+    after checking that ``file`` exists (else "``what`` not found" with ``not_found_fix``)
+    and that its header has every one of ``columns`` (both :class:`InputError`)."""
+    if not file.is_file():
+        raise InputError(Problem(str(file), f"{what} not found", not_found_fix))
+    with file.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
+        if missing:
+            raise InputError(
+                Problem(
+                    file.name,
+                    f"missing columns {', '.join(missing)}",
+                    f"use the header {','.join(columns)}",
+                    1,
+                )
+            )
+        return [
+            (reader.line_num, {k: (v or "").strip() for k, v in raw.items() if k}) for raw in reader
+        ]
+
+
 def _canonical_capacity(values: dict[str, Any]) -> None:
     """Convert a declared capacity to its canonical unit, once (e.g. Mt/year → t/year)."""
     if "capacity" in values:

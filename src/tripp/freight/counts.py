@@ -22,7 +22,6 @@ tonnes: RMSE % = 100 × sqrt(mean((m − o)²)) / mean(o), and the median of |ra
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import statistics
@@ -31,6 +30,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tripp.atlas.io import read_reference_rows
 from tripp.atlas.names import hint
 from tripp.errors import InputError, Problem
 from tripp.freight.flows import WATER_MODES, Flows, flows
@@ -224,34 +224,18 @@ def load_counts(file: str | Path, atlas: Atlas) -> list[Count]:
     """Read and check a counts file against ``atlas``: every problem at once, each with
     file, line, column and fix (:class:`~tripp.errors.InputError`)."""
     path = Path(file)
-    if not path.is_file():
-        raise InputError(
-            Problem(
-                str(path),
-                "counts file not found",
-                "give an existing CSV with the header " + ",".join(COUNT_COLUMNS),
-            )
-        )
-    where = path.name
-    checker = _RowChecker(where, atlas)
+    rows = read_reference_rows(
+        path,
+        COUNT_COLUMNS,
+        what="counts file",
+        not_found_fix="give an existing CSV with the header " + ",".join(COUNT_COLUMNS),
+    )
+    checker = _RowChecker(path.name, atlas)
     counts: list[Count] = []
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in COUNT_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise InputError(
-                Problem(
-                    where,
-                    f"missing columns {', '.join(missing)}",
-                    f"use the header {','.join(COUNT_COLUMNS)}",
-                    1,
-                )
-            )
-        for raw in reader:
-            row = {k: (v or "").strip() for k, v in raw.items() if k}
-            count = checker.check(row, reader.line_num)
-            if count is not None:
-                counts.append(count)
+    for line, row in rows:
+        count = checker.check(row, line)
+        if count is not None:
+            counts.append(count)
     if checker.problems:
         raise InputError(checker.problems)
     return counts

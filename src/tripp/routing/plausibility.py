@@ -16,13 +16,13 @@ against publication.
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tripp.atlas.io import read_reference_rows
 from tripp.atlas.lookup import find_node
 from tripp.atlas.model import DEFAULT_CARGO_TYPE, Atlas
 from tripp.errors import InputError, NoRouteError, Problem
@@ -166,90 +166,77 @@ def load_journeys(file: Path, atlas: Atlas) -> list[Journey]:
     problems: list[Problem] = []
     journeys: list[Journey] = []
     where = file.name
-    if not file.exists():
-        raise InputError(Problem(str(file), "journeys file not found", "give an existing file"))
-    with file.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise InputError(
+    rows = read_reference_rows(
+        file, COLUMNS, what="journeys file", not_found_fix="give an existing file"
+    )
+    for line, row in rows:
+        for column, default in OPTIONAL_COLUMNS.items():
+            row[column] = row.get(column) or default
+        if row["cargo_type"] not in atlas.cargo_type_by_id:
+            problems.append(
                 Problem(
                     where,
-                    f"missing columns {', '.join(missing)}",
-                    f"use the header {','.join(COLUMNS)}",
-                    1,
+                    f"unknown cargo type '{row['cargo_type']}'",
+                    f"use one of {', '.join(atlas.cargo_type_by_id)}",
+                    line,
+                    "cargo_type",
                 )
             )
-        for raw in reader:
-            line = reader.line_num
-            row = {k: (v or "").strip() for k, v in raw.items() if k}
-            for column, default in OPTIONAL_COLUMNS.items():
-                row[column] = row.get(column) or default
-            if row["cargo_type"] not in atlas.cargo_type_by_id:
+        try:
+            low, high, year = float(row["low"]), float(row["high"]), int(row["year"])
+        except ValueError:
+            problems.append(
+                Problem(where, "low, high or year is not a number", "give numbers", line, "low")
+            )
+            continue
+        if row["metric"] not in METRICS:
+            problems.append(
+                Problem(
+                    where,
+                    f"unknown metric '{row['metric']}'",
+                    f"use one of {', '.join(METRICS)}",
+                    line,
+                    "metric",
+                )
+            )
+        if low > high:
+            problems.append(Problem(where, "low is above high", "swap them", line, "low"))
+        for source in _split(row["source_ids"]):
+            if source not in {s.source_id for s in atlas.sources}:
                 problems.append(
                     Problem(
                         where,
-                        f"unknown cargo type '{row['cargo_type']}'",
-                        f"use one of {', '.join(atlas.cargo_type_by_id)}",
+                        f"unknown source '{source}'",
+                        "add it to sources.csv",
                         line,
-                        "cargo_type",
+                        "source_ids",
                     )
                 )
+        for column in ("origin", "destination"):
             try:
-                low, high, year = float(row["low"]), float(row["high"]), int(row["year"])
-            except ValueError:
-                problems.append(
-                    Problem(where, "low, high or year is not a number", "give numbers", line, "low")
+                find_node(atlas, row[column], option=column)
+            except InputError as error:
+                problems.extend(
+                    Problem(where, p.problem, p.fix, line, column) for p in error.problems
                 )
-                continue
-            if row["metric"] not in METRICS:
-                problems.append(
-                    Problem(
-                        where,
-                        f"unknown metric '{row['metric']}'",
-                        f"use one of {', '.join(METRICS)}",
-                        line,
-                        "metric",
-                    )
-                )
-            if low > high:
-                problems.append(Problem(where, "low is above high", "swap them", line, "low"))
-            for source in _split(row["source_ids"]):
-                if source not in {s.source_id for s in atlas.sources}:
-                    problems.append(
-                        Problem(
-                            where,
-                            f"unknown source '{source}'",
-                            "add it to sources.csv",
-                            line,
-                            "source_ids",
-                        )
-                    )
-            for column in ("origin", "destination"):
-                try:
-                    find_node(atlas, row[column], option=column)
-                except InputError as error:
-                    problems.extend(
-                        Problem(where, p.problem, p.fix, line, column) for p in error.problems
-                    )
-            journeys.append(
-                Journey(
-                    row["check_id"],
-                    row["description"],
-                    row["origin"],
-                    row["destination"],
-                    _split(row["via"]),
-                    _split(row["modes"]),
-                    _split(row["avoid_countries"]),
-                    year,
-                    row["metric"],
-                    low,
-                    high,
-                    _split(row["source_ids"]),
-                    row["note"],
-                    row["cargo_type"],
-                )
+        journeys.append(
+            Journey(
+                row["check_id"],
+                row["description"],
+                row["origin"],
+                row["destination"],
+                _split(row["via"]),
+                _split(row["modes"]),
+                _split(row["avoid_countries"]),
+                year,
+                row["metric"],
+                low,
+                high,
+                _split(row["source_ids"]),
+                row["note"],
+                row["cargo_type"],
             )
+        )
     if problems:
         raise InputError(problems)
     return journeys
