@@ -72,6 +72,8 @@ class CorridorAssignment:
     elements: tuple[ElementLoad, ...]
     uncapacitated: dict[str, int] = field(default_factory=dict)
     arc_flow_t_per_year: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+    #: capacity of every graph arc (t/year), NaN where it has none
+    arc_capacity_t_per_year: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
 
     def bottlenecks(self, top: int | None = None) -> list[ElementLoad]:
         """Elements with a capacity, most loaded first (v/c, then delay)."""
@@ -315,6 +317,7 @@ def assign_corridor(
         elements,
         view.uncapacitated,
         arc_flow,
+        view.capacity_t_per_year,
     )
 
 

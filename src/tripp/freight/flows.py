@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tripp.freight.corridor import CorridorAssignment, arcs_by_element, corridor_network
+from tripp.freight.corridor import CorridorAssignment, arcs_by_element
 from tripp.freight.scenario import bottlenecks
 from tripp.freight.settings import FreightSettings
 from tripp.graph.compile import Graph
@@ -248,7 +248,7 @@ def flows(
 
 def flows_of(graph: Graph, assignment: CorridorAssignment, *, settings: FreightSettings) -> Flows:
     """:class:`Flows` of an assignment already run on ``graph`` with ``settings``."""
-    capacity = corridor_network(graph, year=assignment.year, settings=settings).capacity_t_per_year
+    capacity = assignment.arc_capacity_t_per_year
     flow = assignment.arc_flow_t_per_year
     arcs = arcs_by_element(graph, np.flatnonzero(graph.available_from_year <= assignment.year))
     t_per_teu = settings.t_per_teu
