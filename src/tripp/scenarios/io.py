@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeGuard
@@ -144,11 +145,7 @@ def _load(file: Path, atlas: Atlas, seen: tuple[Path, ...]) -> Scenario:
         file=str(file),
     )
     inherited = len(parent.set) if parent else 0
-    by_rule: dict[int | None, list[OutOfRange]] = {}
-    for one in out_of_range(atlas, scenario):  # a factor's result, or demand overflowing
-        by_rule.setdefault(one.rule, []).append(one)
-    for rule, found in by_rule.items():
-        checker.outside(found, None if rule is None else rule - inherited)
+    _report_out_of_range(checker, atlas, scenario, lambda rule: rule - inherited)
     if checker.problems:
         raise InputError(checker.problems)
     return scenario
@@ -179,11 +176,20 @@ def _check_results(checker: _Checker, data: dict[str, Any], atlas: Atlas) -> Non
         else ()
     )
     trial = Scenario(name="", description="", year=atlas.as_of_year, set=sets, demand=demand)
+    _report_out_of_range(checker, atlas, trial, sound.__getitem__)
+
+
+def _report_out_of_range(
+    checker: _Checker, atlas: Atlas, scenario: Scenario, block_of: Callable[[int], int]
+) -> None:
+    """Report, rule by rule, the figures ``scenario`` takes outside their atlas range (a
+    factor's result, or demand overflowing); ``block_of`` maps a rule's index in
+    ``scenario.set`` to its [[set]] block in the file."""
     by_rule: dict[int | None, list[OutOfRange]] = {}
-    for one in out_of_range(atlas, trial):
+    for one in out_of_range(atlas, scenario):
         by_rule.setdefault(one.rule, []).append(one)
     for rule, found in by_rule.items():
-        checker.outside(found, None if rule is None else sound[rule])
+        checker.outside(found, None if rule is None else block_of(rule))
 
 
 def _read(file: Path) -> str:
