@@ -121,6 +121,7 @@ def test_crossing_capacity_splits_the_equilibrium_by_hand(
         scenario="mini",
         year=2030,
         demand_year=2025,
+        algorithm="bfw",
     )
     assert {e.element_id for e in free.elements} >= {"road1"}
     assert next(e for e in free.elements if e.element_id == "road1").flow_t_per_year == (

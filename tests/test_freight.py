@@ -20,6 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 import tripp
+from tests.conftest import MINI_CARGO_TYPES
 from tripp.assignment.vdf_kind import VdfKind
 from tripp.cli.main import app
 from tripp.freight.corridor import assign_corridor, corridor_network
@@ -35,7 +36,8 @@ def congested(atlas_copy: Callable[..., Path]) -> Path:
     return atlas_copy(
         links={
             "road1,a,x,both,road,IR,300,60,,,,": "road1,a,x,both,road,IR,300,60,,600,t_per_year,"
-        }
+        },
+        cargo_types=MINI_CARGO_TYPES,
     )
 
 

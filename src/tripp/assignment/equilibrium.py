@@ -25,7 +25,7 @@ from tripp.assignment.network import AssignmentNetwork, Demand
 from tripp.assignment.result import AssignmentResult, IterationRecord
 from tripp.assignment.spec import Algorithm, AssignmentSpec
 from tripp.assignment.tntp import load_tntp
-from tripp.errors import InputError, Problem
+from tripp.errors import FieldProblem, InputError, Problem
 from tripp.graph.kernels import dijkstra
 
 __all__ = ["assign", "assign_tntp", "relative_gap"]
@@ -51,9 +51,17 @@ def assign(
             demand has no path.
     """
     spec = spec or AssignmentSpec()
+    algorithm = Algorithm(spec.algorithm)
+    if algorithm is Algorithm.LOGIT:
+        raise InputError(
+            FieldProblem(
+                "algorithm",
+                "logit is route choice, not user equilibrium",
+                "run tripp.assignment.stochastic.stochastic_assign, or use fw, cfw, bfw or gp",
+            )
+        )
     started = time.perf_counter()
     ctx = _prepare(network, demand)
-    algorithm = Algorithm(spec.algorithm)
     run: LinkBasedRun
     if algorithm is Algorithm.GP:
         run = solve_gradient_projection(

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from tripp.errors import FieldProblem, InputError
 
-__all__ = ["Algorithm", "AssignmentSpec"]
+__all__ = ["Algorithm", "AssignmentSpec", "ChoiceSpec"]
 
 
 class Algorithm(StrEnum):
@@ -22,6 +22,8 @@ class Algorithm(StrEnum):
     """Biconjugate Frank–Wolfe (Mitradjieva & Lindberg 2013)."""
     GP = "gp"
     """Path-based gradient projection: the high-precision algorithm (1e-8 and beyond)."""
+    LOGIT = "logit"
+    """Route choice: path-size logit stochastic user equilibrium (corridor scenarios)."""
 
 
 @dataclass(frozen=True)
@@ -57,5 +59,42 @@ class AssignmentSpec:
             problems.append(
                 FieldProblem("max_iter", problem="must be at least 1", fix="use e.g. 1000")
             )
+        if problems:
+            raise InputError(problems)
+
+
+@dataclass(frozen=True)
+class ChoiceSpec:
+    """How route choice runs.
+
+    Attributes:
+        paths_per_od: K, the most paths in an OD's choice set.
+        penalty_factor: link penalisation factor of choice-set generation (> 1).
+        theta: sensitivity to relative cost (dimensionless, > 0).
+        path_size: correct for overlapping paths (path-size logit) or not (plain logit).
+        max_iter: most MSA iterations (1: the logit split at free-flow costs).
+        tolerance: stop when the split changes by at most this share of demand.
+    """
+
+    paths_per_od: int = 5
+    penalty_factor: float = 1.5
+    theta: float = 8.0
+    path_size: bool = True
+    max_iter: int = 50
+    tolerance: float = 1e-4
+
+    def __post_init__(self) -> None:
+        checks = (
+            ("paths_per_od", self.paths_per_od >= 1, "use at least 1"),
+            ("penalty_factor", self.penalty_factor > 1, "use a factor above 1, e.g. 1.5"),
+            ("theta", 0 < self.theta < math.inf, "use a positive number, e.g. 8"),
+            ("max_iter", self.max_iter >= 1, "use at least 1"),
+            ("tolerance", 0 < self.tolerance < 1, "use e.g. 1e-4"),
+        )
+        problems = [
+            FieldProblem(name, f"{getattr(self, name)} is out of range", fix)
+            for name, ok, fix in checks
+            if not ok
+        ]
         if problems:
             raise InputError(problems)

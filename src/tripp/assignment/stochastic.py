@@ -32,50 +32,13 @@ import numpy.typing as npt
 
 from tripp.assignment.choice_sets import PathSet, penalised_paths
 from tripp.assignment.network import AssignmentNetwork, Demand
+from tripp.assignment.spec import ChoiceSpec
 from tripp.assignment.vdf import link_costs
-from tripp.errors import FieldProblem, InputError
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 __all__ = ["ChoiceClass", "ChoiceResult", "ChoiceSpec", "logit_sue", "stochastic_assign"]
-
-
-@dataclass(frozen=True)
-class ChoiceSpec:
-    """How route choice runs.
-
-    Attributes:
-        paths_per_od: K, the most paths in an OD's choice set.
-        penalty_factor: link penalisation factor of choice-set generation (> 1).
-        theta: sensitivity to relative cost (dimensionless, > 0).
-        path_size: correct for overlapping paths (path-size logit) or not (plain logit).
-        max_iter: most MSA iterations (1: the logit split at free-flow costs).
-        tolerance: stop when the split changes by at most this share of demand.
-    """
-
-    paths_per_od: int = 5
-    penalty_factor: float = 1.5
-    theta: float = 8.0
-    path_size: bool = True
-    max_iter: int = 50
-    tolerance: float = 1e-4
-
-    def __post_init__(self) -> None:
-        checks = (
-            ("paths_per_od", self.paths_per_od >= 1, "use at least 1"),
-            ("penalty_factor", self.penalty_factor > 1, "use a factor above 1, e.g. 1.5"),
-            ("theta", 0 < self.theta < math.inf, "use a positive number, e.g. 8"),
-            ("max_iter", self.max_iter >= 1, "use at least 1"),
-            ("tolerance", 0 < self.tolerance < 1, "use e.g. 1e-4"),
-        )
-        problems = [
-            FieldProblem(name, f"{getattr(self, name)} is out of range", fix)
-            for name, ok, fix in checks
-            if not ok
-        ]
-        if problems:
-            raise InputError(problems)
 
 
 @dataclass(frozen=True, eq=False)

@@ -39,8 +39,12 @@ def assign_command(
         Path | None, typer.Option("--tntp-trips", help="TNTP trips file (_trips.tntp).")
     ] = None,
     algorithm: Annotated[
-        Algorithm, typer.Option(help="fw, cfw, bfw, or gp (path-based, for gaps of 1e-8).")
-    ] = Algorithm.BFW,
+        Algorithm | None,
+        typer.Option(
+            help="fw, cfw, bfw (TNTP default), gp (path-based, for gaps of 1e-8), or logit "
+            "(route choice; the --scenario default)."
+        ),
+    ] = None,
     gap: Annotated[float, typer.Option(help="Target relative gap (TSTT − SPTT) / TSTT.")] = 1e-4,
     max_iter: Annotated[int, typer.Option(help="Stop after this many iterations.")] = 1000,
     toll_factor: Annotated[
@@ -71,22 +75,31 @@ def assign_command(
     if scenario is not None and tntp_net is None and tntp_trips is None:
         from tripp.cli.freight import run_corridor
 
+        chosen = algorithm or Algorithm.LOGIT
         run_corridor(
             scenario,
             year=year,
             demand=demand,
-            objective="time",
+            objective=None if chosen is Algorithm.LOGIT else "time",
             out=out,
             force=force,
             json_format=format is TableFormat.JSON,
             top=15,
-            spec=AssignmentSpec(algorithm, gap, max_iter),
+            spec=AssignmentSpec(chosen, gap, max_iter),
         )
         return
+    if algorithm is Algorithm.LOGIT:
+        raise InputError(
+            Problem(
+                "--algorithm",
+                "logit is the corridor's route choice (--scenario)",
+                "use fw, cfw, bfw or gp for TNTP files",
+            )
+        )
     _run(
         tntp_net,
         tntp_trips,
-        AssignmentSpec(algorithm, gap, max_iter),
+        AssignmentSpec(algorithm or Algorithm.BFW, gap, max_iter),
         toll_factor=toll_factor,
         distance_factor=distance_factor,
         out=out,

@@ -13,7 +13,6 @@ from typer.core import TyperGroup
 
 from tripp.cli.common import Format, TableFormat, emit_json, handle_errors
 from tripp.errors import InputError, Problem
-from tripp.routing.objective import DEFAULT_OBJECTIVE
 
 if TYPE_CHECKING:
     from tripp.assignment.spec import AssignmentSpec
@@ -24,7 +23,7 @@ def run_corridor(
     *,
     year: int | None,
     demand: str | None,
-    objective: str,
+    objective: str | None,
     out: Path | None,
     force: bool,
     json_format: bool,
@@ -37,7 +36,9 @@ def run_corridor(
     loads; exit 4 when the run did not converge."""
     from tripp.atlas.io import load_atlas
     from tripp.cli.freight_output import print_assignment, write_assignment
-    from tripp.freight.scenario import BOTTLENECKS_GAP, assign, bottlenecks
+    from tripp.freight.corridor import LOGIT
+    from tripp.freight.scenario import assign
+    from tripp.freight.settings import CHOICE_TOLERANCE
     from tripp.reporting.atomic import check_output_folder
     from tripp.scenarios.network import scenario_network
 
@@ -47,15 +48,16 @@ def run_corridor(
         check_output_folder(out, force=force)
     network = scenario_network(load_atlas(atlas_folder), scenario)
     demand_year = None if demand is None else int(demand)
+    algorithm = LOGIT if spec is None else str(spec.algorithm)
     if spec is None:
-        result = bottlenecks(network, year=year, demand_year=demand_year, objective=objective)
+        result = assign(network, year=year, demand_year=demand_year, objective=objective)
     else:
         result = assign(
             network,
             year=year,
             demand_year=demand_year,
             objective=objective,
-            algorithm=str(spec.algorithm),
+            algorithm=algorithm,
             gap=spec.target_gap,
             max_iter=spec.max_iterations,
         )
@@ -69,7 +71,7 @@ def run_corridor(
     if not result.converged:
         from tripp.errors import ConvergenceError
 
-        gap = BOTTLENECKS_GAP if spec is None else spec.target_gap
+        gap = CHOICE_TOLERANCE if algorithm == LOGIT or spec is None else spec.target_gap
         raise ConvergenceError(
             f"relative gap {result.relative_gap:.3g} did not reach {gap:g} "
             "— fix: raise --max-iter or loosen --gap"
@@ -87,8 +89,12 @@ def bottlenecks_command(
     ] = None,
     top: Annotated[int, typer.Option(help="How many elements to rank.")] = 15,
     objective: Annotated[
-        str, typer.Option(help="time (default) or generalized.")
-    ] = DEFAULT_OBJECTIVE.value,
+        str | None,
+        typer.Option(
+            help="Not for route choice, which weighs money + value of time per cargo type; "
+            "`tripp assign --scenario S --algorithm bfw` ranks by equilibrium on time."
+        ),
+    ] = None,
     out: Annotated[
         Path | None, typer.Option(help="Folder for links.gpkg and elements.csv.")
     ] = None,
@@ -98,7 +104,7 @@ def bottlenecks_command(
         TableFormat.TABLE
     ),
 ) -> None:
-    """Rank links, ports, ferries and crossings by volume/capacity under equilibrium flows."""
+    """Rank links, ports, ferries and crossings by volume/capacity under route choice."""
     if top < 1:
         raise InputError(Problem("--top", "must be at least 1", "give e.g. 15"))
     run_corridor(
@@ -155,7 +161,7 @@ def flows_command(
     from tripp.atlas.io import load_atlas
     from tripp.cli.freight_output import print_flows
     from tripp.freight.flows import flows
-    from tripp.freight.scenario import BOTTLENECKS_GAP
+    from tripp.freight.settings import CHOICE_TOLERANCE
     from tripp.scenarios.network import scenario_network
 
     result = flows(scenario_network(load_atlas(atlas), scenario), year=year)
@@ -170,7 +176,7 @@ def flows_command(
         from tripp.errors import ConvergenceError
 
         raise ConvergenceError(
-            f"relative gap {run.relative_gap:.3g} did not reach {BOTTLENECKS_GAP:g}; "
+            f"split change {run.relative_gap:.3g} did not reach {CHOICE_TOLERANCE:g}; "
             "the volumes are those of the last iteration"
         )
 

@@ -34,6 +34,13 @@ from tripp.units import to_canonical_capacity
 if TYPE_CHECKING:
     import pandas as pd
 
+    from tripp.freight.choice import ChoiceRun
+    from tripp.scenarios.model import ShipperRule
+
+#: The route-choice algorithm: path-size logit stochastic user equilibrium
+#: (:mod:`tripp.freight.choice`); the others are deterministic user equilibrium.
+LOGIT = "logit"
+
 
 @dataclass(frozen=True, slots=True)
 class ElementLoad:
@@ -74,6 +81,10 @@ class CorridorAssignment:
     arc_flow_t_per_year: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
     #: capacity of every graph arc (t/year), NaN where it has none
     arc_capacity_t_per_year: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+    #: containers on every graph arc (TEU/year)
+    arc_teu_per_year: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+    #: the route choice behind a ``logit`` run (its ODs and path flows); None for equilibrium
+    choice: ChoiceRun | None = field(default=None, repr=False)
 
     def bottlenecks(self, top: int | None = None) -> list[ElementLoad]:
         """Elements with a capacity, most loaded first (v/c, then delay)."""
@@ -255,14 +266,20 @@ def assign_corridor(
     year: int,
     demand_year: int | None,
     settings: FreightSettings | None = None,
-    algorithm: str = "bfw",
+    algorithm: str = LOGIT,
     gap: float = 1e-4,
     max_iter: int = 500,
+    shippers: tuple[ShipperRule, ...] = (),
 ) -> CorridorAssignment:
-    """Assign the demand rows of ``demand_year`` on the network of ``year``."""
+    """Assign the demand rows of ``demand_year`` on the network of ``year``: by route
+    choice (``logit``, :func:`_assign_by_choice`, with the scenario's ``shippers``), or
+    at deterministic user equilibrium by ``algorithm`` (fw, cfw, bfw, gp) to ``gap``,
+    every row routed as containers on ``settings.objective``."""
     from tripp.assignment.equilibrium import assign  # loads Numba: only when a run solves
 
     settings = settings or FreightSettings()
+    if algorithm == LOGIT:
+        return _assign_by_choice(graph, scenario, year, demand_year, settings, shippers)
     view = corridor_network(graph, year=year, settings=settings)
     network = view.network
     free_h = graph.time_h[view.graph_arc]
@@ -318,6 +335,58 @@ def assign_corridor(
         view.uncapacitated,
         arc_flow,
         view.capacity_t_per_year,
+        arc_flow / settings.t_per_teu,
+    )
+
+
+def _assign_by_choice(
+    graph: Graph,
+    scenario: str,
+    year: int,
+    demand_year: int | None,
+    settings: FreightSettings,
+    shippers: tuple[ShipperRule, ...],
+) -> CorridorAssignment:
+    """The demand of ``demand_year`` split over routes by path-size logit SUE
+    (:func:`tripp.freight.choice.corridor_choice`) on the capacities of ``year``."""
+    from tripp.freight.choice import corridor_choice, vdf_arrays  # loads Numba
+
+    rows = _demand_rows(graph.atlas, demand_year)
+    capacity, kind, missing = _capacities(graph, settings)
+    run = corridor_choice(
+        graph,
+        rows,
+        year=year,
+        vdf=vdf_arrays(graph, capacity, kind, settings),
+        settings=settings,
+        shippers=shippers,
+    )
+    result = run.result
+    unserved = [
+        {
+            "origin": od.row.origin,
+            "destination": od.row.destination,
+            "commodity": od.row.commodity,
+            "t_per_year": od.t_per_year,
+        }
+        for od in run.unserved()
+    ]
+    return CorridorAssignment(
+        scenario,
+        year,
+        demand_year,
+        LOGIT,
+        result.iterations,
+        result.gap,
+        result.converged,
+        sum(float(r.t_per_year or 0) for r in rows),
+        tuple(unserved),
+        _elements(graph, result.flow, result.time_h, capacity),
+        missing,
+        result.flow,
+        capacity,
+        run.arc_units("container"),
+        run,
     )
 
 

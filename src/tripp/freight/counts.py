@@ -386,9 +386,7 @@ class _RowChecker:
         return kind, ids
 
 
-def check_flows(
-    network: ScenarioNetwork, counts: str | Path | None = None, *, objective: str = "time"
-) -> FlowCheck:
+def check_flows(network: ScenarioNetwork, counts: str | Path | None = None) -> FlowCheck:
     """Compare the modelled volumes of ``network`` with observed counts.
 
     ``counts`` is a CSV in the format of :mod:`tripp.freight.counts` (default:
@@ -414,7 +412,7 @@ def check_flows(
             )
         )
     rows = load_counts(file, network.atlas)
-    volumes = flows(network, objective=objective)
+    volumes = flows(network)
     years = {volumes.year, volumes.assignment.demand_year}
     compared = [c for c in rows if c.year in years]
     if not compared:
@@ -438,10 +436,9 @@ def check_flows(
 
 def modelled(volumes: Flows, count: Count) -> float:
     """The modelled volume of ``count``'s target, in the count's unit."""
+    teu = count.unit == "teu_per_year"
     if count.target_kind == "link":
-        tonnes = volumes.link_t_per_year(count.target_ids)
-    elif count.target_kind == "port":
-        tonnes = volumes.port_t_per_year(count.target_ids[0])
-    else:
-        tonnes = volumes.crossing_t_per_year(count.target_ids[0])
-    return tonnes / volumes.t_per_teu if count.unit == "teu_per_year" else tonnes
+        return volumes.link_t_per_year(count.target_ids, teu=teu)
+    if count.target_kind == "port":
+        return volumes.port_t_per_year(count.target_ids[0], teu=teu)
+    return volumes.crossing_t_per_year(count.target_ids[0], teu=teu)

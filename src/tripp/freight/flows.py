@@ -12,14 +12,15 @@ reads its graph-arc flows (t/year) back onto the atlas:
   summed (loaded + unloaded); its capacity is the largest capacity of its transfers to or
   from ``sea`` or ``ferry`` (the atlas records a port's capacity on its transfers).
 
-TEU are tonnes divided by the assignment's ``t_per_teu``
-(:class:`~tripp.freight.settings.FreightSettings`). An element without a capacity in the
-atlas has ``capacity_t_per_year`` and ``v_c`` None (unknown, never infinite).
+TEU count the containers of the container cargo type (TEU = its tonnes / 10 t); bulk,
+liquid and ro-ro tonnes add no TEU. (An equilibrium run, which routes every row as
+containers, counts all tonnes / ``t_per_teu``.) An element without a capacity in the atlas
+has ``capacity_t_per_year`` and ``v_c`` None (unknown, never infinite).
 
 A corridor's total (``corridors``: one per tag of the links.csv ``corridors`` column) is
-the **largest link flow among its links**. The assignment keeps link flows, not path
-flows, so the tonnes that use at least one link of the corridor cannot be recovered; the
-largest link flow is a lower bound of them (every tonne on that link uses the corridor).
+the tonnes (and TEU) of the routes that use at least one of its links, from the route
+choice's path flows. An equilibrium run keeps link flows only; there it is the largest
+link flow among the corridor's links, a lower bound.
 """
 
 from __future__ import annotations
@@ -147,26 +148,30 @@ class Flows:
         """The element of ``kind`` with ``element_id``; None if it does not exist in the year."""
         return self._index().get((kind, element_id))
 
-    def link_t_per_year(self, link_ids: tuple[str, ...] | list[str]) -> float:
-        """Modelled tonnes on ``link_ids``, both directions summed (0 for a link absent in
-        the year)."""
+    def link_t_per_year(self, link_ids: tuple[str, ...] | list[str], *, teu: bool = False) -> float:
+        """Modelled tonnes (``teu``: TEU) on ``link_ids``, both directions summed (0 for a
+        link absent in the year)."""
         index = self._index()
-        return sum(e.t_per_year for i in link_ids if (e := index.get(("link", i))) is not None)
+        found = [e for i in link_ids if (e := index.get(("link", i))) is not None]
+        return _total(found, teu)
 
-    def port_t_per_year(self, node_id: str) -> float:
+    def port_t_per_year(self, node_id: str, *, teu: bool = False) -> float:
         """Throughput of ``node_id``: flow on every ``sea`` or ``ferry`` link that starts or
-        ends there, both directions summed (t/year)."""
-        return sum(
-            e.t_per_year
-            for e in self.elements
-            if e.kind == "link" and e.mode in WATER_MODES and node_id in (e.source, e.target)
+        ends there, both directions summed (t/year; ``teu``: TEU/year)."""
+        return _total(
+            [
+                e
+                for e in self.elements
+                if e.kind == "link" and e.mode in WATER_MODES and node_id in (e.source, e.target)
+            ],
+            teu,
         )
 
-    def crossing_t_per_year(self, node_id: str) -> float:
+    def crossing_t_per_year(self, node_id: str, *, teu: bool = False) -> float:
         """Flow through every border-crossing process at ``node_id``, all directions and
-        modes (t/year)."""
-        return sum(
-            e.t_per_year for e in self.elements if e.kind == "crossing" and e.node_id == node_id
+        modes (t/year; ``teu``: TEU/year)."""
+        return _total(
+            [e for e in self.elements if e.kind == "crossing" and e.node_id == node_id], teu
         )
 
     def _index(self) -> dict[tuple[str, str], ElementFlow]:
@@ -218,21 +223,25 @@ class Flows:
         return pd.DataFrame([e.to_dict() for e in self.elements], columns=list(ELEMENT_KEYS))
 
 
+def _total(elements: list[ElementFlow], teu: bool) -> float:
+    """Sum of the elements' TEU/year (``teu``) or t/year."""
+    return sum(e.teu_per_year if teu else e.t_per_year for e in elements)
+
+
 def flows(
     network: ScenarioNetwork,
     *,
     year: int | None = None,
     demand_year: int | None = None,
-    objective: str = "time",
 ) -> Flows:
     """Modelled volumes (t/year and TEU/year) per link, transfer, crossing and port, with
     capacity and volume/capacity, and totals per corridor tag.
 
-    Runs :func:`~tripp.freight.scenario.bottlenecks` (biconjugate Frank–Wolfe to a relative
-    gap of 1e-4) with ``year``, ``demand_year`` and ``objective`` as there; a run that
-    stops short says so in ``result.assignment.converged``. Elements without a capacity
-    in the atlas have ``v_c`` None. A corridor's total is its largest link flow, a lower
-    bound of the tonnes using it (see :mod:`tripp.freight.flows`).
+    Runs :func:`~tripp.freight.scenario.bottlenecks` (route choice at stochastic user
+    equilibrium) with ``year`` and ``demand_year`` as there; a run that stops short says
+    so in ``result.assignment.converged``. Elements without a capacity in the atlas have
+    ``v_c`` None. A corridor's total is the tonnes of the routes that use at least one of
+    its links (see :mod:`tripp.freight.flows`).
 
     >>> import tripp
     >>> result = tripp.flows(tripp.scenario(tripp.load_atlas(), "baseline-2025"))
@@ -241,15 +250,15 @@ def flows(
     >>> result.element("port", "alat").t_per_year == result.port_t_per_year("alat")
     True
     """
-    assignment = bottlenecks(network, year=year, demand_year=demand_year, objective=objective)
-    settings = FreightSettings(objective=objective)
-    return flows_of(network.graph, assignment, settings=settings)
+    assignment = bottlenecks(network, year=year, demand_year=demand_year)
+    return flows_of(network.graph, assignment, settings=FreightSettings())
 
 
 def flows_of(graph: Graph, assignment: CorridorAssignment, *, settings: FreightSettings) -> Flows:
     """:class:`Flows` of an assignment already run on ``graph`` with ``settings``."""
     capacity = assignment.arc_capacity_t_per_year
     flow = assignment.arc_flow_t_per_year
+    teu = assignment.arc_teu_per_year
     arcs = arcs_by_element(graph, np.flatnonzero(graph.available_from_year <= assignment.year))
     t_per_teu = settings.t_per_teu
     atlas = graph.atlas
@@ -285,21 +294,21 @@ def flows_of(graph: Graph, assignment: CorridorAssignment, *, settings: FreightS
                 target,
                 name,
                 tonnes,
-                tonnes / t_per_teu,
+                float(teu[a].sum()),
                 cap,
                 v_c,
                 node,
                 tags,
             )
         )
-    elements.extend(_ports(atlas, elements, t_per_teu))
+    elements.extend(_ports(atlas, elements))
     elements.sort(key=lambda e: (-e.t_per_year, KINDS.index(e.kind), e.element_id))
     return Flows(
         assignment.scenario,
         assignment.year,
         t_per_teu,
         tuple(elements),
-        _corridors(elements, t_per_teu),
+        _corridors(graph, elements, assignment),
         assignment,
         graph,
     )
@@ -333,7 +342,7 @@ def _capacity_and_ratio(
     return float(capacity[known].max()), float((flow[known] / capacity[known]).max())
 
 
-def _ports(atlas: Atlas, elements: list[ElementFlow], t_per_teu: float) -> list[ElementFlow]:
+def _ports(atlas: Atlas, elements: list[ElementFlow]) -> list[ElementFlow]:
     """Port elements: throughput over the water links that exist in the year."""
     water: dict[str, list[ElementFlow]] = defaultdict(list)
     for e in elements:
@@ -365,7 +374,7 @@ def _ports(atlas: Atlas, elements: list[ElementFlow], t_per_teu: float) -> list[
                 None,
                 nodes[node].name,
                 tonnes,
-                tonnes / t_per_teu,
+                sum(e.teu_per_year for e in links),
                 cap,
                 None if cap is None else tonnes / cap,
                 node,
@@ -374,10 +383,31 @@ def _ports(atlas: Atlas, elements: list[ElementFlow], t_per_teu: float) -> list[
     return out
 
 
-def _corridors(elements: list[ElementFlow], t_per_teu: float) -> tuple[CorridorFlow, ...]:
-    """Per corridor tag, the largest flow among its links that exist in the year."""
-    largest: dict[str, float] = {}
-    for e in elements:
-        for tag in e.corridors:
-            largest[tag] = max(largest.get(tag, 0.0), e.t_per_year)
-    return tuple(CorridorFlow(tag, t, t / t_per_teu) for tag, t in sorted(largest.items()))
+def _corridors(
+    graph: Graph, elements: list[ElementFlow], assignment: CorridorAssignment
+) -> tuple[CorridorFlow, ...]:
+    """Per corridor tag: the tonnes and TEU of the routes that use one of its links (route
+    choice), else the largest flow among its links (module docstring)."""
+    run = assignment.choice
+    if run is None:
+        largest: dict[str, float] = {}
+        for e in elements:
+            for tag in e.corridors:
+                largest[tag] = max(largest.get(tag, 0.0), e.t_per_year)
+        teu = {tag: t / FreightSettings().t_per_teu for tag, t in largest.items()}
+        return tuple(CorridorFlow(tag, t, teu[tag]) for tag, t in sorted(largest.items()))
+    tags_of_link = [link.corridors for link in graph.atlas.links]
+    tonnes: dict[str, float] = defaultdict(float)
+    units: dict[str, float] = defaultdict(float)
+    result = run.result
+    for p in np.flatnonzero(result.path_flow > 0).tolist():
+        arcs = result.paths.path(p)
+        links = graph.link[arcs]
+        tags = {tag for i in np.unique(links[links >= 0]).tolist() for tag in tags_of_link[i]}
+        cls = int(result.path_class[p])
+        for tag in tags:
+            tonnes[tag] += float(result.path_flow[p])
+            if run.classes[cls][0] == "container":
+                units[tag] += float(result.path_flow[p]) / run.t_per_unit[cls]
+    every = sorted({tag for e in elements for tag in e.corridors})
+    return tuple(CorridorFlow(tag, tonnes.get(tag, 0.0), units.get(tag, 0.0)) for tag in every)

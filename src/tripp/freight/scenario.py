@@ -8,7 +8,7 @@ with the scenario's year and the demand year that goes with it unless told other
 from __future__ import annotations
 
 from tripp.errors import FieldProblem, InputError
-from tripp.freight.corridor import CorridorAssignment, assign_corridor
+from tripp.freight.corridor import LOGIT, CorridorAssignment, assign_corridor
 from tripp.freight.settings import FreightSettings
 from tripp.scenarios.exposure import demand_year_for
 from tripp.scenarios.network import ScenarioNetwork
@@ -26,28 +26,31 @@ def assign(
     *,
     year: int | None = None,
     demand_year: int | None = None,
-    objective: str = "time",
-    algorithm: str = "bfw",
+    objective: str | None = None,
+    algorithm: str = LOGIT,
     gap: float = BOTTLENECKS_GAP,
     max_iter: int = BOTTLENECKS_MAX_ITER,
 ) -> CorridorAssignment:
-    """User-equilibrium assignment of the scenario's freight demand (t/year) on its capacities.
+    """The scenario's freight demand (t/year) on its network and capacities.
 
     ``year`` is the network's year (default: the scenario's); ``demand_year`` picks the
-    demand rows (default: the latest demand year not after ``year``, else the earliest).
-    ``objective`` is ``time`` (h) or ``generalized`` (money converted to h at the freight
-    value of time); ``algorithm`` ``fw``, ``cfw``, ``bfw`` or ``gp`` runs until the relative
-    gap is at most ``gap`` or ``max_iter`` iterations. A run that stops short says so in
-    ``converged``; it does not raise.
+    demand (default: the latest demand year not after ``year``, else the earliest).
+    ``algorithm`` ``logit`` (the default) is route and mode choice: path-size logit at
+    stochastic user equilibrium on each cargo type's generalised cost, with the
+    scenario's shipper profiles (:mod:`tripp.freight.choice`); ``fw``, ``cfw``, ``bfw``
+    or ``gp`` route every row as containers at deterministic user equilibrium on
+    ``objective`` (``time`` in h, the default, or ``generalized``: money converted to h at
+    the container value of time) until the relative gap is at most ``gap`` or
+    ``max_iter`` iterations. A run that stops short says so in ``converged``.
 
-    Raises :class:`~tripp.errors.InputError` for a demand year without demand rows and
-    for bad options.
+    Raises :class:`~tripp.errors.InputError` for a demand year without demand rows, an
+    objective given to route choice, and bad options.
 
     >>> import tripp
     >>> network = tripp.scenario(tripp.load_atlas(), "tripp-2030")
     >>> result = tripp.assign(network)
-    >>> result.converged, result.demand_year
-    (True, 2030)
+    >>> result.converged, result.demand_year, result.algorithm
+    (True, 2030, 'logit')
     """
     network_year = network.year if year is None else year
     years = network.atlas.demand_years
@@ -61,15 +64,26 @@ def assign(
                 f"give one of the demand years {', '.join(map(str, years))}",
             )
         )
+    if algorithm == LOGIT and objective is not None:
+        raise InputError(
+            FieldProblem(
+                "objective",
+                "route choice weighs each cargo type's money cost plus its value of time × "
+                "hours; an objective applies to the equilibrium algorithms only",
+                "drop the objective, or choose an algorithm: fw, cfw, bfw or gp",
+            )
+        )
+    scenario = network.applied()
     return assign_corridor(
         network.graph,
-        scenario=network.applied().name,
+        scenario=scenario.name,
         year=network_year,
         demand_year=demand_year,
-        settings=FreightSettings(objective=objective),
+        settings=FreightSettings(objective=objective or "time"),
         algorithm=algorithm,
         gap=gap,
         max_iter=max_iter,
+        shippers=scenario.shipper,
     )
 
 
@@ -78,11 +92,9 @@ def bottlenecks(
     *,
     year: int | None = None,
     demand_year: int | None = None,
-    objective: str = "time",
 ) -> CorridorAssignment:
-    """The assignment ``tripp bottlenecks`` ranks: :func:`assign` with biconjugate
-    Frank–Wolfe to a relative gap of :data:`BOTTLENECKS_GAP` in at most
-    :data:`BOTTLENECKS_MAX_ITER` iterations.
+    """The assignment ``tripp bottlenecks`` ranks: :func:`assign` by route choice
+    (path-size logit stochastic user equilibrium).
 
     Rank the loaded elements with ``result.bottlenecks(top)`` (volume/capacity, then delay
     in t·h/year) or as a table with ``result.to_frame(top)``.
@@ -92,12 +104,4 @@ def bottlenecks(
     >>> list(result.to_frame(3).columns[:3])
     ['kind', 'element_id', 'name']
     """
-    return assign(
-        network,
-        year=year,
-        demand_year=demand_year,
-        objective=objective,
-        algorithm="bfw",
-        gap=BOTTLENECKS_GAP,
-        max_iter=BOTTLENECKS_MAX_ITER,
-    )
+    return assign(network, year=year, demand_year=demand_year)

@@ -13,6 +13,11 @@ Conversions between capacity units are explicit parameters, never silent:
 
 * ``vot_usd_per_teu_h`` — the value of time of the generalized objective; None (the
   default): the atlas's container figure (cargo_types.csv), never a placeholder.
+* ``choice`` — how route choice runs (:class:`~tripp.assignment.spec.ChoiceSpec`): up to
+  :data:`CHOICE_PATHS` routes per O-D by link penalisation (factor
+  :data:`CHOICE_PENALTY`), relative-cost sensitivity :data:`CHOICE_THETA`, fitted to the
+  observed counts (docs/freight-model.md), and successive averages until the split moves
+  by at most :data:`CHOICE_TOLERANCE` of demand (at most :data:`CHOICE_MAX_ITER` rounds).
 
 Capacities apply to each direction of a link. Links, transfers and crossings without a
 capacity in the atlas keep their free-flow time (they are counted and reported).
@@ -20,9 +25,31 @@ capacity in the atlas keep their free-flow time (they are counted and reported).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from tripp.assignment.spec import ChoiceSpec
 from tripp.errors import FieldProblem, InputError
+
+#: Most routes in an O-D's choice set.
+CHOICE_PATHS = 6
+#: Link penalisation factor of choice-set generation.
+CHOICE_PENALTY = 1.5
+#: Relative-cost sensitivity of the logit (fitted: docs/freight-model.md).
+CHOICE_THETA = 8.0
+#: Most successive-average rounds, and the split change (share of demand) that ends them.
+CHOICE_MAX_ITER = 200
+CHOICE_TOLERANCE = 1e-3
+
+
+def default_choice() -> ChoiceSpec:
+    """The corridor's route-choice parameters (module docstring)."""
+    return ChoiceSpec(
+        paths_per_od=CHOICE_PATHS,
+        penalty_factor=CHOICE_PENALTY,
+        theta=CHOICE_THETA,
+        max_iter=CHOICE_MAX_ITER,
+        tolerance=CHOICE_TOLERANCE,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +66,7 @@ class FreightSettings:
     queue_rho_bar: float = 0.95
     vot_usd_per_teu_h: float | None = None
     objective: str = "time"
+    choice: ChoiceSpec = field(default_factory=default_choice)
 
     def __post_init__(self) -> None:
         problems = [

@@ -40,7 +40,15 @@ from tripp.routing.request import (
 from tripp.routing.result import RouteResult
 from tripp.units import FREIGHT_MODES
 
-__all__ = ["Objective", "RouteRequest", "RouteSettings", "prepare", "route", "route_request"]
+__all__ = [
+    "Objective",
+    "RouteRequest",
+    "RouteSettings",
+    "prepare",
+    "route",
+    "route_request",
+    "usable_arcs",
+]
 
 
 def route(
@@ -227,7 +235,7 @@ def prepare(graph: Graph, year: int | None = None, *, kernel: Kernel | str = Ker
         prepare_places(graph, _search_graph(graph, request, _search_weight(graph, request)))
 
 
-def _mask(graph: Graph, request: RouteRequest) -> np.ndarray:
+def usable_arcs(graph: Graph, request: RouteRequest) -> np.ndarray:
     """Arcs usable under the request's year, modes, cargo type and avoided countries and
     nodes."""
     mask = graph.available_from_year <= request.year
@@ -267,7 +275,7 @@ def _search_weight(graph: Graph, request: RouteRequest) -> np.ndarray:
 
     def compute() -> np.ndarray:
         weight = _objective_weight(graph, request.objective, vot, request.cargo_type)
-        masked: np.ndarray = np.where(_mask(graph, request), weight, np.inf)
+        masked: np.ndarray = np.where(usable_arcs(graph, request), weight, np.inf)
         return masked
 
     return graph.memo("search weight", key, compute)
@@ -482,6 +490,6 @@ def _relaxed(request: RouteRequest, field: str, value: tuple[str, ...]) -> Route
 
 
 def _reachable(graph: Graph, request: RouteRequest) -> bool:
-    mask = _mask(graph, request)
+    mask = usable_arcs(graph, request)
     search = _search_graph(graph, request, np.where(mask, graph.time_h, np.inf), strict=False)
     return search.shortest(search.weight, search.source) is not None

@@ -24,11 +24,13 @@ from tripp.scenarios.model import (
     DemandRule,
     Scenario,
     SetRule,
+    ShipperRule,
     family_of,
     in_range,
     range_text,
     set_column,
 )
+from tripp.scenarios.shippers import shipper_problems
 from tripp.units import ALL_MODES
 
 
@@ -131,6 +133,15 @@ def _load(file: Path, atlas: Atlas, seen: tuple[Path, ...]) -> Scenario:
         )
         for r in data.get("demand", [])
     )
+    shippers = tuple(
+        ShipperRule(
+            str(r["profile"]),
+            tuple(r.get("avoid_countries", [])),
+            tuple(r.get("markets", ["*"])),
+            float(r.get("share", 1.0)),
+        )
+        for r in data.get("shipper", [])
+    )
     base_year = parent.year if parent else atlas.as_of_year
     scenario = Scenario(
         name=file.stem,
@@ -141,6 +152,7 @@ def _load(file: Path, atlas: Atlas, seen: tuple[Path, ...]) -> Scenario:
         close=(parent.close if parent else ()) + tuple(data.get("close", [])),
         set=(parent.set if parent else ()) + sets,
         demand=(parent.demand if parent else ()) + demand,
+        shipper=(parent.shipper if parent else ()) + shippers,
         lineage=(parent.lineage if parent else ()) + (file.stem,),
         file=str(file),
     )
@@ -288,6 +300,8 @@ class _Checker:
         for index, rule in enumerate(self._tables(data, "demand")):
             self.demand_rule(index, rule)
         self.sound_demand = len(self.problems) == before
+        for index, rule in enumerate(self._tables(data, "shipper")):
+            self.shipper_rule(index, rule)
 
     def _list(self, data: dict[str, Any], key: str) -> list[str]:
         value = data.get(key, [])
@@ -408,6 +422,10 @@ class _Checker:
                     f"give {name} a value in {allowed} "
                     f"(the range of {SET_TABLES[family].name}.{name} in the atlas)",
                 )
+
+    def shipper_rule(self, index: int, rule: dict[str, Any]) -> None:
+        for key, problem, fix in shipper_problems(rule, self.atlas):
+            self.add_in("shipper", index, key, problem, fix)
 
     def demand_rule(self, index: int, rule: dict[str, Any]) -> None:
         for key in ("origin", "destination"):

@@ -18,6 +18,11 @@ A scenario file holds::
     destination = "nakhchivan"
     commodity = "*"
     factor = 1.5
+    [[shipper]]                            # a shipper profile: share of the tonnes of
+    profile = "eu_shipper"                 # the markets' demand rows (demand.csv market;
+    avoid_countries = ["RU", "BY", "IR"]   # "*": all) whose routes avoid the countries
+    markets = ["cn_eu_rail_north"]
+    share = 1.0
 
 Selectors are checked against the atlas: an unknown id gets "did you mean …?" and the line
 of the file it is on. Every number is finite: a [[set]] value must lie in the range the atlas
@@ -68,6 +73,7 @@ TOP_LEVEL_KEYS = (
     "close",
     "set",
     "demand",
+    "shipper",
     "title",
 )
 
@@ -133,6 +139,22 @@ class DemandRule:
 
 
 @dataclass(frozen=True)
+class ShipperRule:
+    """A shipper profile: ``share`` (0–1) of the tonnes of the demand rows of ``markets``
+    (demand.csv ``market``; ``*``: every market) take routes that avoid
+    ``avoid_countries``."""
+
+    profile: str
+    avoid_countries: tuple[str, ...]
+    markets: tuple[str, ...] = ("*",)
+    share: float = 1.0
+
+    def applies_to(self, market: str) -> bool:
+        """Whether the rule governs the rows of ``market``."""
+        return "*" in self.markets or market in self.markets
+
+
+@dataclass(frozen=True)
 class Scenario:
     """A validated scenario, with its ancestors' rules already merged in order."""
 
@@ -144,6 +166,7 @@ class Scenario:
     close: tuple[str, ...] = ()
     set: tuple[SetRule, ...] = ()
     demand: tuple[DemandRule, ...] = ()
+    shipper: tuple[ShipperRule, ...] = ()
     lineage: tuple[str, ...] = field(default=())  # names from the root to this scenario
     file: str = ""
 
@@ -169,6 +192,15 @@ class Scenario:
                     "factor": r.factor,
                 }
                 for r in self.demand
+            ],
+            "shipper": [
+                {
+                    "profile": r.profile,
+                    "avoid_countries": list(r.avoid_countries),
+                    "markets": list(r.markets),
+                    "share": r.share,
+                }
+                for r in self.shipper
             ],
             "file": self.file,
         }

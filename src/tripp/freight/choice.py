@@ -1,0 +1,157 @@
+"""Corridor route and mode choice: the demand split over routes the way shippers split it.
+
+Every demand row of the year (t/year) becomes one origin–destination pair (OD) of its
+cargo type's class, from its origin's start state to its destination's end state on the
+compiled graph; a scenario's shipper rules (:class:`~tripp.scenarios.model.ShipperRule`)
+move a share of the rows of their markets into a class that avoids the rule's countries.
+A class may use the arcs its cargo type may use in the year (modes, transfers, services:
+:func:`tripp.routing.route.usable_arcs`) outside its avoided countries. An arc costs the
+cargo type's money per unit (:func:`tripp.graph.cargo.cargo_cost_usd`: tariffs, transfer
+and border fees) plus its value of time (cargo_types.csv, USD per unit-hour) × hours, and
+hours grow with the flow of every class on capacitated arcs (the volume-delay functions
+of :mod:`tripp.freight.corridor`). :func:`tripp.assignment.stochastic.logit_sue` splits
+each OD over up to K distinct routes by path-size logit at stochastic user equilibrium.
+Because the split is on generalised cost, rail, road, ferry and sea compete: route and
+mode are chosen together.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from tripp.assignment.stochastic import ChoiceClass, ChoiceResult, logit_sue
+from tripp.assignment.vdf_kind import ALPHA, BETA, CAPACITY, FIXED, T0, VdfKind
+from tripp.atlas.model import DemandRow
+from tripp.errors import FieldProblem, InputError
+from tripp.freight.settings import FreightSettings
+from tripp.graph.cargo import cargo_cost_usd, cargo_type
+from tripp.graph.compile import Graph
+from tripp.routing.request import RouteRequest, atlas_vot
+from tripp.routing.route import usable_arcs
+from tripp.scenarios.model import ShipperRule
+
+__all__ = ["ChoiceRun", "OdDemand", "corridor_choice", "vdf_arrays"]
+
+
+@dataclass(frozen=True, slots=True)
+class OdDemand:
+    """One OD of the choice: a demand row (or the share of it a shipper profile governs)."""
+
+    row: DemandRow
+    profile: str  # "" where no shipper profile applies
+    avoid_countries: tuple[str, ...]
+    t_per_year: float
+
+
+@dataclass(frozen=True, eq=False)
+class ChoiceRun:
+    """The ODs of a corridor choice and its result; ``result.paths.od`` indexes ``ods``.
+
+    ``classes`` names each class as (cargo type, avoided countries); ``t_per_unit`` its
+    tonnes per unit.
+    """
+
+    ods: tuple[OdDemand, ...]
+    classes: tuple[tuple[str, tuple[str, ...]], ...]
+    t_per_unit: tuple[float, ...]
+    result: ChoiceResult
+
+    def unserved(self) -> list[OdDemand]:
+        """ODs without any route."""
+        offset = 0
+        out: list[OdDemand] = []
+        for served in self.result.served:
+            out.extend(self.ods[offset + i] for i in np.flatnonzero(~served).tolist())
+            offset += len(served)
+        return out
+
+    def arc_units(self, cargo: str) -> np.ndarray:
+        """Units of ``cargo`` (TEU for container) on every arc a year."""
+        total = np.zeros(self.result.flow.shape[0])
+        for index, (kind, _) in enumerate(self.classes):
+            if kind == cargo:
+                total += self.result.class_flow[index] / self.t_per_unit[index]
+        return total
+
+
+def _ods(rows: list[DemandRow], rules: tuple[ShipperRule, ...]) -> list[OdDemand]:
+    """The ODs of ``rows`` after the shipper rules: a governed share per rule, the rest
+    unconstrained. Raises :class:`InputError` where rules govern more than a row's tonnes."""
+    out: list[OdDemand] = []
+    for row in rows:
+        tonnes = float(row.t_per_year or 0.0)
+        governed = [r for r in rules if r.applies_to(row.market)]
+        left = 1.0 - sum(r.share for r in governed)
+        if left < -1e-9:
+            raise InputError(
+                FieldProblem(
+                    "shipper",
+                    f"shipper rules govern {1 - left:.0%} of market '{row.market}'",
+                    "make the shares of the rules that name a market add up to at most 1",
+                )
+            )
+        for rule in governed:
+            if rule.share > 0:
+                out.append(OdDemand(row, rule.profile, rule.avoid_countries, tonnes * rule.share))
+        if left > 1e-9:
+            out.append(OdDemand(row, "", (), tonnes * left))
+    return out
+
+
+def vdf_arrays(
+    graph: Graph, capacity: np.ndarray, kind: np.ndarray, settings: FreightSettings
+) -> tuple[np.ndarray, np.ndarray]:
+    """Volume-delay kind and ``(5, n_arcs)`` parameters of every graph arc: free-flow
+    hours, capacity (t/year), BPR or queue parameters where the arc has a capacity, none
+    (constant time) where it has not; no fixed cost (money is priced per class)."""
+    has_cap = ~np.isnan(capacity)
+    queue = kind == VdfKind.QUEUE
+    params = np.zeros((5, graph.n_arcs))
+    params[T0] = graph.time_h
+    params[CAPACITY] = np.where(has_cap, capacity, 1.0)
+    params[ALPHA] = np.where(has_cap, np.where(queue, settings.queue_j, settings.bpr_alpha), 0.0)
+    params[BETA] = np.where(queue, settings.queue_rho_bar, settings.bpr_beta)
+    params[FIXED] = 0.0
+    return np.where(has_cap, kind, VdfKind.BPR).astype(np.int64), params
+
+
+def corridor_choice(
+    graph: Graph,
+    rows: list[DemandRow],
+    *,
+    year: int,
+    vdf: tuple[np.ndarray, np.ndarray],
+    settings: FreightSettings,
+    shippers: tuple[ShipperRule, ...] = (),
+) -> ChoiceRun:
+    """Split ``rows`` (t/year) over the routes of ``graph`` in ``year`` by path-size logit
+    SUE (``settings.choice``), on the arcs' volume-delay functions ``vdf`` (from
+    :func:`vdf_arrays`)."""
+    ods = _ods([r for r in rows if r.origin != r.destination], shippers)
+    groups: dict[tuple[str, tuple[str, ...]], list[OdDemand]] = defaultdict(list)
+    for od in ods:
+        groups[(od.row.cargo_type, tuple(sorted(od.avoid_countries)))].append(od)
+    classes, ordered, units = [], [], []
+    for (cargo, avoid), members in groups.items():
+        request = RouteRequest("", "", year, avoid_countries=avoid, cargo_type=cargo)
+        money = np.where(usable_arcs(graph, request), cargo_cost_usd(graph, cargo), np.inf)
+        t_per_unit = cargo_type(graph, cargo).t_per_unit
+        vot = settings.vot_usd_per_teu_h if cargo == "container" else None
+        classes.append(
+            ChoiceClass(
+                cargo,
+                money,
+                vot if vot is not None else atlas_vot(graph.atlas, cargo),
+                t_per_unit,
+                np.array([graph.start_state[graph.node_index(o.row.origin)] for o in members]),
+                np.array([graph.end_state[graph.node_index(o.row.destination)] for o in members]),
+                np.array([o.t_per_year for o in members]),
+            )
+        )
+        ordered.extend(members)
+        units.append(t_per_unit)
+    result = logit_sue(graph.indptr, graph.head, vdf[0], vdf[1], classes, settings.choice)
+    return ChoiceRun(tuple(ordered), tuple(groups), tuple(units), result)
