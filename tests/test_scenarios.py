@@ -150,3 +150,16 @@ def test_comparison_includes_energy_only_when_both_atlases_have_it(
 ) -> None:
     base = network(mini_atlas, "base")
     assert compare(base, base, pairs=PAIRS).energy is None  # the mini atlas has no energy rows
+
+
+def test_compare_measures_both_sides_on_one_demand_and_agrees_with_exposure() -> None:
+    atlas = tripp.load_atlas()
+    base, other = (tripp.scenario(atlas, name) for name in ("baseline-2025", "tripp-2030"))
+    default = compare(base, other, pairs=[("baku", "nakhchivan")], energy=False)
+    assert default.exposure_base.demand_year == default.exposure_other.demand_year == 2030
+    chosen = compare(base, other, pairs=[("baku", "nakhchivan")], energy=False, demand_year=2024)
+    assert chosen.exposure_base.demand_year == chosen.exposure_other.demand_year == 2024
+    alone = tripp.exposure(base, demand_year=2024)
+    assert chosen.exposure_base.share_t == pytest.approx(alone.share_t)
+    with pytest.raises(InputError, match="no demand rows for '2019'"):
+        compare(base, other, pairs=[("baku", "nakhchivan")], energy=False, demand_year=2019)

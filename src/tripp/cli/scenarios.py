@@ -124,6 +124,14 @@ def compare_command(
             show_default=False,
         ),
     ] = None,
+    demand_year: Annotated[
+        int | None,
+        typer.Option(
+            "--demand",
+            help="Demand year of the transit exposure on both sides (default: the other "
+            "scenario's).",
+        ),
+    ] = None,
     atlas: AtlasOption = None,
     format: TableOrJson = Format.TABLE,
 ) -> None:
@@ -140,6 +148,7 @@ def compare_command(
         pairs=chosen,
         objective=objective,
         energy="auto" if energy is None else energy,
+        demand_year=demand_year,
     )
     if format is Format.JSON:
         emit_json(result.to_dict())

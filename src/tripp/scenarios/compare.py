@@ -181,6 +181,7 @@ def compare(
     pairs: list[tuple[str, str]] | None = None,
     objective: str = DEFAULT_OBJECTIVE.value,
     energy: bool | Literal["auto"] = "auto",
+    demand_year: int | None = None,
 ) -> Comparison:
     """Route every pair under both scenarios and measure the change; with ``energy``, also
     solve both scenarios' gas and power flows when their atlases have energy rows.
@@ -192,9 +193,10 @@ def compare(
     ``pairs`` are (origin, destination) places by id or name (default:
     :data:`DEFAULT_PAIRS`); ``objective`` is what routes minimise (``time``, ``cost``,
     ``distance`` or ``generalized``). Deltas are after − before in h, USD per TEU and km.
-    Transit exposure of both scenarios uses the demand year of ``other`` (the result's
-    ``demand_year``), so that only the network differs: ``exposure(base,
-    demand_year=...)`` with that year gives the same "before" shares.
+    Transit exposure of both scenarios uses one demand, ``demand_year`` (default: the
+    demand year of ``other``; the result's ``demand_year``), so that only the network
+    differs: ``exposure(base, demand_year=...)`` with that year gives the same "before"
+    shares.
 
     >>> import tripp
     >>> atlas = tripp.load_atlas()
@@ -225,7 +227,8 @@ def compare(
                 "delta": delta,
             }
         )
-    demand_year = demand_year_for(other.atlas, other.year)
+    if demand_year is None:
+        demand_year = demand_year_for(other.atlas, other.year)
     exposure_base, exposure_other = (
         exposure(n, objective=objective, demand_year=demand_year) for n in (base, other)
     )
