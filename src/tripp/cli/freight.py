@@ -216,6 +216,44 @@ def flows_check_command(
         raise typer.Exit(1)
 
 
+@flows_app.command("fit")
+@handle_errors
+def flows_fit_command(
+    scenario: Annotated[
+        str, typer.Option("--scenario", help="Scenario whose year the counts observe.")
+    ] = "baseline-2025",
+    theta: Annotated[
+        str, typer.Option(help="Comma-separated θ values to try (relative-cost sensitivity).")
+    ] = "2,4,6,8,12,16,24",
+    counts: Annotated[
+        Path | None, typer.Option("--counts", help="Counts CSV (default: the shipped one).")
+    ] = None,
+    atlas: Annotated[Path | None, typer.Option("--atlas", help="Atlas folder.")] = None,
+    format: Annotated[TableFormat, typer.Option("--format", help="table or json.")] = (
+        TableFormat.TABLE
+    ),
+) -> None:
+    """Fit the route choice's θ to the observed counts: the share within, key totals and
+    RMSE % at each θ, and the best (the model's default is docs/freight-model.md's)."""
+    from tripp.atlas.io import load_atlas
+    from tripp.freight.calibrate import fit_theta
+    from tripp.scenarios.network import scenario_network
+
+    try:
+        values = [float(v) for v in theta.split(",") if v.strip()]
+    except ValueError:
+        raise InputError(
+            Problem("--theta", f"'{theta}' is not a list of numbers", "give e.g. 2,4,8")
+        ) from None
+    best, grid = fit_theta(scenario_network(load_atlas(atlas), scenario), values, counts=counts)
+    if format is TableFormat.JSON:
+        emit_json({"best": best.to_dict(), "grid": [p.to_dict() for p in grid]})
+        return
+    from tripp.cli.freight_output import print_fit
+
+    print_fit(best, grid)
+
+
 def register(app: typer.Typer) -> None:
     """Add ``bottlenecks`` and the ``flows`` group to ``app``."""
     app.command("bottlenecks")(bottlenecks_command)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tripp.atlas.model import Atlas
+from tripp.freight.calibrate import FitPoint
 from tripp.freight.corridor import CorridorAssignment
 from tripp.freight.counts import MIN_SHARE_WITHIN, FlowCheck
 from tripp.freight.flows import Flows
@@ -194,4 +195,28 @@ def print_flow_check(result: FlowCheck) -> None:
         f"totals within: {result.keys_within}; RMSE {result.rmse_percent:.1f} % of the mean "
         f"count; median |ratio − 1| {result.median_abs_ratio_error:.2f}"
     )
+    if not result.converged:
+        out.print("[bold red]the assignment did not converge: the check cannot pass[/bold red]")
     out.print("[bold]passed[/bold]" if result.passed else "[bold red]failed[/bold red]")
+
+
+def print_fit(best: FitPoint, grid: list[FitPoint]) -> None:
+    """The counts' agreement at each θ, and the best θ."""
+    from rich.table import Table
+
+    from tripp.cli.display import console
+
+    table = Table(title="Route choice θ against the observed counts")
+    for column in ("θ", "within", "key totals within", "RMSE %", "converged"):
+        table.add_column(column)
+    for p in grid:
+        table.add_row(
+            f"{p.theta:g}",
+            f"{p.within_share:.0%}",
+            "yes" if p.keys_within else "no",
+            f"{p.rmse_percent:.1f}",
+            "yes" if p.converged else "NO",
+        )
+    out = console()
+    out.print(table)
+    out.print(f"best θ = {best.theta:g} ({best.within_share:.0%} within)")

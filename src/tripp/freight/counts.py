@@ -34,6 +34,7 @@ from tripp.atlas.io import read_reference_rows
 from tripp.atlas.names import hint
 from tripp.errors import InputError, Problem
 from tripp.freight.flows import WATER_MODES, Flows, flows
+from tripp.freight.settings import FreightSettings
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -145,7 +146,8 @@ class FlowCheck:
     """Counts of the network's years against its modelled volumes.
 
     ``checks`` are the counts compared; ``skipped`` those of other years; ``t_per_teu``
-    the factor between TEU and tonnes.
+    the factor between TEU and tonnes; ``converged`` whether the assignment behind the
+    volumes converged (a check of volumes that did not never passes).
     """
 
     scenario: str
@@ -154,6 +156,7 @@ class FlowCheck:
     checks: tuple[CountCheck, ...]
     skipped: tuple[Count, ...]
     t_per_teu: float
+    converged: bool = True
 
     @property
     def within_share(self) -> float:
@@ -179,8 +182,9 @@ class FlowCheck:
 
     @property
     def passed(self) -> bool:
-        """At least :data:`MIN_SHARE_WITHIN` of the counts within and every key total within."""
-        return self.within_share >= MIN_SHARE_WITHIN - _EPS and self.keys_within
+        """At least :data:`MIN_SHARE_WITHIN` of the counts within, every key total within,
+        and a converged assignment."""
+        return self.within_share >= MIN_SHARE_WITHIN - _EPS and self.keys_within and self.converged
 
     def _tonnes(self, check: CountCheck) -> tuple[float, float]:
         factor = self.t_per_teu if check.count.unit == "teu_per_year" else 1.0
@@ -196,6 +200,7 @@ class FlowCheck:
             "rmse_percent": round(self.rmse_percent, 2),
             "median_abs_ratio_error": round(self.median_abs_ratio_error, 4),
             "keys_within": self.keys_within,
+            "converged": self.converged,
             "passed": self.passed,
             "min_share_within": MIN_SHARE_WITHIN,
             "scenario": self.scenario,
@@ -386,7 +391,12 @@ class _RowChecker:
         return kind, ids
 
 
-def check_flows(network: ScenarioNetwork, counts: str | Path | None = None) -> FlowCheck:
+def check_flows(
+    network: ScenarioNetwork,
+    counts: str | Path | None = None,
+    *,
+    settings: FreightSettings | None = None,
+) -> FlowCheck:
     """Compare the modelled volumes of ``network`` with observed counts.
 
     ``counts`` is a CSV in the format of :mod:`tripp.freight.counts` (default:
@@ -412,7 +422,7 @@ def check_flows(network: ScenarioNetwork, counts: str | Path | None = None) -> F
             )
         )
     rows = load_counts(file, network.atlas)
-    volumes = flows(network)
+    volumes = flows(network, settings=settings)
     years = {volumes.year, volumes.assignment.demand_year}
     compared = [c for c in rows if c.year in years]
     if not compared:
@@ -431,6 +441,7 @@ def check_flows(network: ScenarioNetwork, counts: str | Path | None = None) -> F
         tuple(CountCheck(c, modelled(volumes, c)) for c in compared),
         tuple(c for c in rows if c.year not in years),
         volumes.t_per_teu,
+        volumes.assignment.converged,
     )
 
 

@@ -233,6 +233,7 @@ def flows(
     *,
     year: int | None = None,
     demand_year: int | None = None,
+    settings: FreightSettings | None = None,
 ) -> Flows:
     """Modelled volumes (t/year and TEU/year) per link, transfer, crossing and port, with
     capacity and volume/capacity, and totals per corridor tag.
@@ -250,8 +251,9 @@ def flows(
     >>> result.element("port", "alat").t_per_year == result.port_t_per_year("alat")
     True
     """
-    assignment = bottlenecks(network, year=year, demand_year=demand_year)
-    return flows_of(network.graph, assignment, settings=FreightSettings())
+    settings = settings or FreightSettings()
+    assignment = bottlenecks(network, year=year, demand_year=demand_year, settings=settings)
+    return flows_of(network.graph, assignment, settings=settings)
 
 
 def flows_of(graph: Graph, assignment: CorridorAssignment, *, settings: FreightSettings) -> Flows:

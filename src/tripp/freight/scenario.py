@@ -7,6 +7,8 @@ with the scenario's year and the demand year that goes with it unless told other
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tripp.errors import FieldProblem, InputError
 from tripp.freight.corridor import LOGIT, CorridorAssignment, assign_corridor
 from tripp.freight.settings import FreightSettings
@@ -30,6 +32,7 @@ def assign(
     algorithm: str = LOGIT,
     gap: float = BOTTLENECKS_GAP,
     max_iter: int = BOTTLENECKS_MAX_ITER,
+    settings: FreightSettings | None = None,
 ) -> CorridorAssignment:
     """The scenario's freight demand (t/year) on its network and capacities.
 
@@ -42,6 +45,8 @@ def assign(
     ``objective`` (``time`` in h, the default, or ``generalized``: money converted to h at
     the container value of time) until the relative gap is at most ``gap`` or
     ``max_iter`` iterations. A run that stops short says so in ``converged``.
+    ``settings`` (default :class:`~tripp.freight.settings.FreightSettings`) holds the
+    loading and route-choice parameters.
 
     Raises :class:`~tripp.errors.InputError` for a demand year without demand rows, an
     objective given to route choice, and bad options.
@@ -79,7 +84,7 @@ def assign(
         scenario=scenario.name,
         year=network_year,
         demand_year=demand_year,
-        settings=FreightSettings(objective=objective or "time"),
+        settings=replace(settings or FreightSettings(), objective=objective or "time"),
         algorithm=algorithm,
         gap=gap,
         max_iter=max_iter,
@@ -92,6 +97,7 @@ def bottlenecks(
     *,
     year: int | None = None,
     demand_year: int | None = None,
+    settings: FreightSettings | None = None,
 ) -> CorridorAssignment:
     """The assignment ``tripp bottlenecks`` ranks: :func:`assign` by route choice
     (path-size logit stochastic user equilibrium).
@@ -104,4 +110,4 @@ def bottlenecks(
     >>> list(result.to_frame(3).columns[:3])
     ['kind', 'element_id', 'name']
     """
-    return assign(network, year=year, demand_year=demand_year)
+    return assign(network, year=year, demand_year=demand_year, settings=settings)
