@@ -190,6 +190,9 @@ def flows_check_command(
     counts: Annotated[
         Path | None, typer.Option("--counts", help="Counts CSV (default: the shipped one).")
     ] = None,
+    demand: Annotated[
+        int | None, typer.Option("--demand", help="Demand year (default: the base year).")
+    ] = None,
     atlas: Annotated[Path | None, typer.Option("--atlas", help="Atlas folder.")] = None,
     format: Annotated[TableFormat, typer.Option("--format", help="table or json.")] = (
         TableFormat.TABLE
@@ -205,7 +208,7 @@ def flows_check_command(
     from tripp.freight.counts import check_flows
     from tripp.scenarios.network import scenario_network
 
-    result = check_flows(scenario_network(load_atlas(atlas), scenario), counts)
+    result = check_flows(scenario_network(load_atlas(atlas), scenario), counts, demand_year=demand)
     if format is TableFormat.JSON:
         emit_json(result.to_dict())
     else:

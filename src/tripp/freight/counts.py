@@ -395,16 +395,19 @@ def check_flows(
     network: ScenarioNetwork,
     counts: str | Path | None = None,
     *,
+    demand_year: int | None = None,
     settings: FreightSettings | None = None,
 ) -> FlowCheck:
     """Compare the modelled volumes of ``network`` with observed counts.
 
     ``counts`` is a CSV in the format of :mod:`tripp.freight.counts` (default:
     :func:`default_counts_file`), checked against the network's atlas first (every problem
-    raised at once as :class:`~tripp.errors.InputError`). The counts of the network's year
-    and of its demand year are compared with :func:`~tripp.freight.flows.flows`; an
-    :class:`~tripp.errors.InputError` says so when there are none. ``result.passed`` is what
-    ``tripp flows check`` exits on.
+    raised at once as :class:`~tripp.errors.InputError`). The volumes are those of
+    :func:`~tripp.freight.flows.flows` with the demand of ``demand_year`` (default: the
+    base year, the atlas's first demand year: the model must reproduce the observed base
+    year); the counts of that year and of the network's year are compared, and an
+    :class:`~tripp.errors.InputError` says so when there are none. ``result.passed`` is
+    what ``tripp flows check`` exits on.
 
     >>> import tripp
     >>> check = tripp.check_flows(tripp.scenario(tripp.load_atlas(), "baseline-2025"))
@@ -422,7 +425,9 @@ def check_flows(
             )
         )
     rows = load_counts(file, network.atlas)
-    volumes = flows(network, settings=settings)
+    if demand_year is None and network.atlas.demand_years:
+        demand_year = network.atlas.demand_years[0]
+    volumes = flows(network, demand_year=demand_year, settings=settings)
     years = {volumes.year, volumes.assignment.demand_year}
     compared = [c for c in rows if c.year in years]
     if not compared:
