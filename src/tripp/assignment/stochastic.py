@@ -17,8 +17,10 @@ where ``C_min`` is the cheapest path of the OD (so θ is the sensitivity to a re
 cost difference: a path 10 % dearer than another gets e^(−0.1 θ) times its share,
 whatever the unit the class is counted in), ``c_a`` the arc's free-flow cost, ``C_p⁰`` the
 path's and ``N_a`` the number of the OD's paths that use arc ``a`` (Ben-Akiva and Bierlaire
-1999). Capacity effects come from the method of successive averages (Sheffi 1985, ch. 12):
-path flows move by 1/(n+1) toward the logit split at the costs of iteration n until the
+1999). Capacity effects come from successive averages (Sheffi 1985, ch. 12) with
+self-regulated steps (Liu, Ban and Ran 2009): path flows move by 1/β toward the logit split
+at the costs of the current flows, β growing by :data:`SRA_GROW` after a round whose split
+change did not fall (oscillation) and by :data:`SRA_KEEP` after one whose did, until the
 split's change, Σ|aux − x| / demand, is at most the tolerance.
 """
 
@@ -37,6 +39,11 @@ from tripp.assignment.vdf import link_costs
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+
+#: How much the averaging divisor grows after a round whose split change did not fall …
+SRA_GROW = 1.5
+#: … and after one whose did (self-regulated averaging, Liu, Ban and Ran 2009).
+SRA_KEEP = 0.3
 
 __all__ = ["ChoiceClass", "ChoiceResult", "ChoiceSpec", "logit_sue", "stochastic_assign"]
 
@@ -191,14 +198,17 @@ def logit_sue(
     path_flow = split(path_costs(free_h))
     served_t = float(path_flow.sum()) or 1.0
     gap, iterations, converged = math.inf, 0, spec.max_iter == 1
-    for iterations in range(1, spec.max_iter):
+    divisor = 1.0  # self-regulated averaging: the step is 1 / divisor
+    for step in range(1, spec.max_iter):
+        iterations = step
         time_h = link_costs(vdf_kind, vdf_params, load(path_flow))
         target = split(path_costs(time_h))
-        gap = float(np.abs(target - path_flow).sum()) / served_t
+        previous, gap = gap, float(np.abs(target - path_flow).sum()) / served_t
         if gap <= spec.tolerance:
             converged = True
             break
-        path_flow += (target - path_flow) / (iterations + 1)
+        divisor += SRA_GROW if gap >= previous else SRA_KEEP
+        path_flow += (target - path_flow) / divisor
     if spec.max_iter == 1:
         gap = 0.0
     flow = load(path_flow)

@@ -257,6 +257,50 @@ def flows_fit_command(
     print_fit(best, grid)
 
 
+@flows_app.command("shift")
+@handle_errors
+def flows_shift_command(
+    base: Annotated[str, typer.Argument(help="Base scenario (name or file).")],
+    other: Annotated[str, typer.Argument(help="Scenario to compare with the base.")],
+    corridor: Annotated[
+        str, typer.Option(help="Corridor tag whose attracted tonnes to trace.")
+    ] = "TRIPP",
+    demand: Annotated[
+        int | None,
+        typer.Option("--demand", help="Demand year of both sides (default: the other's)."),
+    ] = None,
+    atlas: Annotated[Path | None, typer.Option("--atlas", help="Atlas folder.")] = None,
+    format: Annotated[TableFormat, typer.Option("--format", help="table or json.")] = (
+        TableFormat.TABLE
+    ),
+) -> None:
+    """What the other scenario moves, on one demand: the tonnes and TEU a corridor
+    attracts, by market and by the route they left, and each country's transit change.
+    Exits 4 when either route choice did not converge."""
+    from tripp.atlas.io import load_atlas
+    from tripp.freight.scenario import assign
+    from tripp.freight.shift import shift
+    from tripp.scenarios.exposure import demand_year_for
+    from tripp.scenarios.network import scenario_network
+
+    loaded = load_atlas(atlas)
+    before, after = scenario_network(loaded, base), scenario_network(loaded, other)
+    year = demand if demand is not None else demand_year_for(after.atlas, after.year)
+    runs = [assign(n, demand_year=year) for n in (before, after)]
+    result = shift((before.graph, runs[0]), (after.graph, runs[1]), corridor=corridor)
+    if format is TableFormat.JSON:
+        emit_json(result.to_dict())
+    else:
+        from tripp.cli.freight_output import print_shift
+
+        print_shift(result)
+    unconverged = [r.scenario for r in runs if not r.converged]
+    if unconverged:
+        from tripp.errors import ConvergenceError
+
+        raise ConvergenceError(f"route choice did not converge for {', '.join(unconverged)}")
+
+
 def register(app: typer.Typer) -> None:
     """Add ``bottlenecks`` and the ``flows`` group to ``app``."""
     app.command("bottlenecks")(bottlenecks_command)

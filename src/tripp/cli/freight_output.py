@@ -10,6 +10,7 @@ from tripp.freight.calibrate import FitPoint
 from tripp.freight.corridor import CorridorAssignment
 from tripp.freight.counts import MIN_SHARE_WITHIN, FlowCheck
 from tripp.freight.flows import Flows
+from tripp.freight.shift import Shift
 from tripp.reporting.atomic import output_folder
 from tripp.units import FREIGHT_MODES
 
@@ -220,3 +221,37 @@ def print_fit(best: FitPoint, grid: list[FitPoint]) -> None:
     out = console()
     out.print(table)
     out.print(f"best θ = {best.theta:g} ({best.within_share:.0%} within)")
+
+
+def print_shift(result: Shift) -> None:
+    """The attracted tonnes by market and by the route they left, and the transit change."""
+    from rich.table import Table
+
+    from tripp.cli.display import console
+
+    out = console()
+    out.print(
+        f"[bold]{result.corridor} in {result.other} against {result.base} (demand of "
+        f"{result.demand_year})[/bold]: {_mt(result.attracted_t_per_year)} Mt/year, "
+        f"{result.attracted_teu_per_year / 1e3:,.1f} thousand TEU/year"
+    )
+    for title, values in (("by market", result.by_market), ("from routes", result.from_routes)):
+        table = Table(title=f"Attracted tonnes {title}")
+        table.add_column(title.split()[-1])
+        table.add_column("Mt/year")
+        for name, tonnes in sorted(values.items(), key=lambda kv: -kv[1]):
+            if tonnes >= 0.5e4:
+                table.add_row(name, _mt(tonnes))
+        out.print(table)
+    table = Table(title="Transit (t/year whose route crosses a country that is neither end)")
+    for column in ("country", "before Mt", "after Mt", "change Mt"):
+        table.add_column(column)
+    for row in result.transit_change():
+        if abs(row["change_t"]) >= 0.5e4:
+            table.add_row(
+                row["country"],
+                _mt(row["transit_t_before"]),
+                _mt(row["transit_t_after"]),
+                f"{row['change_t'] / 1e6:+,.2f}",
+            )
+    out.print(table)

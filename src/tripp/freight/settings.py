@@ -38,7 +38,7 @@ CHOICE_PENALTY = 1.5
 CHOICE_THETA = 8.0
 #: Most successive-average rounds, and the split change (share of demand) that ends them.
 CHOICE_MAX_ITER = 1000
-CHOICE_TOLERANCE = 1e-3
+CHOICE_TOLERANCE = 1e-4
 
 
 def default_choice() -> ChoiceSpec:
