@@ -280,12 +280,11 @@ def flows_shift_command(
     from tripp.atlas.io import load_atlas
     from tripp.freight.scenario import assign
     from tripp.freight.shift import shift
-    from tripp.scenarios.exposure import demand_year_for
     from tripp.scenarios.network import scenario_network
 
     loaded = load_atlas(atlas)
     before, after = scenario_network(loaded, base), scenario_network(loaded, other)
-    year = demand if demand is not None else demand_year_for(after.atlas, after.year)
+    year = demand if demand is not None else after.demand_year
     runs = [assign(n, demand_year=year) for n in (before, after)]
     result = shift((before.graph, runs[0]), (after.graph, runs[1]), corridor=corridor)
     if format is TableFormat.JSON:

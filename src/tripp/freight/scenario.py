@@ -60,7 +60,9 @@ def assign(
     network_year = network.year if year is None else year
     years = network.atlas.demand_years
     if demand_year is None:
-        demand_year = demand_year_for(network.atlas, network_year)
+        demand_year = (
+            network.demand_year if year is None else demand_year_for(network.atlas, network_year)
+        )
     elif demand_year not in years:
         raise InputError(
             FieldProblem(

@@ -43,7 +43,6 @@ from tripp.resilience.kernel import (
 )
 from tripp.resilience.runner import Progress, dask_client, run_tasks
 from tripp.routing.request import DEFAULT_OBJECTIVE, Objective, RouteSettings
-from tripp.scenarios.exposure import demand_year_for
 from tripp.scenarios.network import ScenarioNetwork
 
 if TYPE_CHECKING:
@@ -161,7 +160,7 @@ def criticality(
     """
     kind = _check(elements, k, top, t_per_teu)
     atlas, year = network.atlas, network.year
-    demand_year = demand_year_for(atlas, year)
+    demand_year = network.demand_year
     ods = od_pairs(atlas, demand_year)
     kernel = build_kernel(network.graph, ods, year=year, objective=objective, settings=settings)
     base = kernel.solve()

@@ -31,7 +31,6 @@ from tripp.resilience.sampling import Sampler, sample_range
 from tripp.resilience.stats import probability_with_se, summarise
 from tripp.resilience.store import SweepStore
 from tripp.routing.request import DEFAULT_OBJECTIVE, Objective, RouteSettings
-from tripp.scenarios.exposure import demand_year_for
 from tripp.scenarios.network import ScenarioNetwork
 
 if TYPE_CHECKING:
@@ -108,7 +107,7 @@ def reliability(
     """
     _check(samples, seed, chunk_samples)
     atlas, year = network.atlas, network.year
-    demand_year = demand_year_for(atlas, year)
+    demand_year = network.demand_year
     ods = od_pairs(atlas, demand_year)
     if not ods:
         raise InputError(

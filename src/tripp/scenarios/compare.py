@@ -15,7 +15,7 @@ from tripp.routing.objective import DEFAULT_OBJECTIVE
 from tripp.routing.result import Route
 from tripp.routing.route import route
 from tripp.scenarios.energy import energy
-from tripp.scenarios.exposure import Exposure, demand_year_for, exposure
+from tripp.scenarios.exposure import Exposure, exposure
 from tripp.scenarios.model import Scenario
 from tripp.scenarios.network import ScenarioNetwork
 
@@ -228,7 +228,7 @@ def compare(
             }
         )
     if demand_year is None:
-        demand_year = demand_year_for(other.atlas, other.year)
+        demand_year = other.demand_year
     exposure_base, exposure_other = (
         exposure(n, objective=objective, demand_year=demand_year) for n in (base, other)
     )

@@ -164,7 +164,7 @@ def exposure(
         scenario=network.applied().name,
         year=network.year,
         objective=objective,
-        demand_year=demand_year,
+        demand_year=network.demand_year if demand_year is None else demand_year,
     )
 
 

@@ -147,6 +147,7 @@ def _load(file: Path, atlas: Atlas, seen: tuple[Path, ...]) -> Scenario:
         name=file.stem,
         description=data["description"],
         year=int(data.get("year", base_year)),
+        demand_year=data.get("demand_year", parent.demand_year if parent else None),
         source_ids=(parent.source_ids if parent else ()) + tuple(data.get("source_ids", [])),
         open=(parent.open if parent else ()) + tuple(data.get("open", [])),
         close=(parent.close if parent else ()) + tuple(data.get("close", [])),
@@ -279,6 +280,13 @@ class _Checker:
                     f"{first} to {last}",
                     f"give a year from {first} to {last}",
                 )
+        if "demand_year" in data and data["demand_year"] not in self.atlas.demand_years:
+            years = ", ".join(map(str, self.atlas.demand_years))
+            self.add(
+                "demand_year",
+                f"no demand for demand_year {data['demand_year']!r}",
+                f"give one of the demand years {years}",
+            )
         for source in self._list(data, "source_ids"):
             if source not in {s.source_id for s in self.atlas.sources}:
                 guess = did_you_mean(source, [s.source_id for s in self.atlas.sources], limit=1)

@@ -6,6 +6,8 @@ A scenario file holds::
     source_ids = ["ady-2025", ...]        # atlas sources behind the assumptions
     extends = "baseline-2025"             # optional: a shipped name or a path
     year = 2030                           # the network year (default: the parent's)
+    demand_year = 2024                    # the demand (default: the parent's, else the
+                                          # latest demand year not after the network year)
     open = ["corridor:TRIPP", "link:ID", "crossing:NODE", "node:ID", "country:CC"]
     close = ["country:RU", "crossing:NODE:FROM:TO:MODE", "link:ID"]
 
@@ -69,6 +71,7 @@ TOP_LEVEL_KEYS = (
     "source_ids",
     "extends",
     "year",
+    "demand_year",
     "open",
     "close",
     "set",
@@ -162,6 +165,7 @@ class Scenario:
     description: str
     year: int
     source_ids: tuple[str, ...] = ()
+    demand_year: int | None = None
     open: tuple[str, ...] = ()
     close: tuple[str, ...] = ()
     set: tuple[SetRule, ...] = ()
@@ -176,6 +180,7 @@ class Scenario:
             "name": self.name,
             "description": self.description,
             "year": self.year,
+            "demand_year": self.demand_year,
             "lineage": list(self.lineage),
             "source_ids": list(self.source_ids),
             "open": list(self.open),

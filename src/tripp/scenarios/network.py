@@ -32,6 +32,18 @@ class ScenarioNetwork:
         """The scenario's name; None for the atlas as is."""
         return None if self.scenario is None else self.scenario.name
 
+    @property
+    def demand_year(self) -> int | None:
+        """The demand year every analysis uses by default: the scenario's ``demand_year``,
+        else the latest demand year not after the network's year (else the earliest)."""
+        if self.scenario is not None and self.scenario.demand_year is not None:
+            return self.scenario.demand_year
+        years = self.atlas.demand_years
+        if not years:
+            return None
+        earlier = [y for y in years if y <= self.year]
+        return earlier[-1] if earlier else years[0]
+
     def applied(self) -> Scenario:
         """The scenario; an analysis that compares scenarios needs one."""
         if self.scenario is None:
