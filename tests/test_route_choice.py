@@ -17,6 +17,7 @@ from tripp.assignment.vdf import link_costs
 from tripp.atlas.demand import growth_factor
 from tripp.errors import InputError
 from tripp.freight.corridor import CorridorAssignment
+from tripp.freight.shift import shift
 
 
 def _two_routes(times: list[float], capacity: float = 1.0, alpha: float = 0.0) -> tuple:
@@ -202,3 +203,19 @@ def test_bad_shipper_blocks_are_reported_with_their_lines(tmp_path: Path) -> Non
     assert "unknown country 'XX'" in text and "unknown market 'no_such_market'" in text
     assert "share 1.5 is not in [0, 1]" in text
     assert all(p.row is not None for p in error.value.problems)
+
+
+def test_shift_traces_every_attracted_tonne_to_a_route_it_left() -> None:
+    atlas = tripp.load_atlas()
+    base, other = (tripp.scenario(atlas, name) for name in ("baseline-2025", "tripp-2030"))
+    before, after = (tripp.assign(n, demand_year=2030) for n in (base, other))
+    result = shift((base.graph, before), (other.graph, after), corridor="TRIPP")
+    volumes = tripp.flows(other, demand_year=2030)
+    tripp_total = {c.corridor: c for c in volumes.corridors}["TRIPP"]
+    assert result.attracted_t_per_year == pytest.approx(tripp_total.t_per_year, rel=1e-6)
+    assert result.attracted_teu_per_year == pytest.approx(tripp_total.teu_per_year, rel=1e-6)
+    assert sum(result.by_market.values()) == pytest.approx(result.attracted_t_per_year)
+    assert sum(result.from_routes.values()) == pytest.approx(result.attracted_t_per_year)
+    assert result.transit_before.get("AM", 0.0) < result.transit_after["AM"]
+    with pytest.raises(InputError, match="assign both on one demand year"):
+        shift((base.graph, tripp.assign(base, demand_year=2024)), (other.graph, after))
