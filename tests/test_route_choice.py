@@ -14,7 +14,7 @@ from tripp.assignment.network import Demand, build_network
 from tripp.assignment.spec import ChoiceSpec
 from tripp.assignment.stochastic import stochastic_assign
 from tripp.assignment.vdf import link_costs
-from tripp.atlas.demand import growth_factor
+from tripp.atlas.model import growth_factor
 from tripp.errors import InputError
 from tripp.freight.corridor import CorridorAssignment
 from tripp.freight.shift import shift

@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tripp.atlas.countries import country_hint, is_country
-from tripp.atlas.demand import FORECAST_YEARS
-from tripp.atlas.model import ATLAS_AS_OF_YEAR, DEFAULT_CARGO_TYPE
+from tripp.atlas.model import ATLAS_AS_OF_YEAR, DEFAULT_CARGO_TYPE, FORECAST_YEARS
 from tripp.atlas.names import hint
 from tripp.atlas.schema import TABLES, TARIFF_COLUMN_OF_UNIT, ParsedRow
 from tripp.errors import Problem
@@ -82,7 +81,7 @@ def _check_demand(
     rows: list[ParsedRow], cargo: dict[str, tuple[str, tuple[str, ...]]], problems: list[Problem]
 ) -> None:
     """A demand row names a known cargo type, gives TEU when it travels in TEU, and has a
-    reference year no later than the forecast year (:mod:`tripp.atlas.demand`)."""
+    reference year no later than the forecast year (:func:`tripp.atlas.model.demand_in_year`)."""
     last = FORECAST_YEARS[-1]
     for row in rows:
         values = row.values

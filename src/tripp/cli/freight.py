@@ -278,15 +278,16 @@ def flows_shift_command(
     attracts, by market and by the route they left, and each country's transit change.
     Exits 4 when either route choice did not converge."""
     from tripp.atlas.io import load_atlas
-    from tripp.freight.scenario import assign
-    from tripp.freight.shift import shift
+    from tripp.freight.shift import shift_scenarios
     from tripp.scenarios.network import scenario_network
 
     loaded = load_atlas(atlas)
-    before, after = scenario_network(loaded, base), scenario_network(loaded, other)
-    year = demand if demand is not None else after.demand_year
-    runs = [assign(n, demand_year=year) for n in (before, after)]
-    result = shift((before.graph, runs[0]), (after.graph, runs[1]), corridor=corridor)
+    result, runs = shift_scenarios(
+        scenario_network(loaded, base),
+        scenario_network(loaded, other),
+        corridor=corridor,
+        demand_year=demand,
+    )
     if format is TableFormat.JSON:
         emit_json(result.to_dict())
     else:

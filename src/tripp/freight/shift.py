@@ -25,9 +25,11 @@ import numpy as np
 from tripp.errors import FieldProblem, InputError
 from tripp.freight.choice import ChoiceRun
 from tripp.freight.corridor import CorridorAssignment
+from tripp.freight.settings import FreightSettings
 from tripp.graph.compile import Graph
+from tripp.scenarios.network import ScenarioNetwork
 
-__all__ = ["Shift", "shift", "transit_by_country"]
+__all__ = ["Shift", "shift", "shift_scenarios", "transit_by_country"]
 
 
 @dataclass(frozen=True)
@@ -208,3 +210,29 @@ def shift(
         transit_by_country(base_graph, run_before),
         transit_by_country(other_graph, run_after),
     )
+
+
+def shift_scenarios(
+    base: ScenarioNetwork,
+    other: ScenarioNetwork,
+    *,
+    corridor: str = "TRIPP",
+    demand_year: int | None = None,
+    settings: FreightSettings | None = None,
+) -> tuple[Shift, tuple[CorridorAssignment, CorridorAssignment]]:
+    """:func:`shift` of two scenarios, each assigned by route choice on one demand year
+    (default: ``other``'s) with ``settings``; also returns the two assignments (whose
+    ``converged`` the caller must check).
+
+    >>> import tripp
+    >>> atlas = tripp.load_atlas()
+    >>> base, other = tripp.scenario(atlas, "baseline-2025"), tripp.scenario(atlas, "tripp-2030")
+    >>> result, runs = shift_scenarios(base, other)
+    >>> result.corridor, result.demand_year, all(r.converged for r in runs)
+    ('TRIPP', 2030, True)
+    """
+    from tripp.freight.scenario import assign
+
+    year = other.demand_year if demand_year is None else demand_year
+    before, after = (assign(n, demand_year=year, settings=settings) for n in (base, other))
+    return shift((base.graph, before), (other.graph, after), corridor=corridor), (before, after)
