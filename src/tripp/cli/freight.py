@@ -71,7 +71,13 @@ def run_corridor(
     if not result.converged:
         from tripp.errors import ConvergenceError
 
-        gap = CHOICE_TOLERANCE if algorithm == LOGIT or spec is None else spec.target_gap
+        if algorithm == LOGIT:
+            raise ConvergenceError(
+                f"the route choice's split change {result.relative_gap:.3g} did not reach "
+                f"{CHOICE_TOLERANCE:g} in {result.iterations} rounds; the loads are those of "
+                "the last round — fix: report it with the scenario file"
+            )
+        gap = spec.target_gap if spec is not None else CHOICE_TOLERANCE
         raise ConvergenceError(
             f"relative gap {result.relative_gap:.3g} did not reach {gap:g} "
             "— fix: raise --max-iter or loosen --gap"
