@@ -1,10 +1,13 @@
 """The main job (``tripp demo``, what ``make demo`` runs): what TRIPP changes.
 
 Compares ``baseline-2025`` with ``tripp-2030`` on the embedded atlas for the default O-D
-pairs, prints the comparison and the transit-exposure change, and writes the HTML report
-with its GIS layers and tables to ``./tripp-output/``. An earlier demo's or report's folder
-there is replaced atomically; any other folder is refused before anything runs (see
-:mod:`tripp.reporting.atomic`).
+pairs, prints the comparison and the transit-exposure change, then what the calibrated
+freight model finds for TRIPP (:func:`tripp.freight.shift.shift_scenarios`: the tonnes and
+TEU it attracts on the 2030 demand, from which routes, who gains and loses transit) with
+the range its route-choice sensitivity θ (halved, doubled) and the ungrown 2024 demand
+give, and writes the HTML report with its GIS layers and tables to ``./tripp-output/``. An
+earlier demo's or report's folder there is replaced atomically; any other folder is
+refused before anything runs (see :mod:`tripp.reporting.atomic`).
 """
 
 from __future__ import annotations
@@ -13,9 +16,44 @@ from pathlib import Path
 
 from tripp.atlas.io import load_atlas
 from tripp.scenarios.compare import compare
-from tripp.scenarios.network import scenario_network
+from tripp.scenarios.network import ScenarioNetwork, scenario_network
 
 BASE, OTHER = "baseline-2025", "tripp-2030"
+
+
+def print_tripp_freight(base: ScenarioNetwork, other: ScenarioNetwork) -> None:
+    """The calibrated freight model's answer for TRIPP, with its sensitivity range."""
+    from dataclasses import replace
+
+    from tripp.cli.freight_output import print_shift
+    from tripp.errors import ConvergenceError
+    from tripp.freight.settings import FreightSettings
+    from tripp.freight.shift import shift_scenarios
+
+    settings = FreightSettings()
+    theta = settings.choice.theta
+    central, first = shift_scenarios(base, other, settings=settings)
+    runs = list(first)
+    spread = [central]
+    for factor in (0.5, 2.0):
+        chosen = replace(settings, choice=replace(settings.choice, theta=theta * factor))
+        result, more = shift_scenarios(base, other, settings=chosen)
+        spread.append(result)
+        runs.extend(more)
+    ungrown, more = shift_scenarios(base, other, demand_year=base.atlas.demand_years[0])
+    runs.extend(more)
+    if not all(r.converged for r in runs):
+        raise ConvergenceError("the freight model's route choice did not converge")
+    print_shift(central)
+    low = min(s.attracted_t_per_year for s in spread)
+    high = max(s.attracted_t_per_year for s in spread)
+    from tripp.cli.display import console
+
+    console().print(
+        f"Uncertainty: {low / 1e6:,.2f}–{high / 1e6:,.2f} Mt/year with the route choice's θ "
+        f"halved and doubled (θ = {theta:g}); {ungrown.attracted_t_per_year / 1e6:,.2f} Mt/year "
+        f"on the {ungrown.demand_year} demand without growth."
+    )
 
 
 def run_demo(atlas_folder: Path | None = None, out_folder: Path | None = None) -> Path:
@@ -30,6 +68,7 @@ def run_demo(atlas_folder: Path | None = None, out_folder: Path | None = None) -
     atlas = load_atlas(atlas_folder)
     base, other = scenario_network(atlas, BASE), scenario_network(atlas, OTHER)
     print_comparison(compare(base, other))
+    print_tripp_freight(base, other)
     out = write_report(base, [other], out, force=True)
     console().print(f"\nReport: {out / 'report.html'} (GIS layers and tables beside it)")
     return out

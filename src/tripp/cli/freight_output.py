@@ -109,6 +109,10 @@ def write_assignment(
     return folder
 
 
+#: Rows of each ranking the tables show (the JSON has them all).
+SHOWN_ROWS = 10
+
+
 def _mt(value: float | None) -> str:
     return "unknown" if value is None else f"{value / 1e6:,.3f}"
 
@@ -239,14 +243,17 @@ def print_shift(result: Shift) -> None:
         table = Table(title=f"Attracted tonnes {title}")
         table.add_column(title.split()[-1])
         table.add_column("Mt/year")
-        for name, tonnes in sorted(values.items(), key=lambda kv: -kv[1]):
-            if tonnes >= 0.5e4:
-                table.add_row(name, _mt(tonnes))
+        ranked = sorted(values.items(), key=lambda kv: -kv[1])
+        for name, tonnes in ranked[:SHOWN_ROWS]:
+            table.add_row(name, _mt(tonnes))
+        if len(ranked) > SHOWN_ROWS:
+            rest = ranked[SHOWN_ROWS:]
+            table.add_row(f"{len(rest)} more", _mt(sum(t for _, t in rest)))
         out.print(table)
     table = Table(title="Transit (t/year whose route crosses a country that is neither end)")
     for column in ("country", "before Mt", "after Mt", "change Mt"):
         table.add_column(column)
-    for row in result.transit_change():
+    for row in result.transit_change()[:SHOWN_ROWS]:
         if abs(row["change_t"]) >= 0.5e4:
             table.add_row(
                 row["country"],
