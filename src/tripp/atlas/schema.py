@@ -495,6 +495,16 @@ DEMAND = Table(
         Column("t_per_year", "float", "tonnes per year", "t/year", True, 0),
         Column("teu_per_year", "float", "TEU per year (container rows)", "TEU/year", False, 0),
         Column(
+            "vot_usd_per_unit_h",
+            "float",
+            "the market's own value of time per unit and hour, where it differs from its cargo "
+            "type's (empty: cargo_types.csv)",
+            "USD/(unit h)",
+            False,
+            0,
+            100000,
+        ),
+        Column(
             "growth_id",
             "str",
             "growth path to later years, an id of growth.csv",

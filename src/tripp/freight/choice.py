@@ -7,9 +7,10 @@ move a share of the rows of their markets into a class that avoids the rule's co
 A class may use the arcs its cargo type may use in the year (modes, transfers, services:
 :func:`tripp.routing.route.usable_arcs`) outside its avoided countries. An arc costs the
 cargo type's money per unit (:func:`tripp.graph.cargo.cargo_cost_usd`: tariffs, transfer
-and border fees) plus its value of time (cargo_types.csv, USD per unit-hour) × hours, and
-hours grow with the flow of every class on capacitated arcs (the volume-delay functions
-of :mod:`tripp.freight.corridor`). :func:`tripp.assignment.stochastic.logit_sue` splits
+and border fees) plus a value of time (USD per unit-hour: the market's where demand.csv
+gives one, else the cargo type's in cargo_types.csv) × hours, and hours grow with the
+flow of every class on capacitated arcs (the volume-delay functions of
+:mod:`tripp.freight.corridor`). :func:`tripp.assignment.stochastic.logit_sue` splits
 each OD over up to K distinct routes by path-size logit at stochastic user equilibrium.
 Because the split is on generalised cost, rail, road, ferry and sea compete: route and
 mode are chosen together.
@@ -131,20 +132,20 @@ def corridor_choice(
     SUE (``settings.choice``), on the arcs' volume-delay functions ``vdf`` (from
     :func:`vdf_arrays`)."""
     ods = _ods([r for r in rows if r.origin != r.destination], shippers)
-    groups: dict[tuple[str, tuple[str, ...]], list[OdDemand]] = defaultdict(list)
+    groups: dict[tuple[str, tuple[str, ...], float], list[OdDemand]] = defaultdict(list)
     for od in ods:
-        groups[(od.row.cargo_type, tuple(sorted(od.avoid_countries)))].append(od)
+        key = (od.row.cargo_type, tuple(sorted(od.avoid_countries)), _vot(graph, od, settings))
+        groups[key].append(od)
     classes, ordered, units = [], [], []
-    for (cargo, avoid), members in groups.items():
+    for (cargo, avoid, vot), members in groups.items():
         request = RouteRequest("", "", year, avoid_countries=avoid, cargo_type=cargo)
         money = np.where(usable_arcs(graph, request), cargo_cost_usd(graph, cargo), np.inf)
         t_per_unit = cargo_type(graph, cargo).t_per_unit
-        vot = settings.vot_usd_per_teu_h if cargo == "container" else None
         classes.append(
             ChoiceClass(
                 cargo,
                 money,
-                vot if vot is not None else atlas_vot(graph.atlas, cargo),
+                vot,
                 t_per_unit,
                 np.array([graph.start_state[graph.node_index(o.row.origin)] for o in members]),
                 np.array([graph.end_state[graph.node_index(o.row.destination)] for o in members]),
@@ -154,4 +155,15 @@ def corridor_choice(
         ordered.extend(members)
         units.append(t_per_unit)
     result = logit_sue(graph.indptr, graph.head, vdf[0], vdf[1], classes, settings.choice)
-    return ChoiceRun(tuple(ordered), tuple(groups), tuple(units), result)
+    names = tuple((cargo, avoid) for cargo, avoid, _ in groups)
+    return ChoiceRun(tuple(ordered), names, tuple(units), result)
+
+
+def _vot(graph: Graph, od: OdDemand, settings: FreightSettings) -> float:
+    """The OD's value of time per unit and hour (USD): its market's (demand.csv
+    ``vot_usd_per_unit_h``), else the settings' container figure, else its cargo type's."""
+    if od.row.vot_usd_per_unit_h is not None:
+        return od.row.vot_usd_per_unit_h
+    if od.row.cargo_type == "container" and settings.vot_usd_per_teu_h is not None:
+        return settings.vot_usd_per_teu_h
+    return atlas_vot(graph.atlas, od.row.cargo_type)
