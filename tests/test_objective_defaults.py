@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
 import tripp
 from tripp.atlas.model import CargoType
@@ -26,7 +27,7 @@ with warnings.catch_warnings():  # starlette's note that it prefers httpx2
     warnings.simplefilter("ignore", DeprecationWarning)
     from fastapi.testclient import TestClient
 
-COMMANDS = ("route", "compare", "exposure", "criticality", "reliability", "bottlenecks")
+COMMANDS = ("route", "compare", "exposure", "criticality", "reliability")
 
 
 def _callback(name: str) -> Callable[..., Any]:
@@ -56,11 +57,21 @@ def test_every_command_defaults_to_the_same_objective(command: str) -> None:
     assert default == DEFAULT_OBJECTIVE.value
 
 
-@pytest.mark.parametrize(
-    "verb", ["route", "compare", "exposure", "criticality", "reliability", "bottlenecks"]
-)
+@pytest.mark.parametrize("verb", ["route", "compare", "exposure", "criticality", "reliability"])
 def test_every_python_verb_defaults_to_the_same_objective(verb: str) -> None:
     assert str(_default(getattr(tripp, verb))) == DEFAULT_OBJECTIVE.value
+
+
+def test_route_choice_takes_no_objective_and_says_so() -> None:
+    # bottlenecks and flows split freight by route choice on each cargo type's generalised
+    # cost: an objective would be silently ignored, so it is refused
+    assert "objective" not in inspect.signature(tripp.bottlenecks).parameters
+    assert _default(tripp.assign) is None
+    network = tripp.scenario(tripp.load_atlas(), "baseline-2025")
+    with pytest.raises(InputError, match="applies to the equilibrium algorithms only"):
+        tripp.assign(network, objective="time")
+    result = CliRunner().invoke(app, ["bottlenecks", "baseline-2025", "--objective", "time"])
+    assert result.exit_code == 2 and "equilibrium algorithms only" in result.stderr
 
 
 def test_the_request_and_the_sweep_kernel_default_to_it_too() -> None:

@@ -25,6 +25,8 @@ from tripp.errors import InputError
 COMMAND_VERBS: dict[str, tuple[str, ...]] = {
     "flows show": ("flows",),
     "flows check": ("check_flows",),
+    "flows fit": ("fit_flows",),
+    "flows shift": ("flow_shift",),
     "route": ("route", "compile"),
     "nodes": ("nodes",),
     "links": ("links",),

@@ -22,6 +22,7 @@ report               :func:`report`
 assign               :func:`assign` (corridor demand) and :func:`assign_tntp` (TNTP files)
 bottlenecks          :func:`bottlenecks`
 flows, flows check   :func:`flows`, :func:`check_flows`
+flows fit, shift     :func:`fit_flows`, :func:`flow_shift`
 energy               :func:`energy`
 criticality          :func:`criticality` (:func:`energy_criticality` for ``--elements energy``)
 reliability          :func:`reliability`
@@ -81,6 +82,9 @@ _EXPORTS = {
     "Flows": "tripp.freight.flows",
     "check_flows": "tripp.freight.counts",
     "FlowCheck": "tripp.freight.counts",
+    "fit_flows": "tripp.freight.calibrate",
+    "flow_shift": "tripp.freight.shift",
+    "Shift": "tripp.freight.shift",
     "assign_tntp": "tripp.assignment.equilibrium",
     "AssignmentResult": "tripp.assignment.result",
     "criticality": "tripp.resilience.criticality",
@@ -124,6 +128,7 @@ __all__ = [
     "RouteSettings",
     "Scenario",
     "ScenarioNetwork",
+    "Shift",
     "TrippError",
     "assign",
     "assign_tntp",
@@ -139,6 +144,8 @@ __all__ = [
     "energy",
     "energy_criticality",
     "exposure",
+    "fit_flows",
+    "flow_shift",
     "flows",
     "links",
     "list_scenarios",
@@ -164,10 +171,12 @@ if TYPE_CHECKING:
     from tripp.atlas.schema import data_dictionary
     from tripp.energy_model.result import EnergyResult
     from tripp.errors import ConvergenceError, InputError, NoRouteError, TrippError
+    from tripp.freight.calibrate import fit_flows
     from tripp.freight.corridor import CorridorAssignment
     from tripp.freight.counts import FlowCheck, check_flows
     from tripp.freight.flows import Flows, flows
     from tripp.freight.scenario import assign, bottlenecks
+    from tripp.freight.shift import Shift, flow_shift
     from tripp.graph.compile import Graph
     from tripp.graph.compile import compile_graph as compile
     from tripp.graph.paths import Kernel

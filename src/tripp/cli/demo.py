@@ -2,7 +2,7 @@
 
 Compares ``baseline-2025`` with ``tripp-2030`` on the embedded atlas for the default O-D
 pairs, prints the comparison and the transit-exposure change, then what the calibrated
-freight model finds for TRIPP (:func:`tripp.freight.shift.shift_scenarios`: the tonnes and
+freight model finds for TRIPP (:func:`tripp.freight.shift.flow_shift`: the tonnes and
 TEU it attracts on the 2030 demand, from which routes, who gains and loses transit) with
 the range its route-choice sensitivity θ (halved, doubled) and the ungrown 2024 demand
 give, and writes the HTML report with its GIS layers and tables to ``./tripp-output/``. An
@@ -28,19 +28,19 @@ def print_tripp_freight(base: ScenarioNetwork, other: ScenarioNetwork) -> None:
     from tripp.cli.freight_output import print_shift
     from tripp.errors import ConvergenceError
     from tripp.freight.settings import FreightSettings
-    from tripp.freight.shift import shift_scenarios
+    from tripp.freight.shift import flow_shift
 
     settings = FreightSettings()
     theta = settings.choice.theta
-    central, first = shift_scenarios(base, other, settings=settings)
+    central, first = flow_shift(base, other, settings=settings)
     runs = list(first)
     spread = [central]
     for factor in (0.5, 2.0):
         chosen = replace(settings, choice=replace(settings.choice, theta=theta * factor))
-        result, more = shift_scenarios(base, other, settings=chosen)
+        result, more = flow_shift(base, other, settings=chosen)
         spread.append(result)
         runs.extend(more)
-    ungrown, more = shift_scenarios(base, other, demand_year=base.atlas.demand_years[0])
+    ungrown, more = flow_shift(base, other, demand_year=base.atlas.demand_years[0])
     runs.extend(more)
     if not all(r.converged for r in runs):
         raise ConvergenceError("the freight model's route choice did not converge")

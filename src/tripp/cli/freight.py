@@ -245,7 +245,7 @@ def flows_fit_command(
     """Fit the route choice's θ to the observed counts: the share within, key totals and
     RMSE % at each θ, and the best (the model's default is docs/freight-model.md's)."""
     from tripp.atlas.io import load_atlas
-    from tripp.freight.calibrate import fit_theta
+    from tripp.freight.calibrate import fit_flows
     from tripp.scenarios.network import scenario_network
 
     try:
@@ -254,7 +254,9 @@ def flows_fit_command(
         raise InputError(
             Problem("--theta", f"'{theta}' is not a list of numbers", "give e.g. 2,4,8")
         ) from None
-    best, grid = fit_theta(scenario_network(load_atlas(atlas), scenario), values, counts=counts)
+    best, grid = fit_flows(
+        scenario_network(load_atlas(atlas), scenario), thetas=values, counts=counts
+    )
     if format is TableFormat.JSON:
         emit_json({"best": best.to_dict(), "grid": [p.to_dict() for p in grid]})
         return
@@ -284,11 +286,11 @@ def flows_shift_command(
     attracts, by market and by the route they left, and each country's transit change.
     Exits 4 when either route choice did not converge."""
     from tripp.atlas.io import load_atlas
-    from tripp.freight.shift import shift_scenarios
+    from tripp.freight.shift import flow_shift
     from tripp.scenarios.network import scenario_network
 
     loaded = load_atlas(atlas)
-    result, runs = shift_scenarios(
+    result, runs = flow_shift(
         scenario_network(loaded, base),
         scenario_network(loaded, other),
         corridor=corridor,

@@ -18,7 +18,7 @@ from tripp.freight.counts import check_flows
 from tripp.freight.settings import FreightSettings
 from tripp.scenarios.network import ScenarioNetwork
 
-__all__ = ["FitPoint", "fit_theta"]
+__all__ = ["FitPoint", "fit_flows"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,17 +42,18 @@ class FitPoint:
         }
 
 
-def fit_theta(
+def fit_flows(
     network: ScenarioNetwork,
-    thetas: list[float],
     *,
+    thetas: list[float],
     counts: str | Path | None = None,
     settings: FreightSettings | None = None,
 ) -> tuple[FitPoint, list[FitPoint]]:
     """The best θ among ``thetas`` (module docstring) and every point of the grid.
 
     >>> import tripp
-    >>> best, grid = fit_theta(tripp.scenario(tripp.load_atlas(), "baseline-2025"), [8.0])
+    >>> network = tripp.scenario(tripp.load_atlas(), "baseline-2025")
+    >>> best, grid = tripp.fit_flows(network, thetas=[8.0])
     >>> best.theta, len(grid)
     (8.0, 1)
     """

@@ -29,7 +29,7 @@ from tripp.freight.settings import FreightSettings
 from tripp.graph.compile import Graph
 from tripp.scenarios.network import ScenarioNetwork
 
-__all__ = ["Shift", "shift", "shift_scenarios", "transit_by_country"]
+__all__ = ["Shift", "flow_shift", "shift", "transit_by_country"]
 
 
 @dataclass(frozen=True)
@@ -212,7 +212,7 @@ def shift(
     )
 
 
-def shift_scenarios(
+def flow_shift(
     base: ScenarioNetwork,
     other: ScenarioNetwork,
     *,
@@ -227,7 +227,7 @@ def shift_scenarios(
     >>> import tripp
     >>> atlas = tripp.load_atlas()
     >>> base, other = tripp.scenario(atlas, "baseline-2025"), tripp.scenario(atlas, "tripp-2030")
-    >>> result, runs = shift_scenarios(base, other)
+    >>> result, runs = tripp.flow_shift(base, other)
     >>> result.corridor, result.demand_year, all(r.converged for r in runs)
     ('TRIPP', 2030, True)
     """
