@@ -214,6 +214,7 @@ class DemandRow(Provenance):
     year: int = 0
     t_per_year: float | None = None
     teu_per_year: float | None = None
+    modes: tuple[str, ...] = ()
     vot_usd_per_unit_h: float | None = None
     growth_id: str = ""
 

@@ -495,6 +495,12 @@ DEMAND = Table(
         Column("t_per_year", "float", "tonnes per year", "t/year", True, 0),
         Column("teu_per_year", "float", "TEU per year (container rows)", "TEU/year", False, 0),
         Column(
+            "modes",
+            "list",
+            "freight modes the market's cargo may use, ';'-separated, where the market is "
+            "defined by them (e.g. China–Europe rail); empty: every mode of its cargo type",
+        ),
+        Column(
             "vot_usd_per_unit_h",
             "float",
             "the market's own value of time per unit and hour, where it differs from its cargo "

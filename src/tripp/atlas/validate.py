@@ -106,6 +106,17 @@ def _check_demand(
                     "teu_per_year",
                 )
             )
+        for mode in values.get("modes", ()):
+            if mode not in FREIGHT_MODES or (kind in cargo and mode not in cargo[kind][1]):
+                problems.append(
+                    Problem(
+                        "demand.csv",
+                        f"mode '{mode}' is not a mode its cargo type '{kind}' may use",
+                        f"use modes of {kind} in cargo_types.csv",
+                        row.line,
+                        "modes",
+                    )
+                )
         if values["year"] > last:
             problems.append(
                 Problem(

@@ -5,7 +5,9 @@ cargo type's class, from its origin's start state to its destination's end state
 compiled graph; a scenario's shipper rules (:class:`~tripp.scenarios.model.ShipperRule`)
 move a share of the rows of their markets into a class that avoids the rule's countries.
 A class may use the arcs its cargo type may use in the year (modes, transfers, services:
-:func:`tripp.routing.route.usable_arcs`) outside its avoided countries. An arc costs the
+:func:`tripp.routing.route.usable_arcs`) outside its avoided countries, in its market's
+modes where the market is defined by them (demand.csv ``modes``: the China–Europe rail
+market is the boxes that went by rail, whatever the sea would have cost them). An arc costs the
 cargo type's money per unit (:func:`tripp.graph.cargo.cargo_cost_usd`: tariffs, transfer
 and border fees) plus a value of time (USD per unit-hour: the market's where demand.csv
 gives one, else the cargo type's in cargo_types.csv) × hours, and hours grow with the
@@ -33,6 +35,7 @@ from tripp.graph.compile import Graph
 from tripp.routing.request import RouteRequest, atlas_vot
 from tripp.routing.route import usable_arcs
 from tripp.scenarios.model import ShipperRule
+from tripp.units import FREIGHT_MODES
 
 __all__ = ["ChoiceRun", "OdDemand", "corridor_choice", "vdf_arrays"]
 
@@ -132,13 +135,15 @@ def corridor_choice(
     SUE (``settings.choice``), on the arcs' volume-delay functions ``vdf`` (from
     :func:`vdf_arrays`)."""
     ods = _ods([r for r in rows if r.origin != r.destination], shippers)
-    groups: dict[tuple[str, tuple[str, ...], float], list[OdDemand]] = defaultdict(list)
+    groups: dict[tuple[str, tuple[str, ...], float, tuple[str, ...]], list[OdDemand]]
+    groups = defaultdict(list)
     for od in ods:
-        key = (od.row.cargo_type, tuple(sorted(od.avoid_countries)), _vot(graph, od, settings))
-        groups[key].append(od)
+        avoid = tuple(sorted(od.avoid_countries))
+        modes = od.row.modes or FREIGHT_MODES
+        groups[(od.row.cargo_type, avoid, _vot(graph, od, settings), modes)].append(od)
     classes, ordered, units = [], [], []
-    for (cargo, avoid, vot), members in groups.items():
-        request = RouteRequest("", "", year, avoid_countries=avoid, cargo_type=cargo)
+    for (cargo, avoid, vot, modes), members in groups.items():
+        request = RouteRequest("", "", year, avoid_countries=avoid, modes=modes, cargo_type=cargo)
         money = np.where(usable_arcs(graph, request), cargo_cost_usd(graph, cargo), np.inf)
         t_per_unit = cargo_type(graph, cargo).t_per_unit
         classes.append(
@@ -155,7 +160,7 @@ def corridor_choice(
         ordered.extend(members)
         units.append(t_per_unit)
     result = logit_sue(graph.indptr, graph.head, vdf[0], vdf[1], classes, settings.choice)
-    names = tuple((cargo, avoid) for cargo, avoid, _ in groups)
+    names = tuple((cargo, avoid) for cargo, avoid, _, _ in groups)
     return ChoiceRun(tuple(ordered), names, tuple(units), result)
 
 
