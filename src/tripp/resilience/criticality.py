@@ -156,7 +156,7 @@ def criticality(
     >>> network = tripp.scenario(tripp.load_atlas(), "tripp-2030")
     >>> result = tripp.criticality(network, elements="countries", top=3, workers=1)
     >>> [impact.element_id for impact in result.impacts]
-    ['country:KZ', 'country:CN', 'country:GE']
+    ['country:CN', 'country:KZ', 'country:RU']
     """
     kind = _check(elements, k, top, t_per_teu)
     atlas, year = network.atlas, network.year

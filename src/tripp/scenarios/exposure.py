@@ -148,7 +148,7 @@ def exposure(
     >>> import tripp
     >>> result = tripp.exposure(tripp.scenario(tripp.load_atlas(), "baseline-2025"))
     >>> result.scenario, result.demand_year
-    ('baseline-2025', 2024)
+    ('baseline-2025', 2025)
     """
     years = network.atlas.demand_years
     if demand_year is not None and demand_year not in years:
