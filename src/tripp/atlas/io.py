@@ -34,6 +34,7 @@ ROW_TYPES: dict[str, type] = {
     "tariffs": model.Tariff,
     "energy": model.EnergyRow,
     "demand": model.DemandRow,
+    "growth": model.GrowthPath,
     "cargo_types": model.CargoType,
     "services": model.Service,
 }

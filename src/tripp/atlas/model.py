@@ -198,14 +198,31 @@ class EnergyRow(Provenance):
 
 @dataclass(frozen=True, slots=True)
 class DemandRow(Provenance):
-    """A freight flow between two places."""
+    """A freight flow between two places in one year (t/year; TEU/year for containers).
+
+    ``year`` is the row's reference year in demand.csv; :meth:`Atlas.demand_in` derives
+    the rows of a later demand year from it by its growth path ``growth_id``
+    (:mod:`tripp.atlas.demand`).
+    """
 
     origin: str = ""
     destination: str = ""
     commodity: str = ""
+    cargo_type: str = DEFAULT_CARGO_TYPE
+    market: str = ""
     year: int = 0
     t_per_year: float | None = None
     teu_per_year: float | None = None
+    growth_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class GrowthPath(Provenance):
+    """A compound annual growth rate of freight demand (%/year)."""
+
+    growth_id: str = ""
+    name: str = ""
+    cagr_pct: float = 0.0
 
 
 #: The year the embedded atlas describes: statuses are as of this year.
@@ -234,6 +251,7 @@ class Atlas:
     tariffs: tuple[Tariff, ...]
     energy: tuple[EnergyRow, ...] = ()
     demand: tuple[DemandRow, ...] = ()
+    growth: tuple[GrowthPath, ...] = ()
     cargo_types: tuple[CargoType, ...] = ()
     services: tuple[Service, ...] = ()
     as_of_year: int = ATLAS_AS_OF_YEAR
@@ -277,6 +295,23 @@ class Atlas:
             method="implicit: the atlas has no cargo_types.csv",
         )
         return {DEFAULT_CARGO_TYPE: implicit}
+
+    @cached_property
+    def demand_years(self) -> tuple[int, ...]:
+        """The years demand is given for: the reference years of demand.csv and the
+        forecast years (:func:`tripp.atlas.demand.demand_years`)."""
+        from tripp.atlas.demand import demand_years
+
+        return demand_years(self.demand)
+
+    def demand_in(self, year: int | None) -> tuple[DemandRow, ...]:
+        """The demand rows of ``year`` (t/year), grown from their reference years
+        (:func:`tripp.atlas.demand.demand_in_year`); () for None or a year before every row."""
+        if year is None:
+            return ()
+        from tripp.atlas.demand import demand_in_year
+
+        return demand_in_year(self.demand, self.growth, year)
 
     def countries(self) -> list[str]:
         """Countries of the nodes, sorted, without international waters."""

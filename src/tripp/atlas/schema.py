@@ -470,17 +470,54 @@ ENERGY = Table(
 
 DEMAND = Table(
     "demand",
-    "Freight flows between places.",
+    "Freight flows between places in their reference year (the base year, or the year a "
+    "market opened). A later year's flow is derived: t_per_year × (1 + cagr_pct / 100) ^ "
+    "(year − reference year), by the row's growth path (growth.csv); see docs/demand.md.",
     (
         Column("origin", "str", "origin node", required=True, references="nodes.node_id"),
         Column("destination", "str", "destination node", required=True, references="nodes.node_id"),
-        Column("commodity", "str", "commodity class", required=True),
-        Column("year", "int", "year of the flow", "year", True, 1990, 2100),
-        Column("t_per_year", "float", "tonnes per year", "t/year", False, 0),
-        Column("teu_per_year", "float", "TEU per year", "TEU/year", False, 0),
+        Column("commodity", "str", "commodity (free text: grain, oil products...)", required=True),
+        Column(
+            "cargo_type",
+            "str",
+            "how it travels, an id of cargo_types.csv",
+            required=True,
+            pattern=ID_PATTERN,
+        ),
+        Column(
+            "market",
+            "str",
+            "market segment: rows that split one published total share its id",
+            required=True,
+            pattern=ID_PATTERN,
+        ),
+        Column("year", "int", "reference year of the flow", "year", True, 1990, 2100),
+        Column("t_per_year", "float", "tonnes per year", "t/year", True, 0),
+        Column("teu_per_year", "float", "TEU per year (container rows)", "TEU/year", False, 0),
+        Column(
+            "growth_id",
+            "str",
+            "growth path to later years, an id of growth.csv",
+            required=True,
+            references="growth.growth_id",
+        ),
         *_provenance(),
     ),
-    key=("origin", "destination", "commodity", "year"),
+    key=("origin", "destination", "commodity", "cargo_type", "market"),
+    required=False,
+)
+
+GROWTH = Table(
+    "growth",
+    "Growth paths of freight demand: the compound annual rate a demand row grows by after "
+    "its reference year.",
+    (
+        Column("growth_id", "str", "unique id", required=True, pattern=ID_PATTERN),
+        Column("name", "str", "what grows", required=True),
+        Column("cagr_pct", "float", "compound annual growth rate", "%/year", True, -50, 100),
+        *_provenance(),
+    ),
+    key=("growth_id",),
     required=False,
 )
 
@@ -495,6 +532,7 @@ TABLES: Final[dict[str, Table]] = {
         TARIFFS,
         ENERGY,
         DEMAND,
+        GROWTH,
         CARGO_TYPES,
         SERVICES,
     )

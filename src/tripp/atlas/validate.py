@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tripp.atlas.countries import country_hint, is_country
+from tripp.atlas.demand import FORECAST_YEARS
 from tripp.atlas.model import ATLAS_AS_OF_YEAR, DEFAULT_CARGO_TYPE
 from tripp.atlas.names import hint
 from tripp.atlas.schema import TABLES, TARIFF_COLUMN_OF_UNIT, ParsedRow
@@ -74,15 +75,46 @@ def check_tables(folder: Path, parsed: Parsed, problems: list[Problem]) -> None:
     _check_sailings(rows["services"], rows["links"], nodes, problems)
     tariffs = _targets(parsed, "tariffs", ("mode", "country"))
     _check_tariffs(rows["tariffs"], tariffs, rows["links"], cargo, problems)
-    for row in rows["demand"]:
-        if "t_per_year" not in row.values and "teu_per_year" not in row.values:
+    _check_demand(rows["demand"], cargo, problems)
+
+
+def _check_demand(
+    rows: list[ParsedRow], cargo: dict[str, tuple[str, tuple[str, ...]]], problems: list[Problem]
+) -> None:
+    """A demand row names a known cargo type, gives TEU when it travels in TEU, and has a
+    reference year no later than the forecast year (:mod:`tripp.atlas.demand`)."""
+    last = FORECAST_YEARS[-1]
+    for row in rows:
+        values = row.values
+        kind = values["cargo_type"]
+        if kind not in cargo:
             problems.append(
                 Problem(
                     "demand.csv",
-                    "has neither t_per_year nor teu_per_year",
-                    "give the flow in tonnes, TEU or both",
+                    f"unknown cargo type '{kind}'",
+                    hint(kind, cargo, f"use one of {', '.join(cargo)} (cargo_types.csv)"),
                     row.line,
-                    "t_per_year",
+                    "cargo_type",
+                )
+            )
+        elif cargo[kind][0] == "TEU" and values.get("teu_per_year") is None:
+            problems.append(
+                Problem(
+                    "demand.csv",
+                    f"a '{kind}' flow is counted in TEU but has no teu_per_year",
+                    "give teu_per_year (and t_per_year in tonnes)",
+                    row.line,
+                    "teu_per_year",
+                )
+            )
+        if values["year"] > last:
+            problems.append(
+                Problem(
+                    "demand.csv",
+                    f"reference year {values['year']} is after the forecast year {last}",
+                    f"give the flow in a year up to {last}; later years are derived by growth",
+                    row.line,
+                    "year",
                 )
             )
 

@@ -245,7 +245,7 @@ def _capacities(
 
 
 def _demand_rows(atlas: Atlas, demand_year: int | None) -> list[DemandRow]:
-    return [r for r in atlas.demand if r.year == demand_year and (r.t_per_year or 0) > 0]
+    return [r for r in atlas.demand_in(demand_year) if (r.t_per_year or 0) > 0]
 
 
 def assign_corridor(

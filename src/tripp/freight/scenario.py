@@ -50,7 +50,7 @@ def assign(
     (True, 2030)
     """
     network_year = network.year if year is None else year
-    years = sorted({row.year for row in network.atlas.demand})
+    years = network.atlas.demand_years
     if demand_year is None:
         demand_year = demand_year_for(network.atlas, network_year)
     elif demand_year not in years:

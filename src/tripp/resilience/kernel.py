@@ -67,8 +67,8 @@ def od_pairs(atlas: Atlas, demand_year: int | None) -> tuple[ODPair, ...]:
     """The O-D pairs of the demand rows of ``demand_year`` with tonnes > 0 (file order)."""
     tonnes: dict[tuple[str, str], float] = {}
     commodities: dict[tuple[str, str], list[str]] = {}
-    for row in atlas.demand:
-        if row.year != demand_year or not row.t_per_year or row.origin == row.destination:
+    for row in atlas.demand_in(demand_year):
+        if not row.t_per_year or row.origin == row.destination:
             continue
         key = (row.origin, row.destination)
         tonnes[key] = tonnes.get(key, 0.0) + float(row.t_per_year)

@@ -126,7 +126,7 @@ EXPOSURE_JSON = JsonShape(
 
 def demand_year_for(atlas: Atlas, year: int) -> int | None:
     """The demand year used for network ``year`` (see the module docstring)."""
-    years = sorted({row.year for row in atlas.demand})
+    years = atlas.demand_years
     if not years:
         return None
     earlier = [y for y in years if y <= year]
@@ -150,7 +150,7 @@ def exposure(
     >>> result.scenario, result.demand_year
     ('baseline-2025', 2024)
     """
-    years = sorted({row.year for row in network.atlas.demand})
+    years = network.atlas.demand_years
     if demand_year is not None and demand_year not in years:
         raise InputError(
             FieldProblem(
@@ -184,7 +184,7 @@ def transit_exposure(
     atlas = graph.atlas
     if demand_year is None:
         demand_year = demand_year_for(atlas, year)
-    rows = [r for r in atlas.demand if r.year == demand_year and r.t_per_year]
+    rows = [r for r in atlas.demand_in(demand_year) if r.t_per_year]
     nodes = atlas.node_by_id
     flows = []
     for row in rows:
