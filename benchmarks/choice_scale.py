@@ -21,8 +21,13 @@ fixed), for the whole run and per iteration.
 
 ``--peer aequilibrae`` (needs AequilibraE: ``bash benchmarks/assignment_env.sh``) times
 AequilibraE's RouteChoice (link-penalisation choice sets, path-size logit, one loading, at
-free-flow costs, one core) against tripp's ``ChoiceSpec(max_iter=1)`` with the same K, θ and
-penalty, and reports how far apart their link flows are.
+free-flow costs, one core) against tripp's ``ChoiceSpec(max_iter=1)`` with the same K, penalty
+factor and number of penalisation rounds (2K), and reports how far apart their link flows are.
+The two logits differ in scale: tripp's utility is −θ·C/C_min per OD, AequilibraE's −C, so
+AequilibraE gets costs × θ / (demand-weighted mean free-flow shortest-path cost), the nearest
+single scale; and tripp penalises, per origin, every arc its destinations' paths use, where
+AequilibraE penalises per OD, so the choice sets differ too. The flow difference is a sanity
+check of like-for-like work, not an accuracy figure.
 
 Until ``tripp.assignment.stochastic`` exists, only the bfw half runs (and the table says so).
 """
@@ -79,6 +84,7 @@ def choice_spec(args: dict[str, Any]) -> Any:
         "theta": args["theta"],
         "max_iter": args["sue_max_iter"],
         "tolerance": args["tolerance"],
+        "penalty_factor": args["penalty"],
     }
     return ChoiceSpec(**{k: v for k, v in given.items() if v is not None})
 
@@ -96,6 +102,7 @@ def engine_runner(engine: str, args: dict[str, Any]) -> Callable[[Any, Any], dic
                 "iterations": int(result.iterations),
                 "converged": bool(result.converged),
                 "n_paths": int(result.n_paths),
+                "gap": float(result.gap),
                 "flow": result.flow,
             }
 
@@ -137,6 +144,9 @@ def child(job: dict[str, Any]) -> dict[str, Any]:
         times_s.append(time.perf_counter() - started)
     rss_after_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     flow = facts.pop("flow")
+    later = facts.pop("later", None)
+    if later is not None:
+        facts["n_paths"] = len(later())
     if job.get("save_flow"):
         np.save(job["save_flow"], np.asarray(flow, dtype=np.float64))
     return {
@@ -160,13 +170,16 @@ class AequilibraeChoice:
         import pandas as pd
         from aequilibrae.paths import Graph
 
-        from tripp.assignment.vdf import link_costs
+        from tripp.assignment.context import SolveContext
 
-        theta = args["theta"] if args["theta"] is not None else choice_spec(args).theta
-        # AequilibraE's path-size logit has a unit scale (exp(-cost)): scale costs by θ instead
-        cost = theta * link_costs(network.vdf_kind, network.vdf_params, np.zeros(network.n_links))
+        spec = choice_spec(args)
+        # tripp's utility is −θ·C/C_min (relative cost, per OD); AequilibraE's is −C (absolute):
+        # the nearest one global scale is θ / (demand-weighted mean free-flow shortest-path cost)
+        context = SolveContext(network, demand)
+        free_cost = context.costs(np.zeros(network.n_links))
+        mean_cost = context.sptt(free_cost) / float(context.od[3].sum())
+        cost = spec.theta / mean_cost * free_cost
         node_id = network.node_ids + 1  # AequilibraE node ids start at 1
-        self.order = network.csr.order
         links = pd.DataFrame(
             {
                 "link_id": np.arange(1, network.n_links + 1),
@@ -191,14 +204,14 @@ class AequilibraeChoice:
         ).set_index(["origin id", "destination id"])
         self.graph = graph
         self.settings = {
-            "max_routes": args["paths"] or choice_spec(args).paths_per_od,
-            "max_depth": args["aeq_max_depth"],
-            "penalty": args["penalty"],
+            "max_routes": spec.paths_per_od,
+            "max_depth": args["aeq_max_depth"] or 2 * spec.paths_per_od,  # tripp: 2K rounds
+            "penalty": spec.penalty_factor,
             "beta": 1.0,  # path-size exponent
         }
 
     def run(self) -> dict[str, Any]:
-        """Choice sets, path-size logit probabilities and link loads (flows in input order)."""
+        """Choice sets, path-size logit probabilities and link loads (flows in CSR order)."""
         from aequilibrae.paths import RouteChoice
 
         choice = RouteChoice(self.graph)
@@ -207,10 +220,9 @@ class AequilibraeChoice:
         choice.add_demand(self.demand)
         choice.execute(perform_assignment=True)
         loads = choice.get_load_results().sort_index()
-        by_link_id = loads["demand_ab"].to_numpy()  # link_id k+1 is CSR link k
-        flow = np.empty_like(by_link_id)
-        flow[self.order] = by_link_id  # to the caller's input order, like tripp's results
-        return {"iterations": 1, "converged": True, "flow": flow}
+        flow = loads["demand_ab"].to_numpy()  # link_id k + 1 is CSR link k
+        # counting the routes builds a table: done by the caller after the timing
+        return {"iterations": 1, "converged": True, "flow": flow, "later": choice.get_results}
 
 
 # --------------------------------------------------------------------------- parent process
@@ -261,9 +273,9 @@ def print_scale_table(rows: list[dict[str, Any]]) -> None:
     """The markdown table of the scale run."""
     print(
         "\n| case | links | nodes | zones | ODs | SUE s | SUE it | SUE conv | paths | "
-        "bfw s | bfw it | bfw conv | SUE/bfw | SUE ΔRSS MiB | bfw ΔRSS MiB |"
+        "SUE split change | bfw s | bfw it | bfw conv | SUE/bfw | SUE ΔRSS MiB | bfw ΔRSS MiB |"
     )
-    print("|" + "---|" * 15)
+    print("|" + "---|" * 16)
     for row in rows:
         sue, bfw = row.get("sue"), row.get("bfw")
         base = sue or bfw
@@ -276,10 +288,11 @@ def print_scale_table(rows: list[dict[str, Any]]) -> None:
             f"{base['nodes']:,}",
             str(base["zones"]),
             f"{base['ods']:,}",
-            fmt(sue and sue["time_s"], ".3f"),
+            fmt(sue and sue["time_s"], ".3f") + (f" ({sue['runs']}×)" if sue else ""),
             fmt(sue and sue["iterations"]),
             fmt(sue and sue["converged"]),
             fmt(sue and f"{sue['n_paths']:,}"),
+            fmt(sue and sue["gap"], ".1e"),
             fmt(bfw and bfw["time_s"], ".3f") + (f" ({bfw['runs']}×)" if bfw else ""),
             fmt(bfw and bfw["iterations"]),
             fmt(bfw and bfw["converged"]),
@@ -353,15 +366,18 @@ def peer_run(args: argparse.Namespace) -> None:
     if not have_stochastic():
         print("tripp.assignment.stochastic is not importable here: timing AequilibraE only")
     args.sue_max_iter = 1
+    spec = choice_spec(vars(args))
     print(
-        f"K={args.paths}, θ={args.theta}, penalty={args.penalty}, path-size exponent 1, "
-        f"free-flow costs, one loading, one core each; best of up to {args.repeats}"
+        f"K={spec.paths_per_od}, θ={spec.theta} (AequilibraE: costs × θ / mean shortest cost), "
+        f"penalty={spec.penalty_factor}, at most {args.aeq_max_depth or 2 * spec.paths_per_od} "
+        f"rounds, path-size exponent 1, free-flow costs, one loading, one core each; "
+        f"best of up to {args.repeats}"
     )
     print(
-        "\n| network | links | ODs | tripp s | tripp paths | AequilibraE s | tripp/AequilibraE "
-        "| flow diff Σ|Δx|/Σx |"
+        "\n| network | links | ODs | tripp s | tripp paths | AequilibraE s | AequilibraE paths "
+        "| tripp/AequilibraE | flow diff Σ|Δx|/Σx |"
     )
-    print("|" + "---|" * 8)
+    print("|" + "---|" * 9)
     with tempfile.TemporaryDirectory() as folder:
         for name in args.tntp:
             flows = {e: str(Path(folder) / f"{name}-{e}.npy") for e in ("sue", "aeq")}
@@ -385,6 +401,7 @@ def peer_run(args: argparse.Namespace) -> None:
                 fmt(t and t["time_s"], ".3f"),
                 fmt(t and f"{t['n_paths']:,}"),
                 fmt(a and a["time_s"], ".3f"),
+                fmt(a and f"{a['n_paths']:,}"),
                 fmt(t["time_s"] / a["time_s"] if t and a else None, ".2f"),
                 fmt(diff, ".2%"),
             ]
@@ -411,8 +428,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--bfw-max-iter", type=int, default=1000)
     parser.add_argument("--tntp", type=lambda t: [v for v in t.split(",") if v], default=None)
     parser.add_argument("--peer", choices=["aequilibrae"], help="time a peer instead")
-    parser.add_argument("--penalty", type=float, default=1.1, help="link penalty factor (peer)")
-    parser.add_argument("--aeq-max-depth", type=int, default=50, help="AequilibraE LP iterations")
+    parser.add_argument("--penalty", type=float, help="ChoiceSpec.penalty_factor")
+    parser.add_argument("--aeq-max-depth", type=int, help="AequilibraE LP rounds (default 2K)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.quick:
@@ -424,10 +441,6 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         missing = [n for n in TNTP_NAMES if n not in args.tntp]
         if missing and not args.child:
             print(f"TNTP networks not found under {TNTP}, skipped: {', '.join(missing)}")
-    if args.peer and args.paths is None:
-        args.paths = 5
-    if args.peer and args.theta is None:
-        args.theta = 8.0
     return args
 
 
