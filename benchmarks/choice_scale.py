@@ -233,12 +233,16 @@ def spawn(
 ) -> dict[str, Any] | None:
     """Run one child process; returns its facts, or None (with the reason printed) if it failed."""
     job = {"engine": engine, "kind": kind, "size": size, "zones": zones, "args": vars(args)}
+    env = None
+    if extra.pop("own_cache", False):  # an empty Numba cache of its own: the first call compiles
+        env = {**os.environ, "NUMBA_CACHE_DIR": tempfile.mkdtemp(prefix="tripp-numba-")}
     job.update(extra)
     done = subprocess.run(
         [sys.executable, __file__, "--child", json.dumps(job)],
         capture_output=True,
         text=True,
         check=False,
+        env=env,
     )
     if done.returncode != 0:
         tail = done.stderr.strip().splitlines()[-1:] or ["(no message)"]
@@ -328,8 +332,8 @@ def scale_run(args: argparse.Namespace) -> None:
         f"(fewer once the runs of a case take {args.budget_s:.0f} s); bfw to gap "
         f"{args.bfw_gap:g} (at most {args.bfw_max_iter} iterations)"
     )
-    for engine in engines:  # first child of each engine meets an empty Numba cache
-        facts = spawn(engine, *WARMUP, args)
+    for engine in engines:
+        facts = spawn(engine, *WARMUP, args, own_cache=True)
         if facts:
             print(
                 f"{engine}: first call (Numba compile, empty cache, tiny grid) "
@@ -449,7 +453,7 @@ def main() -> None:
     if args.child:
         print(json.dumps(child(json.loads(args.child))))
         return
-    # every child process shares one Numba cache, empty at the start: the first one compiles
+    # the timed child processes share one Numba cache (the first one fills it, while warming up)
     os.environ["NUMBA_CACHE_DIR"] = tempfile.mkdtemp(prefix="tripp-numba-")
     os.environ.setdefault("AEQ_SHOW_PROGRESS", "FALSE")
     os.environ["PYTHONPATH"] = os.pathsep.join(
