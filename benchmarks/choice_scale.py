@@ -5,7 +5,8 @@ Run by hand (not part of ``make test``)::
     python benchmarks/choice_scale.py --quick                   # a small run, about a minute
     python benchmarks/choice_scale.py                           # links 1k..100k, zones 25..400
     python benchmarks/choice_scale.py --sizes 1000,10000 --zones 50,100 --repeats 3
-    benchmarks/.env-aequilibrae/bin/python benchmarks/choice_scale.py --peer aequilibrae
+    benchmarks/.env-aequilibrae/bin/python benchmarks/choice_scale.py --peer aequilibrae \
+        --peer-grids 10000/100,100000/100              # TNTP, plus grids given as links/zones
 
 For each synthetic network (:mod:`synthetic`: a perturbed two-way grid with arterials and
 corridor links, gravity demand) and each TNTP network found in ``shared/data/tntp``, it times
@@ -383,14 +384,19 @@ def peer_run(args: argparse.Namespace) -> None:
     )
     print("|" + "---|" * 9)
     with tempfile.TemporaryDirectory() as folder:
-        for name in args.tntp:
-            flows = {e: str(Path(folder) / f"{name}-{e}.npy") for e in ("sue", "aeq")}
+        cases = [(name, 0, 0) for name in args.tntp]
+        cases += [("grid", size, zones) for size, zones in args.peer_grids]
+        for kind, size, zones in cases:
+            name = kind if kind != "grid" else f"grid {size}/{zones}"
+            flows = {
+                e: str(Path(folder) / f"{kind}-{size}-{zones}-{e}.npy") for e in ("sue", "aeq")
+            }
             t = (
-                spawn("sue", name, 0, 0, args, save_flow=flows["sue"])
+                spawn("sue", kind, size, zones, args, save_flow=flows["sue"])
                 if have_stochastic()
                 else None
             )
-            a = spawn("aeq", name, 0, 0, args, save_flow=flows["aeq"])
+            a = spawn("aeq", kind, size, zones, args, save_flow=flows["aeq"])
             base = a or t
             if base is None:
                 continue
@@ -432,6 +438,12 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--bfw-max-iter", type=int, default=1000)
     parser.add_argument("--tntp", type=lambda t: [v for v in t.split(",") if v], default=None)
     parser.add_argument("--peer", choices=["aequilibrae"], help="time a peer instead")
+    parser.add_argument(
+        "--peer-grids",
+        type=lambda t: [tuple(int(n) for n in v.split("/")) for v in t.split(",") if v],
+        default=[],
+        help="synthetic grids for the peer too, as links/zones (e.g. 10000/100,100000/100)",
+    )
     parser.add_argument("--penalty", type=float, help="ChoiceSpec.penalty_factor")
     parser.add_argument("--aeq-max-depth", type=int, help="AequilibraE LP rounds (default 2K)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
