@@ -12,13 +12,18 @@ For each synthetic network (:mod:`synthetic`: a perturbed two-way grid with arte
 corridor links, gravity demand) and each TNTP network found in ``shared/data/tntp``, it times
 ``stochastic_assign(network, demand, ChoiceSpec(...))`` and ``assign(..., AssignmentSpec("bfw",
 1e-4, ...))`` on the same network: warm wall time (best of ``--repeats``, fewer when one run
-takes longer than ``--budget-s``), iterations, convergence, choice-set size, and the peak RSS
+takes longer than ``--budget-s``) and the CPU time of this process (less sensitive to other
+load on a shared machine), iterations, convergence, choice-set size, and the peak RSS
 growth of the run (``ru_maxrss`` after the timed runs minus before them, in a fresh process per
 engine and case, so one run's memory does not hide another's; tracemalloc would miss arrays
 that Numba allocates itself). The first call of each engine on a tiny network, in a fresh
-process against an empty Numba cache, is reported separately as compile time. Growth exponents
-are least-squares slopes of log(time) against log(links) (zones fixed) and log(zones) (links
-fixed), for the whole run and per iteration.
+process against an empty Numba cache, is reported separately as compile time. Growth
+exponents are least-squares slopes of log(wall or CPU time) against log(links) (zones fixed)
+and log(zones) (links fixed), for the whole run and per iteration.
+
+The timed processes run with one BLAS thread (``--blas-threads 0`` leaves the library's
+default): bfw's vector dot products go through OpenBLAS, whose threads, on a loaded 2-core
+machine, made bfw 2–5× slower and its times swing by 2× from run to run.
 
 ``--peer aequilibrae`` (needs AequilibraE: ``bash benchmarks/assignment_env.sh``) times
 AequilibraE's RouteChoice (link-penalisation choice sets, path-size logit, one loading, at
@@ -138,11 +143,13 @@ def child(job: dict[str, Any]) -> dict[str, Any]:
     network, demand, label = load_case(job["kind"], job["size"], job["zones"], args["seed"])
     rss_before_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     times_s: list[float] = []
+    cpu_s: list[float] = []  # this process's CPU time: less sensitive to other load
     facts: dict[str, Any] = {}
     while len(times_s) < args["repeats"] and sum(times_s) < args["budget_s"]:
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         facts = run(network, demand)
         times_s.append(time.perf_counter() - started)
+        cpu_s.append(time.process_time() - started_cpu)
     rss_after_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     flow = facts.pop("flow")
     later = facts.pop("later", None)
@@ -158,6 +165,7 @@ def child(job: dict[str, Any]) -> dict[str, Any]:
         "zones": int(demand.trips.shape[0]),
         "ods": int(np.count_nonzero(demand.trips) - np.count_nonzero(np.diag(demand.trips))),
         "time_s": min(times_s),
+        "cpu_s": min(cpu_s),
         "runs": len(times_s),
         "first_call_s": first_call_s,
         "rss_growth_mib": (rss_after_kib - rss_before_kib) / 1024,
@@ -277,8 +285,9 @@ def slope(x: list[float], y: list[float]) -> float | None:
 def print_scale_table(rows: list[dict[str, Any]]) -> None:
     """The markdown table of the scale run."""
     print(
-        "\n| case | links | nodes | zones | ODs | SUE s | SUE it | SUE conv | paths | "
-        "SUE split change | bfw s | bfw it | bfw conv | SUE/bfw | SUE ΔRSS MiB | bfw ΔRSS MiB |"
+        "\n| case | links | nodes | zones | ODs | SUE s wall / cpu | SUE it | SUE conv | paths | "
+        "SUE split change | bfw s wall / cpu | bfw it | bfw conv | SUE/bfw wall / cpu | "
+        "SUE ΔRSS MiB | bfw ΔRSS MiB |"
     )
     print("|" + "---|" * 16)
     for row in rows:
@@ -286,26 +295,37 @@ def print_scale_table(rows: list[dict[str, Any]]) -> None:
         base = sue or bfw
         if base is None:
             continue
-        ratio = sue["time_s"] / bfw["time_s"] if sue and bfw else None
+        ratio = (
+            f"{sue['time_s'] / bfw['time_s']:.2f} / {sue['cpu_s'] / bfw['cpu_s']:.2f}"
+            if sue and bfw
+            else None
+        )
         cells = [
             base["label"],
             f"{base['links']:,}",
             f"{base['nodes']:,}",
             str(base["zones"]),
             f"{base['ods']:,}",
-            fmt(sue and sue["time_s"], ".3f") + (f" ({sue['runs']}×)" if sue else ""),
+            timing(sue),
             fmt(sue and sue["iterations"]),
             fmt(sue and sue["converged"]),
             fmt(sue and f"{sue['n_paths']:,}"),
             fmt(sue and sue["gap"], ".1e"),
-            fmt(bfw and bfw["time_s"], ".3f") + (f" ({bfw['runs']}×)" if bfw else ""),
+            timing(bfw),
             fmt(bfw and bfw["iterations"]),
             fmt(bfw and bfw["converged"]),
-            fmt(ratio, ".2f"),
+            fmt(ratio),
             fmt(sue and sue["rss_growth_mib"], ".0f"),
             fmt(bfw and bfw["rss_growth_mib"], ".0f"),
         ]
         print("| " + " | ".join(cells) + " |")
+
+
+def timing(facts: dict[str, Any] | None) -> str:
+    """``wall / cpu (runs×)`` of one engine's facts, or a dash."""
+    if not facts:
+        return "–"
+    return f"{facts['time_s']:.3f} / {facts['cpu_s']:.3f} ({facts['runs']}×)"
 
 
 def print_growth(rows: list[dict[str, Any]], sweep: str, axis: str) -> None:
@@ -314,12 +334,14 @@ def print_growth(rows: list[dict[str, Any]], sweep: str, axis: str) -> None:
     for engine in ("sue", "bfw"):
         runs = [r[engine] for r in picked if r.get(engine)]
         x = [float(r[axis]) for r in runs]
-        total = slope(x, [r["time_s"] for r in runs])
-        per_it = slope(x, [r["time_s"] / max(r["iterations"], 1) for r in runs])
-        if total is not None:
+        wall = slope(x, [r["time_s"] for r in runs])
+        cpu = slope(x, [r["cpu_s"] for r in runs])
+        per_it = slope(x, [r["cpu_s"] / max(r["iterations"], 1) for r in runs])
+        if wall is not None:
             print(
-                f"- {engine}: time ∝ {axis}^{total:.2f}, time per iteration ∝ {axis}^"
-                f"{fmt(per_it, '.2f')} ({len(runs)} points, {min(x):,.0f}–{max(x):,.0f} {axis})"
+                f"- {engine}: wall time ∝ {axis}^{wall:.2f}, CPU time ∝ {axis}^{fmt(cpu, '.2f')}, "
+                f"CPU time per iteration ∝ {axis}^{fmt(per_it, '.2f')} "
+                f"({len(runs)} points, {min(x):,.0f}–{max(x):,.0f} {axis})"
             )
 
 
@@ -328,8 +350,9 @@ def scale_run(args: argparse.Namespace) -> None:
     engines = ["sue", "bfw"] if have_stochastic() else ["bfw"]
     if "sue" not in engines:
         print("tripp.assignment.stochastic is not importable here: timing the bfw half only")
+    blas = f"{args.blas_threads} BLAS thread(s)" if args.blas_threads else "default BLAS threads"
     print(
-        f"CPU cores: {os.cpu_count()}; warm times are best of up to {args.repeats} "
+        f"CPU cores: {os.cpu_count()}, {blas}; warm times are best of up to {args.repeats} "
         f"(fewer once the runs of a case take {args.budget_s:.0f} s); bfw to gap "
         f"{args.bfw_gap:g} (at most {args.bfw_max_iter} iterations)"
     )
@@ -379,8 +402,8 @@ def peer_run(args: argparse.Namespace) -> None:
         f"best of up to {args.repeats}"
     )
     print(
-        "\n| network | links | ODs | tripp s | tripp paths | AequilibraE s | AequilibraE paths "
-        "| tripp/AequilibraE | flow diff Σ|Δx|/Σx |"
+        "\n| network | links | ODs | tripp s wall / cpu | tripp paths | AequilibraE s wall / cpu "
+        "| AequilibraE paths | tripp/AequilibraE wall / cpu | flow diff Σ|Δx|/Σx |"
     )
     print("|" + "---|" * 9)
     with tempfile.TemporaryDirectory() as folder:
@@ -408,11 +431,15 @@ def peer_run(args: argparse.Namespace) -> None:
                 name,
                 f"{base['links']:,}",
                 f"{base['ods']:,}",
-                fmt(t and t["time_s"], ".3f"),
+                timing(t),
                 fmt(t and f"{t['n_paths']:,}"),
-                fmt(a and a["time_s"], ".3f"),
+                timing(a),
                 fmt(a and f"{a['n_paths']:,}"),
-                fmt(t["time_s"] / a["time_s"] if t and a else None, ".2f"),
+                fmt(
+                    f"{t['time_s'] / a['time_s']:.2f} / {t['cpu_s'] / a['cpu_s']:.2f}"
+                    if t and a
+                    else None
+                ),
                 fmt(diff, ".2%"),
             ]
             print("| " + " | ".join(cells) + " |")
@@ -434,6 +461,12 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--theta", type=float, help="ChoiceSpec.theta (default: its own)")
     parser.add_argument("--sue-max-iter", type=int, help="ChoiceSpec.max_iter")
     parser.add_argument("--tolerance", type=float, help="ChoiceSpec.tolerance")
+    parser.add_argument(
+        "--blas-threads",
+        type=int,
+        default=1,
+        help="BLAS threads of the timed processes (0: the library's default, all cores)",
+    )
     parser.add_argument("--bfw-gap", type=float, default=1e-4)
     parser.add_argument("--bfw-max-iter", type=int, default=1000)
     parser.add_argument("--tntp", type=lambda t: [v for v in t.split(",") if v], default=None)
@@ -468,6 +501,9 @@ def main() -> None:
     # the timed child processes share one Numba cache (the first one fills it, while warming up)
     os.environ["NUMBA_CACHE_DIR"] = tempfile.mkdtemp(prefix="tripp-numba-")
     os.environ.setdefault("AEQ_SHOW_PROGRESS", "FALSE")
+    if args.blas_threads > 0:  # set before the children start their BLAS
+        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[name] = str(args.blas_threads)
     os.environ["PYTHONPATH"] = os.pathsep.join(
         [str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]
     )
