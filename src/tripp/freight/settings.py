@@ -37,7 +37,7 @@ CHOICE_PENALTY = 1.5
 #: Relative-cost sensitivity of the logit (fitted: docs/freight-model.md).
 CHOICE_THETA = 12.0
 #: Most successive-average rounds, and the split change (share of demand) that ends them.
-CHOICE_MAX_ITER = 1000
+CHOICE_MAX_ITER = 3000
 CHOICE_TOLERANCE = 1e-4
 
 
