@@ -219,3 +219,12 @@ def test_shift_traces_every_attracted_tonne_to_a_route_it_left() -> None:
     assert result.transit_before.get("AM", 0.0) < result.transit_after["AM"]
     with pytest.raises(InputError, match="assign both on one demand year"):
         shift((base.graph, tripp.assign(base, demand_year=2024)), (other.graph, after))
+
+
+def test_the_base_year_reproduces_the_observed_counts() -> None:
+    # the shipped model is calibrated: `tripp flows check` passes on the shipped counts
+    check = tripp.check_flows(tripp.scenario(tripp.load_atlas(), "baseline-2025"))
+    assert check.converged and check.demand_year == 2024
+    assert check.within_share >= 0.8 and check.keys_within and check.passed
+    keys = {c.count.count_id for c in check.checks if c.count.key}
+    assert {"caspian_crossing_2024", "btk_t_2025", "cn_eu_via_russia_teu_2024"} <= keys
