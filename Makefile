@@ -47,6 +47,7 @@ bench: venv web
 	$(BIN)/python benchmarks/routing.py
 	$(BIN)/python benchmarks/energy.py
 	$(BIN)/python benchmarks/resilience.py
+	$(BIN)/python benchmarks/choice_scale.py --quick
 	$(BIN)/python benchmarks/api_load.py --workers 1
 	@echo "assignment against AequilibraE: bash benchmarks/assignment_env.sh && benchmarks/.env-aequilibrae/bin/python benchmarks/assignment.py"
 
