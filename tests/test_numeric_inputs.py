@@ -11,10 +11,10 @@ from typer.testing import CliRunner
 import tripp
 from tests.test_assignment_tntp import NET, TRIPS, _net_with, _trips_with, _write
 from tripp.assignment import AssignmentSpec, read_flows, read_net, read_trips
+from tripp.atlas.reliability import load_params
 from tripp.cli.main import app
 from tripp.errors import InputError
 from tripp.resilience.criticality import criticality
-from tripp.resilience.params import load_params
 from tripp.scenarios.network import scenario_network
 
 FIXTURES = Path(__file__).parent / "fixtures"

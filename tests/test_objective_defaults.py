@@ -15,10 +15,10 @@ from typer.testing import CliRunner
 
 import tripp
 from tripp.atlas.model import CargoType
+from tripp.atlas.reliability import load_params
 from tripp.cli.main import app
 from tripp.errors import InputError
 from tripp.resilience.kernel import build_kernel
-from tripp.resilience.params import load_params
 from tripp.routing.objective import DEFAULT_OBJECTIVE, Objective
 from tripp.routing.request import RouteRequest, RouteSettings, atlas_vot
 from tripp.scenarios.network import scenario_network

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import tripp
+from tripp.atlas.reliability import Z90, load_params
 from tripp.errors import InputError
-from tripp.resilience.params import Z90, load_params
 
 HEADER = "element,closures_per_year,closure_days,dwell_median_h,dwell_p90_factor,source_ids,note\n"
 MINI_DEFAULTS = (

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 import tripp
+from tripp.atlas.reliability import ReliabilityParams, load_params
 from tripp.errors import InputError
-from tripp.resilience.params import ReliabilityParams, load_params
 from tripp.resilience.reliability import reliability
 from tripp.scenarios.network import ScenarioNetwork, scenario_network
 

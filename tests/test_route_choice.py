@@ -12,9 +12,10 @@ import pytest
 import tripp
 from tripp.assignment.network import Demand, build_network
 from tripp.assignment.spec import ChoiceSpec
-from tripp.assignment.stochastic import stochastic_assign
+from tripp.assignment.stochastic import ChoiceClass, logit_sue, stochastic_assign
 from tripp.assignment.vdf import link_costs
 from tripp.atlas.model import growth_factor
+from tripp.atlas.reliability import load_params
 from tripp.errors import InputError
 from tripp.freight.corridor import CorridorAssignment
 from tripp.freight.shift import shift
@@ -228,3 +229,47 @@ def test_the_base_year_reproduces_the_observed_counts() -> None:
     assert check.within_share >= 0.8 and check.keys_within and check.passed
     keys = {c.count.count_id for c in check.checks if c.count.key}
     assert {"caspian_crossing_2024", "btk_t_2025", "cn_eu_via_russia_teu_2024"} <= keys
+
+
+def test_reliability_prices_the_spread_of_a_route_by_hand() -> None:
+    net, _ = _two_routes([100.0, 50.0, 50.0])  # equal mean costs, 100 each
+    variance = np.zeros(net.n_links)
+    detour = net.csr.from_caller_order(np.array([0.0, 1.0, 0.0])) > 0  # the 1→3 link
+    variance[detour] = 400.0  # σ 20 h on the detour
+    spec = ChoiceSpec(theta=10, max_iter=1, reliability_ratio=0.5)
+
+    choice = ChoiceClass(
+        "demand",
+        np.zeros(net.n_links),
+        1.0,
+        1.0,
+        net.node_index([1]),
+        net.node_index([2]),
+        np.array([1000.0]),
+    )
+    result = logit_sue(
+        net.csr.indptr,
+        net.head,
+        net.vdf_kind,
+        net.vdf_params,
+        [choice],
+        spec,
+        arc_variance_h2=variance,
+    )
+    direct = net.to_input_order(result.flow)[0]
+    # detour cost 100 + 0.5 × 1 × 20 = 110: V −10 against −11
+    assert direct == pytest.approx(1000 / (1 + math.exp(-1.0)))
+
+
+def test_closure_and_dwell_variance_by_hand() -> None:
+
+    atlas = tripp.load_atlas()
+    params = load_params(None, atlas)
+    ferry = next(i for i, link in enumerate(atlas.links) if link.mode == "ferry")
+    share, hours = params.link_closed_share[ferry], params.link_closure_h[ferry]
+    assert share == pytest.approx(12 * 3 / 365) and hours == 72.0  # 12 stoppages of 3 days
+    expected = share * hours**2 / 3 - (share * hours / 2) ** 2
+    assert params.link_delay_variance_h2()[ferry] == pytest.approx(expected)
+    sigma, median = params.dwell_sigma[0], params.dwell_median_h[0]
+    dwell = median**2 * math.exp(sigma**2) * (math.exp(sigma**2) - 1)
+    assert params.crossing_delay_variance_h2()[0] >= dwell

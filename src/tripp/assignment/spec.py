@@ -74,6 +74,8 @@ class ChoiceSpec:
         path_size: correct for overlapping paths (path-size logit) or not (plain logit).
         max_iter: most MSA iterations (1: the logit split at free-flow costs).
         tolerance: stop when the split changes by at most this share of demand.
+        reliability_ratio: value of reliability over value of time: a route's cost adds
+            ratio × VOT × the standard deviation of its time (0: reliability not priced).
     """
 
     paths_per_od: int = 5
@@ -82,6 +84,7 @@ class ChoiceSpec:
     path_size: bool = True
     max_iter: int = 50
     tolerance: float = 1e-4
+    reliability_ratio: float = 0.0
 
     def __post_init__(self) -> None:
         checks = (
@@ -90,6 +93,7 @@ class ChoiceSpec:
             ("theta", 0 < self.theta < math.inf, "use a positive number, e.g. 8"),
             ("max_iter", self.max_iter >= 1, "use at least 1"),
             ("tolerance", 0 < self.tolerance < 1, "use e.g. 1e-4"),
+            ("reliability_ratio", 0 <= self.reliability_ratio < 100, "use e.g. 1.24, or 0"),
         )
         problems = [
             FieldProblem(name, f"{getattr(self, name)} is out of range", fix)

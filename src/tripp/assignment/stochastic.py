@@ -22,6 +22,11 @@ self-regulated steps (Liu, Ban and Ran 2009): path flows move by 1/β toward the
 at the costs of the current flows, β growing by :data:`SRA_GROW` after a round whose split
 change did not fall (oscillation) and by :data:`SRA_KEEP` after one whose did, until the
 split's change, Σ|aux − x| / demand, is at most the tolerance.
+
+Reliability: where each arc's time has a variance (closures, border dwell spread), a path's
+cost adds R · VOT · σ_p, with σ_p = √(Σ variance) over its arcs (independent arcs) and R the
+reliability ratio, the value of a standard deviation of time over the value of time (de Jong
+et al. 2009 for freight).
 """
 
 from __future__ import annotations
@@ -152,11 +157,14 @@ def logit_sue(
     spec: ChoiceSpec | None = None,
     *,
     no_through: npt.NDArray[np.bool_] | None = None,
+    arc_variance_h2: FloatArray | None = None,
 ) -> ChoiceResult:
     """Path-size logit stochastic user equilibrium of ``classes`` on the CSR network
     ``offsets``/``head`` whose arcs take ``vdf_kind``/``vdf_params``
     (:mod:`tripp.assignment.vdf`; times in hours, capacities in t/year); paths never pass
-    through a ``no_through`` node."""
+    through a ``no_through`` node. With ``arc_variance_h2`` (the variance of each arc's
+    time, h², independent between arcs) and ``spec.reliability_ratio`` > 0, a path's cost
+    adds ratio × VOT × √(Σ variance) per unit (module docstring)."""
     spec = spec or ChoiceSpec()
     n_arcs = len(head)
     free_h = link_costs(vdf_kind, vdf_params, np.zeros(n_arcs))
@@ -176,9 +184,17 @@ def logit_sue(
     if not spec.path_size:
         log_ps = np.zeros(paths.n_paths)
 
+    reliability = np.zeros(paths.n_paths)
+    if arc_variance_h2 is not None and spec.reliability_ratio > 0 and paths.n_paths:
+        variance = np.bincount(
+            entry_path, weights=arc_variance_h2[paths.arcs], minlength=paths.n_paths
+        )
+        reliability = spec.reliability_ratio * vot[path_class] * np.sqrt(variance)
+
     def path_costs(time_h: FloatArray) -> FloatArray:
         entry = entry_money + entry_vot * time_h[paths.arcs]
-        return np.bincount(entry_path, weights=entry, minlength=paths.n_paths).astype(float)
+        running = np.bincount(entry_path, weights=entry, minlength=paths.n_paths)
+        return np.asarray(running + reliability, dtype=float)
 
     def split(cost: FloatArray) -> FloatArray:
         if not paths.n_paths:

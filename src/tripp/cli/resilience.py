@@ -263,9 +263,9 @@ def reliability_command(
     """P50/P90/P95 of time and cost and the chance of no route per O-D, under random
     closures and border dwells, with standard errors. Ctrl-C keeps the finished chunks of an
     --out sweep and prints the command that resumes it."""
+    from tripp.atlas.reliability import load_params
     from tripp.cli.resilience_output import print_reliability, progress_bar, write_reliability
     from tripp.reporting.atomic import check_folder_location
-    from tripp.resilience.params import load_params
     from tripp.resilience.reliability import reliability
 
     if format is Format.GEOJSON:

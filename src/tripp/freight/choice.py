@@ -10,7 +10,9 @@ modes where the market is defined by them (demand.csv ``modes``: the China–Eur
 market is the boxes that went by rail, whatever the sea would have cost them). An arc costs the
 cargo type's money per unit (:func:`tripp.graph.cargo.cargo_cost_usd`: tariffs, transfer
 and border fees) plus a value of time (USD per unit-hour: the market's where demand.csv
-gives one, else the cargo type's in cargo_types.csv) × hours, and hours grow with the
+gives one, else the cargo type's in cargo_types.csv) × hours (and, with a reliability
+ratio, × the standard deviation of the route's time from closures and border-dwell spread,
+reliability.csv), and hours grow with the
 flow of every class on capacitated arcs (the volume-delay functions of
 :mod:`tripp.freight.corridor`). :func:`tripp.assignment.stochastic.logit_sue` splits
 each OD over up to K distinct routes by path-size logit at stochastic user equilibrium.
@@ -28,10 +30,11 @@ import numpy as np
 from tripp.assignment.stochastic import ChoiceClass, ChoiceResult, logit_sue
 from tripp.assignment.vdf_kind import ALPHA, BETA, CAPACITY, FIXED, T0, VdfKind
 from tripp.atlas.model import DemandRow
+from tripp.atlas.reliability import ReliabilityParams, load_params
 from tripp.errors import FieldProblem, InputError
 from tripp.freight.settings import FreightSettings
 from tripp.graph.cargo import cargo_cost_usd, cargo_type
-from tripp.graph.compile import Graph
+from tripp.graph.compile import ARC_LINK, Graph
 from tripp.routing.request import RouteRequest, atlas_vot
 from tripp.routing.route import usable_arcs
 from tripp.scenarios.model import ShipperRule
@@ -122,6 +125,17 @@ def vdf_arrays(
     return np.where(has_cap, kind, VdfKind.BPR).astype(np.int64), params
 
 
+def arc_variance_h2(graph: Graph, params: ReliabilityParams) -> np.ndarray:
+    """Variance of every graph arc's time (h²): a link arc's closures, a border arc's dwell
+    spread and closures (:class:`~tripp.atlas.reliability.ReliabilityParams`); 0 elsewhere."""
+    variance = np.zeros(graph.n_arcs)
+    links = graph.kind == ARC_LINK
+    variance[links] = params.link_delay_variance_h2()[graph.link[links]]
+    borders = graph.crossing >= 0
+    variance[borders] += params.crossing_delay_variance_h2()[graph.crossing[borders]]
+    return variance
+
+
 def corridor_choice(
     graph: Graph,
     rows: list[DemandRow],
@@ -159,7 +173,18 @@ def corridor_choice(
         )
         ordered.extend(members)
         units.append(t_per_unit)
-    result = logit_sue(graph.indptr, graph.head, vdf[0], vdf[1], classes, settings.choice)
+    variance = None
+    if settings.choice.reliability_ratio > 0:
+        variance = arc_variance_h2(graph, load_params(settings.reliability_file, graph.atlas))
+    result = logit_sue(
+        graph.indptr,
+        graph.head,
+        vdf[0],
+        vdf[1],
+        classes,
+        settings.choice,
+        arc_variance_h2=variance,
+    )
     names = tuple((cargo, avoid) for cargo, avoid, _, _ in groups)
     return ChoiceRun(tuple(ordered), names, tuple(units), result)
 

@@ -16,8 +16,11 @@ Conversions between capacity units are explicit parameters, never silent:
 * ``choice`` — how route choice runs (:class:`~tripp.assignment.spec.ChoiceSpec`): up to
   :data:`CHOICE_PATHS` routes per O-D by link penalisation (factor
   :data:`CHOICE_PENALTY`), relative-cost sensitivity :data:`CHOICE_THETA`, fitted to the
-  observed counts (docs/freight-model.md), and successive averages until the split moves
-  by at most :data:`CHOICE_TOLERANCE` of demand (at most :data:`CHOICE_MAX_ITER` rounds).
+  observed counts (docs/freight-model.md), reliability priced at
+  :data:`CHOICE_RELIABILITY_RATIO` × VOT per hour of standard deviation (closures and
+  border-dwell spread of ``reliability_file``, default the shipped reliability.csv), and
+  successive averages until the split moves by at most :data:`CHOICE_TOLERANCE` of demand
+  (at most :data:`CHOICE_MAX_ITER` rounds).
 
 Capacities apply to each direction of a link. Links, transfers and crossings without a
 capacity in the atlas keep their free-flow time (they are counted and reported).
@@ -36,6 +39,9 @@ CHOICE_PATHS = 6
 CHOICE_PENALTY = 1.5
 #: Relative-cost sensitivity of the logit (fitted: docs/freight-model.md).
 CHOICE_THETA = 12.0
+#: Value of a standard deviation of time over the value of an hour (the reliability ratio of
+#: de Jong et al. 2009): 1.0, an assumption; the fit holds at 1.24 too (docs/freight-model.md).
+CHOICE_RELIABILITY_RATIO = 1.0
 #: Most successive-average rounds, and the split change (share of demand) that ends them.
 CHOICE_MAX_ITER = 3000
 CHOICE_TOLERANCE = 1e-4
@@ -49,6 +55,7 @@ def default_choice() -> ChoiceSpec:
         theta=CHOICE_THETA,
         max_iter=CHOICE_MAX_ITER,
         tolerance=CHOICE_TOLERANCE,
+        reliability_ratio=CHOICE_RELIABILITY_RATIO,
     )
 
 
@@ -67,6 +74,7 @@ class FreightSettings:
     vot_usd_per_teu_h: float | None = None
     objective: str = "time"
     choice: ChoiceSpec = field(default_factory=default_choice)
+    reliability_file: str | None = None
 
     def __post_init__(self) -> None:
         problems = [

@@ -22,9 +22,9 @@ _EXPORTS = {
     "ElementKind": "tripp.resilience.elements",
     "reliability": "tripp.resilience.reliability",
     "ReliabilityResult": "tripp.resilience.reliability",
-    "ReliabilityParams": "tripp.resilience.params",
-    "load_params": "tripp.resilience.params",
-    "default_params_file": "tripp.resilience.params",
+    "ReliabilityParams": "tripp.atlas.reliability",
+    "load_params": "tripp.atlas.reliability",
+    "default_params_file": "tripp.atlas.reliability",
 }
 
 __all__ = [
@@ -40,9 +40,9 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from tripp.atlas.reliability import ReliabilityParams, default_params_file, load_params
     from tripp.resilience.criticality import CriticalityResult, Impact, criticality
     from tripp.resilience.elements import ElementKind
-    from tripp.resilience.params import ReliabilityParams, default_params_file, load_params
     from tripp.resilience.reliability import ReliabilityResult, reliability
 
 

@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from tripp.atlas.reliability import ReliabilityParams, load_params
 from tripp.errors import FieldProblem, InputError, Problem, TrippError
 from tripp.resilience.kernel import RoutingKernel, build_kernel, od_pairs
-from tripp.resilience.params import ReliabilityParams, load_params
 from tripp.resilience.runner import Progress, dask_client, run_tasks
 from tripp.resilience.sampling import Sampler, sample_range
 from tripp.resilience.stats import probability_with_se, summarise
@@ -94,7 +94,7 @@ def reliability(
     the end); ``options`` (JSON-ready: how the caller started the sweep, e.g. the command
     line's options) are kept in a new sweep's manifest so that a resume can repeat them.
     Raises :class:`InputError` for bad options or a resume with another spec.
-    ``params`` default to the shipped file (:func:`~tripp.resilience.params.load_params`);
+    ``params`` default to the shipped file (:func:`~tripp.atlas.reliability.load_params`);
     times are in h and costs in USD per TEU. Routes minimise ``objective`` (time by
     default, as every command); the value of time is ``settings``', else the atlas's.
 

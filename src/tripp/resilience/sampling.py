@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from tripp.atlas.reliability import ReliabilityParams
 from tripp.resilience.kernel import FloatArray, RoutingKernel
-from tripp.resilience.params import ReliabilityParams
 
 
 @dataclass(frozen=True, eq=False)

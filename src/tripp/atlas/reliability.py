@@ -25,16 +25,19 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from tripp.atlas.model import Atlas
 from tripp.atlas.names import did_you_mean
 from tripp.errors import InputError, Problem
-from tripp.resilience.kernel import FloatArray
 from tripp.units import FREIGHT_MODES
+
+FloatArray = npt.NDArray[np.float64]
 
 #: z-score of the 90th percentile of the standard normal distribution.
 Z90 = 1.2815515655446004
 DAYS_PER_YEAR = 365.0
+HOURS_PER_DAY = 24.0
 CLOSURE_FIELDS = ("closures_per_year", "closure_days")
 DWELL_FIELDS = ("dwell_median_h", "dwell_p90_factor")
 #: Columns: name → (required, description with unit).
@@ -66,6 +69,25 @@ class ReliabilityParams:
     crossing_closed_share: FloatArray
     dwell_median_h: FloatArray
     dwell_sigma: FloatArray  # lognormal σ = ln(P90 / median) / z90
+    link_closure_h: FloatArray  # length of one closure of each link (h; 0 without closures)
+    crossing_closure_h: FloatArray
+
+    def link_delay_variance_h2(self) -> FloatArray:
+        """Variance of the delay closures add to a crossing of each link (h²): arriving at a
+        random time, it waits with probability s (closed share) the rest of a closure of D
+        hours, uniform on [0, D]: s·D²/3 − (s·D/2)²."""
+        return _closure_variance(self.link_closed_share, self.link_closure_h)
+
+    def crossing_delay_variance_h2(self) -> FloatArray:
+        """Variance of each crossing row's time (h²): the lognormal dwell's,
+        m² e^{σ²} (e^{σ²} − 1), plus its closures' as for links."""
+        spread = np.exp(self.dwell_sigma**2)
+        dwell = self.dwell_median_h**2 * spread * (spread - 1.0)
+        return dwell + _closure_variance(self.crossing_closed_share, self.crossing_closure_h)
+
+
+def _closure_variance(share: FloatArray, closure_h: FloatArray) -> FloatArray:
+    return share * closure_h**2 / 3.0 - (share * closure_h / 2.0) ** 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,21 +265,23 @@ def _resolve(
                 line = row.line
         return values, line
 
-    link_share = np.zeros(len(atlas.links))
+    link_share, link_hours = np.zeros(len(atlas.links)), np.zeros(len(atlas.links))
     for i, link in enumerate(atlas.links):
         if link.mode in FREIGHT_MODES:
             values, line = merged(f"link-mode:{link.mode}", f"link:{link.link_id}")
             link_share[i] = _share_or_report(values, line, f"link:{link.link_id}", where, problems)
+            link_hours[i] = values.get("closure_days", 0.0) * HOURS_PER_DAY
     n = len(atlas.crossings)
-    share, median, sigma = np.zeros(n), np.zeros(n), np.zeros(n)
+    share, median, sigma, hours = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
     for i, c in enumerate(atlas.crossings):
         key = f"crossing:{c.node_id}:{c.from_country}:{c.to_country}:{c.mode}"
         values, line = merged(f"crossing-mode:{c.mode}", f"crossing:{c.node_id}", key)
         share[i] = _share_or_report(values, line, key, where, problems)
         median[i] = values.get("dwell_median_h", c.dwell_h)
         sigma[i] = math.log(values["dwell_p90_factor"]) / Z90
+        hours[i] = values.get("closure_days", 0.0) * HOURS_PER_DAY
     digest = hashlib.sha256(data).hexdigest()
-    return ReliabilityParams(str(path), digest, link_share, share, median, sigma)
+    return ReliabilityParams(str(path), digest, link_share, share, median, sigma, link_hours, hours)
 
 
 def _share_or_report(
