@@ -24,8 +24,8 @@ import os
 import time
 
 from tripp.atlas.io import load_atlas
-from tripp.resilience.kernel import build_kernel, od_pairs
 from tripp.atlas.reliability import load_params
+from tripp.resilience.kernel import build_kernel, od_pairs
 from tripp.resilience.reliability import CHUNK_SAMPLES, reliability
 from tripp.resilience.runner import dask_client, run_tasks
 from tripp.resilience.sampling import Sampler, sample_range
