@@ -4,12 +4,15 @@ conservation, closures, shipper profiles and demand growth on the embedded atlas
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import tripp
+from tests.conftest import MINI_CARGO_TYPES
 from tripp.assignment.network import Demand, build_network
 from tripp.assignment.spec import ChoiceSpec
 from tripp.assignment.stochastic import ChoiceClass, logit_sue, stochastic_assign
@@ -18,6 +21,7 @@ from tripp.atlas.model import growth_factor
 from tripp.atlas.reliability import load_params
 from tripp.errors import InputError
 from tripp.freight.corridor import CorridorAssignment
+from tripp.freight.settings import FreightSettings, default_choice
 from tripp.freight.shift import shift
 
 
@@ -273,3 +277,17 @@ def test_closure_and_dwell_variance_by_hand() -> None:
     sigma, median = params.dwell_sigma[0], params.dwell_median_h[0]
     dwell = median**2 * math.exp(sigma**2) * (math.exp(sigma**2) - 1)
     assert params.crossing_delay_variance_h2()[0] >= dwell
+
+
+def test_an_atlas_without_reliability_figures_is_told_so(
+    atlas_copy: Callable[..., Path],
+) -> None:
+    folder = atlas_copy(cargo_types=MINI_CARGO_TYPES)
+    (folder / "reliability.csv").unlink()
+    base = Path(__file__).parent / "fixtures" / "scenarios" / "base.toml"
+    network = tripp.scenario(tripp.load_atlas(folder), base)
+    with pytest.raises(InputError, match=r"this atlas has no reliability\.csv") as error:
+        tripp.assign(network, demand_year=2025)
+    assert error.value.problems[0].where.endswith("reliability.csv")
+    settings = FreightSettings(choice=replace(default_choice(), reliability_ratio=0.0))
+    assert tripp.assign(network, demand_year=2025, settings=settings).converged

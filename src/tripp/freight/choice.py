@@ -24,14 +24,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from tripp.assignment.stochastic import ChoiceClass, ChoiceResult, logit_sue
 from tripp.assignment.vdf_kind import ALPHA, BETA, CAPACITY, FIXED, T0, VdfKind
-from tripp.atlas.model import DemandRow
-from tripp.atlas.reliability import ReliabilityParams, load_params
-from tripp.errors import FieldProblem, InputError
+from tripp.atlas.io import default_atlas_folder
+from tripp.atlas.model import Atlas, DemandRow
+from tripp.atlas.reliability import ReliabilityParams, default_params_file, load_params
+from tripp.errors import FieldProblem, InputError, Problem
 from tripp.freight.settings import FreightSettings
 from tripp.graph.cargo import cargo_cost_usd, cargo_type
 from tripp.graph.compile import ARC_LINK, Graph
@@ -39,6 +41,9 @@ from tripp.routing.request import RouteRequest, atlas_vot
 from tripp.routing.route import usable_arcs
 from tripp.scenarios.model import ShipperRule
 from tripp.units import FREIGHT_MODES
+
+#: The file an atlas folder keeps its own reliability parameters in.
+RELIABILITY_FILE = "reliability.csv"
 
 __all__ = ["ChoiceRun", "OdDemand", "corridor_choice", "vdf_arrays"]
 
@@ -125,6 +130,28 @@ def vdf_arrays(
     return np.where(has_cap, kind, VdfKind.BPR).astype(np.int64), params
 
 
+def reliability_file(atlas: Atlas, given: str | None) -> Path:
+    """The reliability parameters route choice prices: ``given``, else the atlas folder's
+    own reliability.csv, else the shipped one for the embedded atlas. Another atlas without
+    its own file is an :class:`~tripp.errors.InputError`: the shipped figures name its
+    elements and sources, not the user's."""
+    if given is not None:
+        return Path(given)
+    own = atlas.folder / RELIABILITY_FILE
+    if own.is_file():
+        return own
+    if atlas.folder.resolve() == default_atlas_folder().resolve():
+        return default_params_file()
+    raise InputError(
+        Problem(
+            str(own),
+            "route choice prices reliability, and this atlas has no reliability.csv",
+            "add one in the format of src/tripp/data/reliability/reliability.csv (a row per "
+            "link mode and crossing mode at least), or give FreightSettings.reliability_file",
+        )
+    )
+
+
 def arc_variance_h2(graph: Graph, params: ReliabilityParams) -> np.ndarray:
     """Variance of every graph arc's time (h²): a link arc's closures, a border arc's dwell
     spread and closures (:class:`~tripp.atlas.reliability.ReliabilityParams`); 0 elsewhere."""
@@ -175,7 +202,8 @@ def corridor_choice(
         units.append(t_per_unit)
     variance = None
     if settings.choice.reliability_ratio > 0:
-        variance = arc_variance_h2(graph, load_params(settings.reliability_file, graph.atlas))
+        file = reliability_file(graph.atlas, settings.reliability_file)
+        variance = arc_variance_h2(graph, load_params(file, graph.atlas))
     result = logit_sue(
         graph.indptr,
         graph.head,
