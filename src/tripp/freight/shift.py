@@ -116,12 +116,6 @@ def _transited(graph: Graph, arcs: np.ndarray, ends: set[str]) -> list[str]:
     return seen
 
 
-def _countries(graph: Graph, arcs: np.ndarray) -> set[str]:
-    states = np.r_[graph.tail[arcs], graph.head[arcs]]
-    nodes = graph.atlas.node_by_id
-    return {nodes[graph.node_ids[s]].country for s in np.unique(graph.state_node[states]).tolist()}
-
-
 def transit_by_country(graph: Graph, run: ChoiceRun) -> dict[str, float]:
     """Per country, the tonnes a year whose route passes through it when it is neither the
     origin's nor the destination's country (international waters excluded)."""
@@ -131,7 +125,7 @@ def transit_by_country(graph: Graph, run: ChoiceRun) -> dict[str, float]:
     for p in np.flatnonzero(result.path_flow > 0).tolist():
         od = run.ods[int(result.paths.od[p])].row
         ends = {nodes[od.origin].country, nodes[od.destination].country, "XZ"}
-        for country in _countries(graph, result.paths.path(p)) - ends:
+        for country in _transited(graph, result.paths.path(p), ends):
             out[country] += float(result.path_flow[p])
     return dict(out)
 
