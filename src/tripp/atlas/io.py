@@ -229,6 +229,17 @@ def _check_header(where: str, header: list[str], table: Table, problems: list[Pr
     return ok
 
 
+def parse_cell(
+    where: str, line: int | None, column: Column, text: str
+) -> tuple[Any, list[Problem]]:
+    """Parse one cell's ``text`` as the atlas parses ``column``: the typed value (None when
+    empty or invalid) and the problems found (type, choices, range, country, pattern); for
+    rows that come from elsewhere than a CSV file, e.g. a scenario's [[contract]] block."""
+    problems: list[Problem] = []
+    value = _parse_cell(where, line or 0, column, text.strip(), problems)
+    return value, problems
+
+
 def _parse_cell(where: str, line: int, column: Column, text: str, problems: list[Problem]) -> Any:
     """Parse one cell; append a problem and return None when it is invalid or empty."""
 

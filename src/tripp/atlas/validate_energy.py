@@ -30,6 +30,16 @@ def check_energy_tables(rows: Rows, problems: list[Problem]) -> None:
     _check_storage(rows["storage"], problems)
 
 
+def check_energy_rows(rows: list[ParsedRow], problems: list[Problem]) -> None:
+    """Check energy rows' units by role (peak_demand in mcm_per_day and only it)."""
+    _check_energy_rows(rows, problems)
+
+
+def check_contract_rows(rows: list[ParsedRow], problems: list[Problem]) -> None:
+    """Check contract rows: unit of the carrier, seller other than buyer, years in order."""
+    _check_contracts(rows, problems)
+
+
 def _check_seasons(rows: list[ParsedRow], problems: list[Problem]) -> None:
     months: dict[str, dict[int, float]] = defaultdict(dict)
     first_line: dict[str, int] = {}

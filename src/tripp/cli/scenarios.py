@@ -67,12 +67,19 @@ def scenario_show(
 ) -> None:
     """A scenario's merged rules, year, lineage and sources."""
     from tripp.scenarios import load_scenario
+    from tripp.scenarios.model import row_dict
 
     loaded = _atlas(atlas)
     scenario = load_scenario(name, loaded)
     data = scenario.to_dict()
     sources = [s for s in loaded.sources if s.source_id in scenario.source_ids]
     data["sources"] = [{"source_id": s.source_id, "title": s.title, "url": s.url} for s in sources]
+    atlas_keys = {(r.node_id, r.carrier, r.role, r.year) for r in loaded.energy}
+    replaces = [(r.node_id, r.carrier, r.role, r.year) in atlas_keys for r in scenario.energy]
+    data["energy"] = [
+        {**row_dict(row), "replaces_atlas_row": replaced}
+        for row, replaced in zip(scenario.energy, replaces, strict=True)
+    ]
     if format is Format.JSON:
         emit_json(data)
         return
@@ -88,6 +95,15 @@ def scenario_show(
         out.print(f"set {rule.target} {rule.field} {how}")
     for d in scenario.demand:
         out.print(f"demand {d.origin} → {d.destination} ({d.commodity}) × {d.factor}")
+    for c in scenario.contract:
+        until = "" if c.year_to is None else f" to {c.year_to}"
+        out.print(
+            f"contract {c.contract_id}: {c.carrier} {c.seller} → {c.buyer} "
+            f"{c.value:g} {c.unit} from {c.year_from}{until}"
+        )
+    for e, replaced in zip(scenario.energy, replaces, strict=True):
+        how = "replaces the atlas row" if replaced else "added"
+        out.print(f"energy {e.node_id} {e.carrier} {e.role} {e.year}: {e.value:g} {e.unit} ({how})")
     for source in sources:
         out.print(f"source {source.source_id}: {source.title} <{source.url}>")
 

@@ -1,11 +1,15 @@
 """Apply a scenario to an atlas: a new :class:`Atlas`, the base is never changed.
 
-Rules apply in file order, ancestors first; within one file ``open`` comes before
-``close`` (so closing wins when both name an element), then ``set``, then ``demand``.
-``open`` makes a link or crossing operating from any year; ``close`` makes it closed.
+Rows a scenario adds come first: its [[contract]] rows join contracts.csv's, and each
+[[energy]] row joins energy.csv's or replaces the row with its key (node_id, carrier, role,
+year). Then rules apply in file order, ancestors first; within one file ``open`` comes
+before ``close`` (so closing wins when both name an element), then ``set``, then ``demand``.
+``open`` makes a link, crossing, storage or plant operating from any year; ``close`` makes
+it closed.
 Selecting a node reaches its links and crossings; a country reaches the links that lie in
 it or touch it and the crossings into or out of it; a corridor tag, its tagged links; a
-service selector, the service of that id or every service departing that node.
+service selector, the service of that id or every service departing that node; an
+``energy:NODE:CARRIER:ROLE`` target, every year's row of that node, carrier and role.
 
 Every figure a rule sets must stay finite and within the range the atlas column registry
 (:mod:`tripp.atlas.schema`) allows, a factor's result included (:func:`out_of_range`).
@@ -17,7 +21,19 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from tripp.atlas.model import Atlas, Crossing, DemandRow, Link, Service, Tariff, Transfer
+from tripp.atlas.model import (
+    Atlas,
+    Contract,
+    Crossing,
+    DemandRow,
+    EnergyRow,
+    Link,
+    Plant,
+    Service,
+    Storage,
+    Tariff,
+    Transfer,
+)
 from tripp.atlas.schema import DEMAND
 from tripp.errors import InputError, Problem
 from tripp.scenarios.model import (
@@ -76,24 +92,35 @@ def _apply(atlas: Atlas, scenario: Scenario) -> tuple[Atlas, list[OutOfRange]]:
     links, crossings = list(atlas.links), list(atlas.crossings)
     transfers, tariffs = list(atlas.transfers), list(atlas.tariffs)
     services = list(atlas.services)
+    contracts = [*atlas.contracts, *scenario.contract]
+    energy = _with_added(atlas.energy, scenario.energy)
+    storage, plants = list(atlas.storage), list(atlas.plants)
     for status, selectors in (("operating", scenario.open), ("closed", scenario.close)):
         for selector in selectors:
             for i in _links(atlas, selector):
                 links[i] = dataclasses.replace(links[i], status=status, open_year=None)
             for i in _crossings(atlas, selector):
                 crossings[i] = dataclasses.replace(crossings[i], status=status, open_year=None)
+            for i in _storage(atlas, selector):
+                storage[i] = dataclasses.replace(storage[i], status=status, open_year=None)
+            for i in _plants(atlas, selector):
+                plants[i] = dataclasses.replace(plants[i], status=status, open_year=None)
     outside: list[OutOfRange] = []
+    families: dict[str, tuple[list[Any], Any]] = {
+        "crossing": (crossings, lambda target: _crossings(atlas, target)),
+        "transfer": (transfers, lambda target: _transfers(atlas, target)),
+        "tariff": (tariffs, lambda target: _tariffs(atlas, target)),
+        "service": (services, lambda target: _services(atlas, target)),
+        "energy": (energy, lambda target: _energy(energy, target)),
+        "contract": (contracts, lambda target: _by_id(contracts, "contract_id", target)),
+        "storage": (storage, lambda target: _by_id(storage, "storage_id", target)),
+        "plant": (plants, lambda target: _by_id(plants, "plant_id", target)),
+        "link": (links, lambda target: _links(atlas, target)),
+    }
     for index, rule in enumerate(scenario.set):
-        if rule.family == "crossing":
-            outside += _set_all(crossings, _crossings(atlas, rule.target), rule, index)
-        elif rule.family == "transfer":
-            outside += _set_all(transfers, _transfers(atlas, rule.target), rule, index)
-        elif rule.family == "tariff":
-            outside += _set_all(tariffs, _tariffs(atlas, rule.target), rule, index)
-        elif rule.family == "service":
-            outside += _set_all(services, _services(atlas, rule.target), rule, index)
-        else:
-            outside += _set_all(links, _links(atlas, rule.target), rule, index)
+        rows, select = families[rule.family]
+        outside += _set_all(rows, select(rule.target), rule, index)
+    outside += _contract_years(contracts, scenario)
     demand = [_scaled(row, scenario.demand, outside) for row in atlas.demand]
     applied = dataclasses.replace(
         atlas,
@@ -102,9 +129,68 @@ def _apply(atlas: Atlas, scenario: Scenario) -> tuple[Atlas, list[OutOfRange]]:
         transfers=tuple(transfers),
         tariffs=tuple(tariffs),
         services=tuple(services),
+        energy=tuple(energy),
+        contracts=tuple(contracts),
+        storage=tuple(storage),
+        plants=tuple(plants),
         demand=tuple(demand),
     )
     return applied, outside
+
+
+def _with_added(rows: tuple[EnergyRow, ...], added: tuple[EnergyRow, ...]) -> list[EnergyRow]:
+    """The energy rows with the scenario's added ones: a row with the key (node_id, carrier,
+    role, year) of an existing one replaces it in place, any other is appended."""
+    out = list(rows)
+    for row in added:
+        key = (row.node_id, row.carrier, row.role, row.year)
+        same = [i for i, r in enumerate(out) if (r.node_id, r.carrier, r.role, r.year) == key]
+        if same:
+            out[same[0]] = row
+        else:
+            out.append(row)
+    return out
+
+
+def _energy(rows: list[EnergyRow], selector: str) -> list[int]:
+    """Every year's row of ``energy:NODE:CARRIER:ROLE``."""
+    node, carrier, role = selector.split(":")[1:4]
+    return [
+        i for i, r in enumerate(rows) if (r.node_id, r.carrier, r.role) == (node, carrier, role)
+    ]
+
+
+def _by_id(rows: list[Any], id_field: str, selector: str) -> list[int]:
+    """The row whose ``id_field`` is the selector's id (``contract:ID`` …)."""
+    rest = selector.partition(":")[2]
+    return [i for i, r in enumerate(rows) if getattr(r, id_field) == rest]
+
+
+def _storage(atlas: Atlas, selector: str) -> list[int]:
+    kind, _, rest = selector.partition(":")
+    return [i for i, s in enumerate(atlas.storage) if kind == "storage" and s.storage_id == rest]
+
+
+def _plants(atlas: Atlas, selector: str) -> list[int]:
+    kind, _, rest = selector.partition(":")
+    return [i for i, p in enumerate(atlas.plants) if kind == "plant" and p.plant_id == rest]
+
+
+def _contract_years(contracts: list[Contract], scenario: Scenario) -> list[OutOfRange]:
+    """A contract whose [[set]] year_to falls before its year_from (the last rule's index)."""
+    outside = []
+    for row in contracts:
+        if row.year_to is not None and row.year_to < row.year_from:
+            rules = [
+                i
+                for i, r in enumerate(scenario.set)
+                if r.target == f"contract:{row.contract_id}" and r.field in ("year_from", "year_to")
+            ]
+            index = rules[-1] if rules else None
+            allowed = f"[{row.year_from}, 2100] year (not before year_from)"
+            element = f"contract:{row.contract_id}"
+            outside.append(OutOfRange(index, element, "year_to", row.year_to, allowed))
+    return outside
 
 
 def _set_all(rows: list[Any], indices: list[int], rule: SetRule, index: int) -> list[OutOfRange]:
@@ -119,8 +205,18 @@ def _set_all(rows: list[Any], indices: list[int], rule: SetRule, index: int) -> 
     return outside
 
 
-def _element(row: Link | Crossing | Transfer | Tariff | Service) -> str:
-    """The selector that names ``row`` alone."""
+def _element(
+    row: Link | Crossing | Transfer | Tariff | Service | EnergyRow | Contract | Storage | Plant,
+) -> str:
+    """The selector that names ``row`` alone (an energy row: with its year)."""
+    if isinstance(row, EnergyRow):
+        return f"energy:{row.node_id}:{row.carrier}:{row.role}:{row.year}"
+    if isinstance(row, Contract):
+        return f"contract:{row.contract_id}"
+    if isinstance(row, Storage):
+        return f"storage:{row.storage_id}"
+    if isinstance(row, Plant):
+        return f"plant:{row.plant_id}"
     if isinstance(row, Link):
         return f"link:{row.link_id}"
     if isinstance(row, Crossing):

@@ -11,16 +11,19 @@ from pathlib import Path
 from typing import Any, TypeGuard
 
 from tripp.atlas.countries import country_hint, is_country
-from tripp.atlas.model import Atlas
+from tripp.atlas.model import Atlas, Contract, EnergyRow
 from tripp.atlas.names import did_you_mean
 from tripp.errors import FieldProblem, InputError, Problem
 from tripp.scenarios.apply import OutOfRange, out_of_range
+from tripp.scenarios.blocks import block_row, energy_key, energy_target_problem
 from tripp.scenarios.model import (
+    ADD_TABLES,
     OPEN_CLOSE_KINDS,
     SELECTOR_KINDS,
     SET_FIELDS,
     SET_TABLES,
     TOP_LEVEL_KEYS,
+    VALUE_ONLY_FIELDS,
     DemandRule,
     Scenario,
     SetRule,
@@ -102,20 +105,19 @@ def _load(file: Path, atlas: Atlas, seen: tuple[Path, ...]) -> Scenario:
                 str(file), f"is not valid TOML ({error})", "fix the syntax at the position given"
             )
         ) from None
-    checker = _Checker(file, text, atlas)
-    checker.check(data)
-    parent = None
+    parent, unresolved = None, None
     if "extends" in data and isinstance(data["extends"], str):
         try:
             sibling = file.parent / data["extends"]
             parent_file = resolve_scenario_file(sibling if sibling.is_file() else data["extends"])
         except InputError as error:
-            checker.add(
-                "extends", error.problems[0].problem, error.problems[0].fix, data["extends"]
-            )
-        else:
-            if not checker.problems:
-                parent = _load(parent_file, atlas, (*seen, file.resolve()))
+            unresolved = error.problems[0]
+        else:  # first, so that this file may change the rows its ancestors add
+            parent = _load(parent_file, atlas, (*seen, file.resolve()))
+    checker = _Checker(file, text, atlas, parent)
+    checker.check(data)
+    if unresolved is not None:
+        checker.add("extends", unresolved.problem, unresolved.fix, data["extends"])
     if checker.problems:
         if "extends" not in data:  # the factors' results too, in the same pass
             _check_results(checker, data, atlas)
@@ -154,6 +156,8 @@ def _load(file: Path, atlas: Atlas, seen: tuple[Path, ...]) -> Scenario:
         set=(parent.set if parent else ()) + sets,
         demand=(parent.demand if parent else ()) + demand,
         shipper=(parent.shipper if parent else ()) + shippers,
+        contract=(parent.contract if parent else ()) + tuple(checker.added_contracts),
+        energy=(parent.energy if parent else ()) + tuple(checker.added_energy),
         lineage=(parent.lineage if parent else ()) + (file.stem,),
         file=str(file),
     )
@@ -188,7 +192,15 @@ def _check_results(checker: _Checker, data: dict[str, Any], atlas: Atlas) -> Non
         if checker.sound_demand
         else ()
     )
-    trial = Scenario(name="", description="", year=atlas.as_of_year, set=sets, demand=demand)
+    trial = Scenario(
+        name="",
+        description="",
+        year=atlas.as_of_year,
+        set=sets,
+        demand=demand,
+        contract=tuple(checker.added_contracts),
+        energy=tuple(checker.added_energy),
+    )
     _report_out_of_range(checker, atlas, trial, sound.__getitem__)
 
 
@@ -221,12 +233,17 @@ def _read(file: Path) -> str:
 class _Checker:
     """Collects every problem in one scenario file, each with the line it is on."""
 
-    def __init__(self, file: Path, text: str, atlas: Atlas) -> None:
+    def __init__(self, file: Path, text: str, atlas: Atlas, parent: Scenario | None = None) -> None:
         self.file, self.lines, self.atlas = file, text.splitlines(), atlas
+        # rows the scenarios this one extends add, which its [[set]] blocks may change
+        self.inherited_contracts = parent.contract if parent else ()
+        self.inherited_energy = parent.energy if parent else ()
         self.problems: list[Problem] = []
         self.sound_sets: list[int] = []  # [[set]] blocks without a problem of their own
         self.sound_demand = True  # every [[demand]] block is well-formed
         self.rule_targets: dict[int, str] = {}  # the target of each [[set]] block
+        self.added_contracts: list[Contract] = []  # the sound [[contract]] blocks' rows
+        self.added_energy: list[EnergyRow] = []  # the sound [[energy]] blocks' rows
 
     def add(self, key: str, problem: str, fix: str, needle: object = None) -> None:
         self.problems.append(Problem(str(self.file), problem, fix, self._line(key, needle), key))
@@ -299,6 +316,9 @@ class _Checker:
         for key in ("open", "close"):
             for selector in self._list(data, key):
                 self.selector(key, selector, OPEN_CLOSE_KINDS)
+        for name in ADD_TABLES:  # before [[set]], which may change the rows they add
+            for index, block in enumerate(self._tables(data, name)):
+                self.added_row(name, index, block)
         for index, rule in enumerate(self._tables(data, "set")):
             before = len(self.problems)
             self.set_rule(index, rule)
@@ -368,6 +388,19 @@ class _Checker:
             known = sorted(
                 {s.service_id for s in atlas.services} | {s.node_id for s in atlas.services}
             )
+        elif kind == "energy":
+            added = [*self.inherited_energy, *self.added_energy]
+            why = energy_target_problem(rest, atlas, added)
+            if why is not None:
+                self.add(key, f"'{selector}' selects no energy row: {why}", _ENERGY_FIX, selector)
+                return None
+            return kind
+        elif kind == "contract":
+            known = [c.contract_id for c in self._contracts()]
+        elif kind == "storage":
+            known = [s.storage_id for s in atlas.storage]
+        elif kind == "plant":
+            known = [p.plant_id for p in atlas.plants]
         else:
             known = [f"{t.mode}:{t.country}" for t in atlas.tariffs]
         if rest not in known:
@@ -412,10 +445,25 @@ class _Checker:
             return
         key, number = numbers[0], rule[numbers[0]]
         entry = f"[[set]] for {target}: {key} {number}"
-        if key == "factor" and not (math.isfinite(number) and number >= 0):
+        if key == "factor" and name in VALUE_ONLY_FIELDS:
+            self.add_in(
+                "set",
+                index,
+                key,
+                f"{entry}: {name} is a year, given by value only",
+                f"write value = 2030 (the {name} itself)",
+            )
+        elif key == "factor" and not (math.isfinite(number) and number >= 0):
             self.add_in(
                 "set", index, key, f"{entry} is not a finite number ≥ 0", "write e.g. factor = 2.0"
             )
+        elif (
+            key == "value"
+            and name in SET_FIELDS[family]
+            and set_column(family, name).type == "int"
+            and not isinstance(number, int)
+        ):
+            self.add_in("set", index, key, f"{entry} is not a whole number", "write e.g. 2030")
         elif key == "value" and name in SET_FIELDS[family]:
             column = set_column(family, name)
             if not in_range(column, number):
@@ -430,6 +478,46 @@ class _Checker:
                     f"give {name} a value in {allowed} "
                     f"(the range of {SET_TABLES[family].name}.{name} in the atlas)",
                 )
+
+    def added_row(self, name: str, index: int, block: dict[str, Any]) -> None:
+        """Check one [[contract]] or [[energy]] block; keep the row it adds when sound."""
+        first = "contract_id" if name == "contract" else "node_id"
+        row, found = block_row(name, block, self.atlas, self._block_line(name, index, first))
+        ident = (
+            block.get("contract_id")
+            if name == "contract"
+            else ":".join(str(block.get(k, "?")) for k in ("node_id", "carrier", "role", "year"))
+        )
+        for key, problem, fix in found:
+            self.add_in(name, index, key, f"[[{name}]] {ident}: {problem}", fix)
+        if isinstance(row, Contract):
+            if row.contract_id in {c.contract_id for c in self._contracts()}:
+                self.add_in(
+                    name,
+                    index,
+                    "contract_id",
+                    f"[[contract]] {row.contract_id}: the id is taken (by the atlas, a scenario "
+                    "this one extends or an earlier block)",
+                    f'change that contract with [[set]] target = "contract:{row.contract_id}"'
+                    " or give a new contract_id",
+                )
+            else:
+                self.added_contracts.append(row)
+        elif isinstance(row, EnergyRow):
+            if energy_key(row) in {energy_key(r) for r in self.added_energy}:
+                self.add_in(
+                    name,
+                    index,
+                    "year",
+                    f"[[energy]] {ident}: an earlier [[energy]] block has the same key",
+                    "give one row per node_id, carrier, role and year",
+                )
+            else:
+                self.added_energy.append(row)
+
+    def _contracts(self) -> tuple[Contract, ...]:
+        """The contracts a [[set]] may name: the atlas's and those the scenarios add."""
+        return (*self.atlas.contracts, *self.inherited_contracts, *self.added_contracts)
 
     def shipper_rule(self, index: int, rule: dict[str, Any]) -> None:
         for key, problem, fix in shipper_problems(rule, self.atlas):
@@ -473,6 +561,9 @@ class _Checker:
                 f"[[set]] for {self.rule_targets[block]}: factor {what}",
                 f"choose a factor that keeps {found[0].field} within {allowed}",
             )
+
+
+_ENERGY_FIX = 'write target = "energy:NODE:CARRIER:ROLE" naming an existing row'
 
 
 def _is_number(value: object) -> TypeGuard[float]:

@@ -9,12 +9,31 @@ A scenario file holds::
     demand_year = 2024                    # the demand (default: the parent's, else the
                                           # latest demand year not after the network year)
     open = ["corridor:TRIPP", "link:ID", "crossing:NODE", "node:ID", "country:CC"]
-    close = ["country:RU", "crossing:NODE:FROM:TO:MODE", "link:ID"]
+    close = ["country:RU", "crossing:NODE:FROM:TO:MODE", "link:ID", "storage:ID", "plant:ID"]
 
     [[set]]                                # numeric attributes, by value or factor
     target = "mode:ferry"                  # link:ID, corridor:TAG, mode:M, country:CC,
     field = "capacity"                     # crossing:NODE[:FROM:TO:MODE], transfer:NODE,
-    factor = 2.0                           # tariff:MODE:COUNTRY, service:ID or service:NODE
+    factor = 2.0                           # tariff:MODE:COUNTRY, service:ID or service:NODE,
+                                           # energy:NODE:CARRIER:ROLE (field value: every
+                                           # year's row), contract:ID, storage:ID, plant:ID
+    [[contract]]                           # adds a contracts.csv row (all its columns;
+    contract_id = "az_am_gas"              # an id the atlas has already is an error:
+    carrier = "gas"                        # change that one with [[set]])
+    seller = "AZ"
+    buyer = "AM"
+    value = 500
+    unit = "mcm_per_year"
+    year_from = 2026
+    source_ids = ["..."]
+    [[energy]]                             # adds an energy.csv row (all its columns); one
+    node_id = "ararat"                     # with the atlas key (node_id, carrier, role,
+    carrier = "gas"                        # year) of an atlas row replaces that row
+    role = "demand"
+    value = 3000
+    unit = "mcm_per_year"
+    year = 2026
+    source_ids = ["..."]
     [[demand]]                             # demand growth by O-D and/or commodity
     origin = "*"
     destination = "nakhchivan"
@@ -29,7 +48,11 @@ A scenario file holds::
 Selectors are checked against the atlas: an unknown id gets "did you mean …?" and the line
 of the file it is on. Every number is finite: a [[set]] value must lie in the range the atlas
 column registry (:mod:`tripp.atlas.schema`) gives its field (``length_km``: 0.01 … 40000 km),
-and so must what a factor makes of each figure it scales; a factor is ≥ 0.
+and so must what a factor makes of each figure it scales; a factor is ≥ 0. Year fields
+(``contract:ID`` ``year_from``, ``year_to``) take a value, never a factor. The cells of a
+[[contract]] or [[energy]] block are parsed and checked as the atlas parses and checks the
+rows of contracts.csv and energy.csv (:func:`tripp.atlas.io.parse_cell`,
+:mod:`tripp.atlas.validate_energy`).
 """
 
 from __future__ import annotations
@@ -37,7 +60,20 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from tripp.atlas.schema import CROSSINGS, LINKS, SERVICES, TARIFFS, TRANSFERS, Column, Table
+from tripp.atlas.model import Contract, EnergyRow
+from tripp.atlas.schema import (
+    CONTRACTS,
+    CROSSINGS,
+    ENERGY,
+    LINKS,
+    PLANTS,
+    SERVICES,
+    STORAGE,
+    TARIFFS,
+    TRANSFERS,
+    Column,
+    Table,
+)
 
 SELECTOR_KINDS = (
     "link",
@@ -49,15 +85,36 @@ SELECTOR_KINDS = (
     "transfer",
     "tariff",
     "service",
+    "energy",
+    "contract",
+    "storage",
+    "plant",
 )
-OPEN_CLOSE_KINDS = ("link", "corridor", "node", "crossing", "country", "mode")
+OPEN_CLOSE_KINDS = ("link", "corridor", "node", "crossing", "country", "mode", "storage", "plant")
+#: The [[set]] families whose rows are their own (every other selector changes links).
+OWN_FAMILIES = (
+    "crossing",
+    "transfer",
+    "tariff",
+    "service",
+    "energy",
+    "contract",
+    "storage",
+    "plant",
+)
 SET_FIELDS: dict[str, tuple[str, ...]] = {
     "link": ("length_km", "speed_kmh", "time_h", "capacity"),
     "crossing": ("dwell_h", "cost_usd_per_teu"),
     "transfer": ("time_h", "cost_usd_per_teu", "capacity"),
     "tariff": ("cost_usd_per_teu_km", "cost_usd_per_t_km"),
     "service": ("departures_per_week", "dwell_h"),
+    "energy": ("value",),
+    "contract": ("value", "take_or_pay_share", "year_from", "year_to"),
+    "storage": ("working_volume", "injection", "withdrawal"),
+    "plant": ("capacity_mw", "efficiency_mwh_per_mcm"),
 }
+#: Fields a [[set]] gives by value only (a factor of a year means nothing).
+VALUE_ONLY_FIELDS = ("year_from", "year_to")
 #: The atlas table of each [[set]] family: its column registry gives every field its range.
 SET_TABLES: dict[str, Table] = {
     "link": LINKS,
@@ -65,7 +122,13 @@ SET_TABLES: dict[str, Table] = {
     "transfer": TRANSFERS,
     "tariff": TARIFFS,
     "service": SERVICES,
+    "energy": ENERGY,
+    "contract": CONTRACTS,
+    "storage": STORAGE,
+    "plant": PLANTS,
 }
+#: The atlas tables a scenario adds rows to, by block name ([[contract]], [[energy]]).
+ADD_TABLES: dict[str, Table] = {"contract": CONTRACTS, "energy": ENERGY}
 TOP_LEVEL_KEYS = (
     "description",
     "source_ids",
@@ -77,14 +140,19 @@ TOP_LEVEL_KEYS = (
     "set",
     "demand",
     "shipper",
+    "contract",
+    "energy",
     "title",
 )
+#: Columns whose unit is given by another column of the row (energy.csv ``unit`` …).
+_ROW_UNIT_COLUMNS = ("unit", "volume_unit", "rate_unit")
 
 
 def family_of(kind: str) -> str:
     """The rows a selector ``kind`` changes in a [[set]]: its own for crossing, transfer,
-    tariff and service; links for link, corridor, mode, country and node."""
-    return kind if kind in ("crossing", "transfer", "tariff", "service") else "link"
+    tariff, service, energy, contract, storage and plant; links for link, corridor, mode,
+    country and node."""
+    return kind if kind in OWN_FAMILIES else "link"
 
 
 def set_column(family: str, name: str) -> Column:
@@ -93,10 +161,12 @@ def set_column(family: str, name: str) -> Column:
 
 
 def range_text(column: Column) -> str:
-    """The range the atlas allows in ``column``, with its unit: ``[0.01, 40000] km``."""
+    """The range the atlas allows in ``column``, with its unit: ``[0.01, 40000] km`` (a
+    figure whose unit is another column of its row: ``[0, ∞) in the row's unit``)."""
     low = "(-∞" if column.minimum is None else f"[{column.minimum:g}"
     high = "∞)" if column.maximum is None else f"{column.maximum:g}]"
-    return f"{low}, {high} {column.unit}".rstrip()
+    unit = "in the row's unit" if column.unit in _ROW_UNIT_COLUMNS else column.unit
+    return f"{low}, {high} {unit}".rstrip()
 
 
 def in_range(column: Column, value: float) -> bool:
@@ -119,7 +189,8 @@ class SetRule:
 
     @property
     def family(self) -> str:
-        """The kind of row the target selects: link, crossing, transfer or tariff."""
+        """The kind of row the target selects: link, crossing, transfer, tariff, service,
+        energy, contract, storage or plant."""
         return family_of(self.target.partition(":")[0])
 
     def apply(self, current: float | None) -> float | None:
@@ -171,6 +242,8 @@ class Scenario:
     set: tuple[SetRule, ...] = ()
     demand: tuple[DemandRule, ...] = ()
     shipper: tuple[ShipperRule, ...] = ()
+    contract: tuple[Contract, ...] = ()  # contracts.csv rows the scenario adds
+    energy: tuple[EnergyRow, ...] = ()  # energy.csv rows it adds (or replaces, same key)
     lineage: tuple[str, ...] = field(default=())  # names from the root to this scenario
     file: str = ""
 
@@ -207,5 +280,17 @@ class Scenario:
                 }
                 for r in self.shipper
             ],
+            "contract": [row_dict(r) for r in self.contract],
+            "energy": [row_dict(r) for r in self.energy],
             "file": self.file,
         }
+
+
+def row_dict(row: Contract | EnergyRow) -> dict[str, object]:
+    """A row a scenario adds as a JSON-ready mapping of its atlas columns."""
+    table = CONTRACTS if isinstance(row, Contract) else ENERGY
+    out: dict[str, object] = {}
+    for column in table.columns:
+        value = getattr(row, column.name)
+        out[column.name] = list(value) if isinstance(value, tuple) else value
+    return out
