@@ -446,3 +446,22 @@ def test_shipped_nakhchivan_scenario_cuts_iranian_gas() -> None:
     assert status["igdir_nakhchivan_gas"] == "operating"
     assert set(rows(network.atlas, "jolfa_ir", "gas", "swap").values()) == {0}
     assert set(rows(base, "jolfa_ir", "gas", "swap").values()) != {0}
+
+
+def test_compare_sees_an_energy_change_made_only_by_a_contract_storage_or_plant(
+    atlas: tripp.Atlas, tmp_path: Path
+) -> None:
+    from tripp.scenarios.compare import energy_inputs_differ
+    from tripp.scenarios.network import scenario_network
+
+    same = write(tmp_path, "", "same.toml")
+    base = scenario_network(atlas, same)
+    assert not energy_inputs_differ(base, scenario_network(atlas, same))
+    bodies = {
+        "contract": CONTRACT,
+        "storage": 'close = ["storage:abovyan_ugs"]\n',
+        "plant": set_block("plant:hrazdan_tpp", "capacity_mw", "factor = 2"),
+    }
+    for name, body in bodies.items():
+        other = scenario_network(atlas, write(tmp_path, body, f"{name}.toml"))
+        assert energy_inputs_differ(base, other), name
