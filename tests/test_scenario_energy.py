@@ -465,3 +465,23 @@ def test_compare_sees_an_energy_change_made_only_by_a_contract_storage_or_plant(
     for name, body in bodies.items():
         other = scenario_network(atlas, write(tmp_path, body, f"{name}.toml"))
         assert energy_inputs_differ(base, other), name
+
+
+def test_a_contract_block_reports_its_row_checks_beside_its_unknown_source(
+    atlas: tripp.Atlas, tmp_path: Path
+) -> None:
+    body = (
+        CONTRACT.replace('buyer = "AM"', 'buyer = "AZ"')
+        .replace("vestikavkaza_az_gas_armenia_2024", "nosuch")
+        .replace('"mcm_per_year"', '"gwh_per_year"')
+    )
+    file = write(tmp_path, body)
+    lines = problems(file, atlas)
+    assert lines == [
+        f"{file}:11: source_ids: [[contract]] az_am_test: unknown source 'nosuch' — fix: add it "
+        "to the atlas's sources.csv",
+        f"{file}:9: unit: [[contract]] az_am_test: contract 'az_am_test' is gas in "
+        "gwh_per_year — fix: give a gas contract in mcm_per_year",
+        f"{file}:7: buyer: [[contract]] az_am_test: contract 'az_am_test' has seller and buyer "
+        "AZ — fix: a country's own supplies serve it without a contract: remove the row",
+    ]

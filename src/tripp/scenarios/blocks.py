@@ -54,12 +54,11 @@ def block_row(
     found += _references(name, values, atlas)
     if values.get("estimated") and not values.get("method"):
         found.append(("method", "the row is estimated and has no method", "say how it was derived"))
-    if found:
-        return None, found
-    problems: list[Problem] = []
-    check = check_contract_rows if name == "contract" else check_energy_rows
-    check([ParsedRow(line or 0, values)], problems)
-    found += [(p.column or name, p.problem, p.fix) for p in problems]
+    if all(c.name in values for c in table.columns if c.required):  # the row checks need them
+        problems: list[Problem] = []
+        check = check_contract_rows if name == "contract" else check_energy_rows
+        check([ParsedRow(line or 0, values)], problems)
+        found += [(p.column or name, p.problem, p.fix) for p in problems]
     if found:
         return None, found
     row = Contract(**values) if name == "contract" else EnergyRow(**values)
@@ -104,7 +103,8 @@ def _references(name: str, values: dict[str, Any], atlas: Atlas) -> Found:
     sources = [s.source_id for s in atlas.sources]
     for source in values.get("source_ids", ()):
         if source not in sources:
-            found.append(("source_ids", f"unknown source '{source}'", _hint(source, sources)))
+            fix = _hint(source, sources, "add it to the atlas's sources.csv")
+            found.append(("source_ids", f"unknown source '{source}'", fix))
     if name == "energy":
         node = values.get("node_id")
         if node is not None and node not in atlas.node_by_id:
@@ -117,9 +117,10 @@ def _references(name: str, values: dict[str, Any], atlas: Atlas) -> Found:
     return found
 
 
-def _hint(word: str, known: Any) -> str:
+def _hint(word: str, known: Any, otherwise: str = "use an id the atlas has") -> str:
+    """ "did you mean …?" for the closest of ``known``, else ``otherwise``."""
     guess = did_you_mean(word, list(known), limit=1)
-    return f"did you mean '{guess[0]}'?" if guess else "use an id the atlas has"
+    return f"did you mean '{guess[0]}'?" if guess else otherwise
 
 
 def energy_target_problem(rest: str, atlas: Atlas, added: list[EnergyRow]) -> str | None:
