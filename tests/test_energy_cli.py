@@ -58,7 +58,7 @@ def test_json_is_the_result_and_stdout_stays_clean(islanded_json: dict[str, obje
 
 def test_table_output_names_regions_and_assumptions(tmp_path: Path) -> None:
     code, out, _ = _invoke("nakhchivan-islanded", "--carrier", "gas")
-    assert code == 0 and "Nakhchivan" in out and "total cost USD" in out
+    assert code == 0 and "Nakhchivan" in out and "system cost USD" in out
     # an atlas with a link of unknown capacity: refused by default, an assumption if allowed
     atlas = tmp_path / "atlas"
     shutil.copytree(default_atlas_folder(), atlas)
