@@ -67,16 +67,6 @@ def test_units_that_cannot_be_converted_are_all_reported() -> None:
     assert "fix: give capacity_unit as one of mcm_per_year, bcm_per_year, mcm_per_day" in text
 
 
-def test_storage_rows_are_refused() -> None:
-    data = atlas(
-        [node("a"), node("b")],
-        [link("ab", "a", "b", capacity=10.0)],
-        [row("a", "storage", 5.0), row("b", "demand", 5.0)],
-    )
-    (problem,) = _error(data, carrier="gas").problems
-    assert "storage at 'a' (2025) is not modelled" in problem.problem
-
-
 def test_unknown_carrier_suggests_one() -> None:
     data = atlas([node("a")], [], [])
     (problem,) = _error(data, carrier="gass").problems

@@ -187,7 +187,8 @@ class Service(Provenance):
 
 @dataclass(frozen=True, slots=True)
 class EnergyRow(Provenance):
-    """Supply, demand, swap or storage of an energy carrier at a node."""
+    """Supply, demand, export offtake, swap or peak-day demand of a carrier at a node;
+    ``profile_id`` names its monthly shape in seasons.csv ("" for flat)."""
 
     node_id: str = ""
     carrier: str = ""
@@ -195,6 +196,68 @@ class EnergyRow(Provenance):
     value: float = 0.0
     unit: str = ""
     year: int = 0
+    profile_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SeasonShare(Provenance):
+    """The share (0–1) of a profile's annual volume that falls in calendar ``month``."""
+
+    profile_id: str = ""
+    month: int = 0
+    share: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Contract(Provenance):
+    """A supply contract: ``seller`` may serve ``buyer``'s demand of ``carrier`` up to
+    ``value`` a year (``unit``: mcm_per_year or gwh_per_year) from ``year_from`` to
+    ``year_to`` (None: open-ended)."""
+
+    contract_id: str = ""
+    carrier: str = ""
+    seller: str = ""
+    buyer: str = ""
+    value: float = 0.0
+    unit: str = ""
+    take_or_pay_share: float | None = None
+    year_from: int = 0
+    year_to: int | None = None
+
+    def in_force(self, year: int) -> bool:
+        """Whether the contract holds in ``year``."""
+        return self.year_from <= year and (self.year_to is None or year <= self.year_to)
+
+
+@dataclass(frozen=True, slots=True)
+class Storage(Provenance):
+    """A storage at a node: working volume (mcm or MWh) and injection and withdrawal rates
+    (mcm/day or MW); it serves the demand at its node, cyclic over the year."""
+
+    storage_id: str = ""
+    node_id: str = ""
+    carrier: str = ""
+    working_volume: float = 0.0
+    volume_unit: str = ""
+    injection: float = 0.0
+    withdrawal: float = 0.0
+    rate_unit: str = ""
+    status: str = "operating"
+    open_year: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Plant(Provenance):
+    """A gas-fired power plant at a node: ``capacity_mw`` of electric output, making
+    ``efficiency_mwh_per_mcm`` MWh of electricity from each mcm of gas."""
+
+    plant_id: str = ""
+    node_id: str = ""
+    fuel: str = "gas"
+    capacity_mw: float = 0.0
+    efficiency_mwh_per_mcm: float = 0.0
+    status: str = "operating"
+    open_year: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,6 +382,10 @@ class Atlas:
     transfers: tuple[Transfer, ...]
     tariffs: tuple[Tariff, ...]
     energy: tuple[EnergyRow, ...] = ()
+    seasons: tuple[SeasonShare, ...] = ()
+    contracts: tuple[Contract, ...] = ()
+    storage: tuple[Storage, ...] = ()
+    plants: tuple[Plant, ...] = ()
     demand: tuple[DemandRow, ...] = ()
     growth: tuple[GrowthPath, ...] = ()
     cargo_types: tuple[CargoType, ...] = ()

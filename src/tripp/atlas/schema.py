@@ -31,8 +31,14 @@ NODE_KINDS: Final = (
 CONFIDENCES: Final = ("high", "med", "low")
 DIRECTIONS: Final = ("both", "forward")
 CARRIERS: Final = ("gas", "power", "oil")
-ENERGY_ROLES: Final = ("supply", "demand", "swap", "storage")
-ENERGY_UNITS: Final = ("mcm_per_year", "mw", "gwh_per_year", "mb_per_day")
+ENERGY_ROLES: Final = ("supply", "demand", "export", "swap", "peak_demand")
+ENERGY_UNITS: Final = ("mcm_per_year", "mw", "gwh_per_year", "mb_per_day", "mcm_per_day")
+#: Units of an annual contract quantity, per carrier.
+CONTRACT_UNITS: Final = ("mcm_per_year", "gwh_per_year")
+#: Units of a storage's working volume and of its injection and withdrawal rates.
+STORAGE_VOLUME_UNITS: Final = ("mcm", "mwh")
+STORAGE_RATE_UNITS: Final = ("mcm_per_day", "mw")
+PLANT_FUELS: Final = ("gas",)
 CAPACITY_UNIT_NAMES: Final = tuple(CAPACITY_UNITS)
 #: Capacity units a border crossing may use: those the freight assignment converts to t/year.
 CROSSING_CAPACITY_UNITS: Final = (
@@ -452,19 +458,137 @@ SERVICES = Table(
 
 ENERGY = Table(
     "energy",
-    "Supply, demand, swaps and storage of gas, oil and power at nodes.",
+    "Supply, demand, export offtake, swaps and peak-day demand of gas, oil and power at "
+    "nodes. Per node, carrier and role the latest row not after a run's year is used; a row "
+    "of value 0 ends a flow (a suspended swap).",
     (
         Column("node_id", "str", "node", required=True, references="nodes.node_id"),
         Column("carrier", "str", "gas, power or oil", required=True, choices=CARRIERS),
         Column(
-            "role", "str", "supply, demand, swap or storage", required=True, choices=ENERGY_ROLES
+            "role",
+            "str",
+            "supply; demand (domestic consumption: a shortfall is lost load); export (an "
+            "export offtake: a shortfall is lost export revenue); swap; peak_demand (the "
+            "published peak-day gas demand of the node's country or region, mcm_per_day)",
+            required=True,
+            choices=ENERGY_ROLES,
         ),
         Column("value", "float", "quantity in unit", "unit", True, 0),
         Column("unit", "str", "unit of value", required=True, choices=ENERGY_UNITS),
         Column("year", "int", "year the figure refers to", "year", True, 1990, 2100),
+        Column(
+            "profile_id",
+            "str",
+            "monthly shape of the row, an id of seasons.csv (empty: flat over the year)",
+            references="seasons.profile_id",
+        ),
         *_provenance(),
     ),
     key=("node_id", "carrier", "role", "year"),
+    required=False,
+)
+
+SEASONS = Table(
+    "seasons",
+    "Monthly shapes of energy rows: the share of the annual volume that falls in each "
+    "calendar month; a profile's 12 shares sum to 1.",
+    (
+        Column("profile_id", "str", "profile id", required=True, pattern=ID_PATTERN),
+        Column("month", "int", "calendar month", "month", True, 1, 12),
+        Column("share", "float", "share of the annual volume in the month", "0-1", True, 0, 1),
+        *_provenance(),
+    ),
+    key=("profile_id", "month"),
+    required=False,
+)
+
+CONTRACTS = Table(
+    "contracts",
+    "Supply contracts: once an atlas has a contract of a carrier, a demand or export of it "
+    "in country B is served only by supplies in B or by sellers with a contract to B in "
+    "force that year, up to the contracts' annual quantity.",
+    (
+        Column("contract_id", "str", "unique id", required=True, pattern=ID_PATTERN),
+        Column("carrier", "str", "gas or power", required=True, choices=("gas", "power")),
+        Column("seller", "country", "country whose supplies sell", required=True),
+        Column("buyer", "country", "country whose demand buys", required=True),
+        Column("value", "float", "annual contract quantity (maximum)", "unit", True, 0),
+        Column("unit", "str", "unit of value", required=True, choices=CONTRACT_UNITS),
+        Column(
+            "take_or_pay_share",
+            "float",
+            "share of value the buyer pays for whether taken or not, where published",
+            "0-1",
+            False,
+            0,
+            1,
+        ),
+        Column("year_from", "int", "first year in force", "year", True, 1990, 2100),
+        Column(
+            "year_to", "int", "last year in force (empty: open-ended)", "year", False, 1990, 2100
+        ),
+        *_provenance(),
+    ),
+    key=("contract_id",),
+    required=False,
+)
+
+STORAGE = Table(
+    "storage",
+    "Gas storage (or power storage) at a node: it serves the demand at its node, cyclic "
+    "over the year.",
+    (
+        Column("storage_id", "str", "unique id", required=True, pattern=ID_PATTERN),
+        Column("node_id", "str", "node", required=True, references="nodes.node_id"),
+        Column("carrier", "str", "gas or power", required=True, choices=("gas", "power")),
+        Column("working_volume", "float", "working (active) volume", "volume_unit", True, 0),
+        Column(
+            "volume_unit",
+            "str",
+            "mcm (gas) or mwh (power)",
+            required=True,
+            choices=STORAGE_VOLUME_UNITS,
+        ),
+        Column("injection", "float", "maximum injection rate", "rate_unit", True, 0),
+        Column("withdrawal", "float", "maximum withdrawal rate", "rate_unit", True, 0),
+        Column(
+            "rate_unit",
+            "str",
+            "mcm_per_day (gas) or mw (power)",
+            required=True,
+            choices=STORAGE_RATE_UNITS,
+        ),
+        Column("status", "str", "operating (default) or another status", choices=STATUSES),
+        Column("open_year", "int", "year it opened or is due to", "year", False, 1850, 2100),
+        *_provenance(),
+    ),
+    key=("storage_id",),
+    required=False,
+)
+
+PLANTS = Table(
+    "plants",
+    "Gas-fired power plants: each burns gas delivered to its node and feeds the node's "
+    "power bus, so a gas shortfall becomes a power shortfall.",
+    (
+        Column("plant_id", "str", "unique id", required=True, pattern=ID_PATTERN),
+        Column("node_id", "str", "node", required=True, references="nodes.node_id"),
+        Column("fuel", "str", "fuel burnt", required=True, choices=PLANT_FUELS),
+        Column("capacity_mw", "float", "electric output capacity", "MW", True, 0, 100000),
+        Column(
+            "efficiency_mwh_per_mcm",
+            "float",
+            "electricity sent out per mcm of gas burnt",
+            "MWh/mcm",
+            True,
+            100,
+            10000,
+        ),
+        Column("status", "str", "operating (default) or another status", choices=STATUSES),
+        Column("open_year", "int", "year it opened or is due to", "year", False, 1850, 2100),
+        *_provenance(),
+    ),
+    key=("plant_id",),
     required=False,
 )
 
@@ -547,6 +671,10 @@ TABLES: Final[dict[str, Table]] = {
         TRANSFERS,
         TARIFFS,
         ENERGY,
+        SEASONS,
+        CONTRACTS,
+        STORAGE,
+        PLANTS,
         DEMAND,
         GROWTH,
         CARGO_TYPES,

@@ -20,6 +20,7 @@ from tripp.atlas.countries import country_hint, is_country
 from tripp.atlas.model import ATLAS_AS_OF_YEAR, DEFAULT_CARGO_TYPE, FORECAST_YEARS
 from tripp.atlas.names import hint
 from tripp.atlas.schema import TABLES, TARIFF_COLUMN_OF_UNIT, ParsedRow
+from tripp.atlas.validate_energy import check_energy_tables
 from tripp.errors import Problem
 from tripp.units import ENERGY_MODES, FREIGHT_MODES, INTERNATIONAL_WATERS
 
@@ -75,6 +76,7 @@ def check_tables(folder: Path, parsed: Parsed, problems: list[Problem]) -> None:
     tariffs = _targets(parsed, "tariffs", ("mode", "country"))
     _check_tariffs(rows["tariffs"], tariffs, rows["links"], cargo, problems)
     _check_demand(rows["demand"], cargo, problems)
+    check_energy_tables(rows, problems)
 
 
 def _check_demand(

@@ -308,17 +308,7 @@ class _Builder:
         for row in rows:
             if row.carrier not in MODE_OF:
                 self.skipped.append(f"{_row_where(row)}: {row.carrier} is not modelled")
-            elif row.role == "storage":
-                self.problems.append(
-                    Problem(
-                        "energy.csv",
-                        f"storage at '{row.node_id}' ({row.year}) is not modelled: the energy "
-                        "table has no volume unit for it",
-                        "remove the row until storage volumes can be given",
-                        column="role",
-                    )
-                )
-        rows = [r for r in rows if r.carrier in MODE_OF and r.role != "storage"]
+        rows = [r for r in rows if r.carrier in MODE_OF and r.role != "peak_demand"]
         partners = self.swap_partners(rows)
         coupled = {"gas", "power"} <= set(self.carriers)
         paid = {id(p) for p in partners.values()} if coupled else set()
