@@ -64,8 +64,8 @@ def test_table_output_names_regions_and_assumptions(tmp_path: Path) -> None:
     shutil.copytree(default_atlas_folder(), atlas)
     links = atlas / "links.csv"
     text = links.read_text(encoding="utf-8")
-    assert ",878,,,12,bcm_per_year," in text
-    links.write_text(text.replace(",878,,,12,bcm_per_year,", ",878,,,,,"), encoding="utf-8")
+    assert ",511.3,,,12,bcm_per_year," in text
+    links.write_text(text.replace(",511.3,,,12,bcm_per_year,", ",878,,,,,"), encoding="utf-8")
     code, _, err = _invoke("baseline-2025", "--carrier", "gas", "--atlas", str(atlas))
     assert code == 2 and "tap" in err
     code, out, _ = _invoke(

@@ -3,13 +3,14 @@
 One PyPSA Bus per instance bus (a seller's flow bus or a node's load bus); one Link per arc,
 delivery, swap, gas-fired plant and storage injection or withdrawal; a Generator per supply
 and, beside every demand, one at its shortfall value (the unmet slack); a Store per storage,
-cyclic over the year. Twelve monthly snapshots weighted by their hours. Three kinds of
+cyclic over the year. Twelve monthly snapshots weighted by their hours. Four kinds of
 constraint are added to the linopy model PyPSA builds: the sellers of an arc share its
 capacity; deliveries under contracts stay within their annual quantity; deliveries below a
-take-or-pay quantity cost what the buyer pays for them anyway. Costs go to the solver in
-millions of USD, so that the value of lost load and a wheeling fee of a fraction of a
-dollar both sit within the solver's tolerances. PyPSA is imported here only, when a run
-starts. A solve that is not optimal raises; nothing is read from it.
+take-or-pay quantity cost what the buyer pays for them anyway; a swap that runs below its
+agreed volume loses the export value of the power not sent (so it runs when it can).
+Costs go to the solver in millions of USD, so that the value of lost load and a wheeling
+fee of a fraction of a dollar both sit within the solver's tolerances. PyPSA is imported
+here only, when a run starts. A solve that is not optimal raises; nothing is read from it.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class Solution:
     storage_out: np.ndarray
     storage_level: np.ndarray  # mcm or MWh at the end of each month
     take_or_pay_shortfall: np.ndarray  # per contract cap, mcm or MWh a year
+    swap_shortfall_mwh: np.ndarray  # per swap, power not sent of what was agreed, MWh a year
 
 
 def _names(prefix: str, count: int) -> list[str]:
@@ -186,7 +188,7 @@ def _add_constraints(model: Any, instance: EnergyInstance, settings: EnergySetti
             model.add_constraints(
                 flow.sel(name=names).sum("name") <= capacity, name=f"shared_capacity_{group}"
             )
-    shortfall_cost = []
+    floors: list[tuple[str, Any, float, float]] = []  # (name, annual sent, floor, USD/unit)
     for k, cap in enumerate(instance.contracts):
         names = [
             f"delivery{i}"
@@ -198,15 +200,26 @@ def _add_constraints(model: Any, instance: EnergyInstance, settings: EnergySetti
         delivered = (flow.sel(name=names).sum("name") * weights).sum("snapshot")
         model.add_constraints(delivered <= cap.annual, name=f"contract_{k}")
         if cap.take_or_pay > 0:
-            short = model.add_variables(lower=0, name=f"take_or_pay_short_{k}")
-            model.add_constraints(short + delivered >= cap.take_or_pay, name=f"take_or_pay_{k}")
-            value = settings.take_or_pay_value(cap.carrier) / USD_PER_OBJECTIVE_UNIT
-            shortfall_cost.append(value * short)
-    if shortfall_cost:
-        total = shortfall_cost[0]
-        for term in shortfall_cost[1:]:
-            total = total + term
-        model.objective = model.objective.expression + total
+            value = settings.take_or_pay_value(cap.carrier)
+            floors.append((f"take_or_pay_short_{k}", delivered, cap.take_or_pay, value))
+    for i, swap in enumerate(instance.swaps):
+        sent = (flow.sel(name=[f"swap{i}"]).sum("name") * weights).sum("snapshot")
+        agreed = float(np.asarray(swap.rates_mw) @ np.asarray(instance.hours))
+        floors.append((f"swap_short_{i}", sent, agreed, settings.power_export_netback_usd_per_mwh))
+    if not floors:
+        return
+    penalty = None
+    for name, sent, floor, value in floors:
+        short = model.add_variables(lower=0, name=name)
+        model.add_constraints(short + sent >= floor, name=f"{name}_floor")
+        term = (value / USD_PER_OBJECTIVE_UNIT) * short
+        penalty = term if penalty is None else penalty + term
+    model.objective = model.objective.expression + penalty
+
+
+def _scalar(model: Any, name: str) -> float:
+    """The solved value of a scalar variable added by :func:`_add_constraints` (0 if none)."""
+    return float(model.variables[name].solution) if name in model.variables else 0.0
 
 
 @contextlib.contextmanager
@@ -268,13 +281,9 @@ def solve(instance: EnergyInstance, settings: EnergySettings | None = None) -> S
     links, gens = _solution(model, "Link-p"), _solution(model, "Generator-p")
     stores = _solution(model, "Store-e")
     shortfall = np.array(
-        [
-            float(model.variables[f"take_or_pay_short_{k}"].solution)
-            if f"take_or_pay_short_{k}" in model.variables
-            else 0.0
-            for k in range(len(instance.contracts))
-        ]
+        [_scalar(model, f"take_or_pay_short_{k}") for k in range(len(instance.contracts))]
     )
+    swap_short = np.array([_scalar(model, f"swap_short_{i}") for i in range(len(instance.swaps))])
     n_store = len(instance.storages)
     return Solution(
         objective_usd=float(model.objective.value) * USD_PER_OBJECTIVE_UNIT,
@@ -288,4 +297,5 @@ def solve(instance: EnergyInstance, settings: EnergySettings | None = None) -> S
         storage_out=_columns(links, "withdraw", n_store),
         storage_level=_columns(stores, "store", n_store),
         take_or_pay_shortfall=shortfall,
+        swap_shortfall_mwh=swap_short,
     )

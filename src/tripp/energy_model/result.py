@@ -291,6 +291,7 @@ def build_result(
                 "power_capacity_gwh_per_year": _r(float(np.asarray(w.rates_mw) @ weights) / 1e3),
                 "power_delivered_gwh_per_year": _r(power_mwh / MWH_PER_GWH),
                 "gas_received_mcm_per_year": _r(power_mwh * w.efficiency_mcm_per_mwh),
+                "power_not_sent_gwh_per_year": _r(float(solution.swap_shortfall_mwh[i]) / 1e3),
                 "data_year": w.data_year,
             }
         )
@@ -329,11 +330,12 @@ def build_result(
         float(solution.take_or_pay_shortfall[k]) * settings.take_or_pay_value(c.carrier)
         for k, c in enumerate(instance.contracts)
     )
+    swap_usd = float(solution.swap_shortfall_mwh.sum()) * settings.power_export_netback_usd_per_mwh
     cost = {
         "supply": supply_usd,
         "transport": transport_usd,
         "unmet_domestic": unmet_usd["demand"],
-        "unserved_export": unmet_usd["export"],
+        "unserved_export": unmet_usd["export"] + swap_usd,
         "take_or_pay": take_or_pay_usd,
     }
     return EnergyResult(
