@@ -58,14 +58,14 @@ def test_json_is_the_result_and_stdout_stays_clean(islanded_json: dict[str, obje
 
 def test_table_output_names_regions_and_assumptions(tmp_path: Path) -> None:
     code, out, _ = _invoke("nakhchivan-islanded", "--carrier", "gas")
-    assert code == 0 and "Nakhchivan" in out and "total cost USD" in out
+    assert code == 0 and "Nakhchivan" in out and "system cost USD" in out
     # an atlas with a link of unknown capacity: refused by default, an assumption if allowed
     atlas = tmp_path / "atlas"
     shutil.copytree(default_atlas_folder(), atlas)
     links = atlas / "links.csv"
     text = links.read_text(encoding="utf-8")
-    assert ",878,,,12,bcm_per_year," in text
-    links.write_text(text.replace(",878,,,12,bcm_per_year,", ",878,,,,,"), encoding="utf-8")
+    assert ",511.3,,,12,bcm_per_year," in text
+    links.write_text(text.replace(",511.3,,,12,bcm_per_year,", ",878,,,,,"), encoding="utf-8")
     code, _, err = _invoke("baseline-2025", "--carrier", "gas", "--atlas", str(atlas))
     assert code == 2 and "tap" in err
     code, out, _ = _invoke(

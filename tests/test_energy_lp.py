@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from scipy.optimize import linprog
 
 from tests.test_energy_model import YEAR, atlas, link, node, row
-from tripp.atlas.model import Atlas
-from tripp.energy_model.instance import EnergyInstance, build_instance
+from tripp.atlas.model import Atlas, Contract
+from tripp.energy_model.build import build_instance
+from tripp.energy_model.instance import EnergyInstance
 from tripp.energy_model.optimise import solve
 from tripp.energy_model.settings import Carrier, EnergySettings
 
@@ -46,50 +49,116 @@ SETTINGS = EnergySettings(
 )
 
 
+def with_contracts(data: Atlas) -> Atlas:
+    """Azerbaijan sells Türkiye at most 300 mcm a year (less than the lines could carry)
+    and Armenia 300."""
+    contracts = (
+        Contract(
+            contract_id="az_tr",
+            carrier="gas",
+            seller="AZ",
+            buyer="TR",
+            value=300.0,
+            unit="mcm_per_year",
+            year_from=2000,
+            source_ids=("s",),
+        ),
+        Contract(
+            contract_id="az_am",
+            carrier="gas",
+            seller="AZ",
+            buyer="AM",
+            value=300.0,
+            unit="mcm_per_year",
+            year_from=2000,
+            source_ids=("s",),
+        ),
+    )
+    return dataclasses.replace(data, contracts=contracts)
+
+
 def linprog_optimum(instance: EnergyInstance) -> tuple[float, np.ndarray]:
-    """Objective (USD) and arc flows per snapshot of the same instance, built by hand."""
+    """Objective (USD) and arc flows per snapshot of the same instance, built by hand:
+    nodal balances per bus and month, shared arc capacities, annual contract quantities."""
     arcs, sup, dem, swp = instance.arcs, instance.supplies, instance.demands, instance.swaps
-    n_a, n_s, n_d, n_w, n_b = len(arcs), len(sup), len(dem), len(swp), len(instance.buses)
-    width = n_a + n_s + n_d + n_w
-    cost, bounds, a_eq, b_eq = [], [], [], []
+    dlv = instance.deliveries
+    n_a, n_s, n_d, n_w, n_v = len(arcs), len(sup), len(dem), len(swp), len(dlv)
+    n_b, months = len(instance.buses), len(instance.hours)
+    width = n_a + n_s + n_d + n_w + n_v
+    size = width * months
+    cost, bounds, a_eq, b_eq, a_ub, b_ub = [], [], [], [], [], []
     for t, hours in enumerate(instance.hours):
         cost += [hours * a.cost_usd_per_unit for a in arcs]
         cost += [hours * s.cost_usd_per_unit for s in sup]
-        cost += [hours * d.voll_usd_per_unit for d in dem]
-        cost += [0.0] * n_w
+        cost += [hours * d.value_usd_per_unit for d in dem]
+        cost += [0.0] * (n_w + n_v)
         bounds += [(0, None if np.isinf(a.capacity) else a.capacity) for a in arcs]
-        bounds += [(0, s.rate) for s in sup] + [(0, d.rate) for d in dem]
-        bounds += [(0, w.rate_mw) for w in swp]
+        bounds += [(0, s.rates[t]) for s in sup] + [(0, d.rates[t]) for d in dem]
+        bounds += [(0, w.rates_mw[t]) for w in swp] + [(0, None)] * n_v
+        base = t * width
         for b in range(n_b):
-            coefficients = np.zeros(width * len(instance.hours))
-            base = t * width
+            row = np.zeros(size)
             for i, a in enumerate(arcs):
-                coefficients[base + i] += (a.efficiency if a.to_bus == b else 0.0) - (
-                    1.0 if a.from_bus == b else 0.0
-                )
+                row[base + i] += (a.efficiency if a.to_bus == b else 0.0) - (a.from_bus == b)
             for i, s in enumerate(sup):
-                coefficients[base + n_a + i] += s.bus == b
+                row[base + n_a + i] += s.bus == b
             for i, d in enumerate(dem):
-                coefficients[base + n_a + n_s + i] += d.bus == b
+                row[base + n_a + n_s + i] += d.bus == b
             for i, w in enumerate(swp):
-                coefficients[base + n_a + n_s + n_d + i] += (
+                row[base + n_a + n_s + n_d + i] += (
                     w.efficiency_mcm_per_mwh if w.gas_bus == b else 0.0
                 ) - (1.0 if w.power_bus == b else 0.0)
-            a_eq.append(coefficients)
-            b_eq.append(sum(d.rate for d in dem if d.bus == b))
-    lp = linprog(cost, A_eq=np.array(a_eq), b_eq=b_eq, bounds=bounds, method="highs")
+            for i, v in enumerate(dlv):
+                row[base + n_a + n_s + n_d + n_w + i] += float(v.to_bus == b) - (v.from_bus == b)
+            a_eq.append(row)
+            b_eq.append(sum(d.rates[t] for d in dem if d.bus == b))
+        for group, physical in enumerate(instance.groups):
+            row = np.zeros(size)
+            for i, a in enumerate(arcs):
+                row[base + i] += a.group == group
+            a_ub.append(row)
+            b_ub.append(physical.capacity)
+    for cap in instance.contracts:
+        row = np.zeros(size)
+        for t, hours in enumerate(instance.hours):
+            for i, v in enumerate(dlv):
+                if (v.seller, v.buyer) == (cap.seller, cap.buyer):
+                    row[t * width + n_a + n_s + n_d + n_w + i] = hours
+        a_ub.append(row)
+        b_ub.append(cap.annual)
+    lp = linprog(
+        cost,
+        A_ub=np.array(a_ub),
+        b_ub=b_ub,
+        A_eq=np.array(a_eq),
+        b_eq=b_eq,
+        bounds=bounds,
+        method="highs",
+    )
     assert lp.status == 0, lp.message
-    flows = lp.x.reshape(len(instance.hours), width)[:, :n_a]
+    flows = lp.x.reshape(months, width)[:, :n_a]
     return float(lp.fun), flows
 
 
-def test_pypsa_matches_an_independent_lp() -> None:
-    instance = build_instance(meshed(), year=YEAR, carrier=Carrier.ALL, settings=SETTINGS)
-    assert len(instance.swaps) == 1 and len(instance.arcs) == 9
-    solution = solve(instance)
+@pytest.mark.parametrize("contracts", [False, True])
+def test_pypsa_matches_an_independent_lp(contracts: bool) -> None:
+    data = with_contracts(meshed()) if contracts else meshed()
+    instance = build_instance(data, year=YEAR, carrier=Carrier.ALL, settings=SETTINGS)
+    assert len(instance.swaps) == 1 and len(instance.groups) == 9
+    assert len(instance.contracts) == (2 if contracts else 0)
+    solution = solve(instance, SETTINGS)
     objective, flows = linprog_optimum(instance)
     assert solution.objective_usd == pytest.approx(objective, rel=1e-7)
-    np.testing.assert_allclose(solution.arc_flow, flows, rtol=1e-6, atol=1e-7)
+    if contracts:  # an annual quantity lets months trade places: compare what binds
+        hours = np.asarray(instance.hours)
+        to_turkey = [i for i, d in enumerate(instance.deliveries) if d.buyer == "TR"]
+        turkish = [
+            i for i, d in enumerate(instance.deliveries) if d.seller == "AZ" and d.buyer == "TR"
+        ]
+        assert float(hours @ solution.delivery[:, turkish].sum(axis=1)) == pytest.approx(300.0)
+        assert to_turkey and solution.unmet.sum() > 0
+    else:
+        np.testing.assert_allclose(solution.arc_flow, flows, rtol=1e-6, atol=1e-7)
     assert solution.unmet.sum() > 0  # the instance does leave demand unmet
     # the swap runs, within what the 40 MW line delivers after 0.1 % loss over 100 km
     assert 0 < solution.swap_power_mw.max() <= 40.0 * 0.999 + 1e-9

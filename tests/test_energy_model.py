@@ -139,7 +139,7 @@ def test_demand_above_supply_leaves_the_exact_unmet_figure() -> None:
     assert (b["demand"], b["served"], b["unmet"]) == pytest.approx((500.0, 300.0, 200.0))
     assert b["unmet_share"] == pytest.approx(0.4)
     assert b["by_supplier_country"] == {"AZ": 0.6, "unmet": 0.4}
-    assert result.cost_usd["unmet"] == pytest.approx(200.0 * FREE.gas_voll_usd_per_mcm)
+    assert result.cost_usd["unmet_domestic"] == pytest.approx(200.0 * FREE.gas_voll_usd_per_mcm)
     assert result.unmet_by_region() == [
         {
             "region": "Tbilisi",
@@ -259,7 +259,7 @@ def test_unbounded_links_are_listed_as_assumptions() -> None:
     )
     settings = EnergySettings(missing_capacity=MissingCapacity.UNBOUNDED)
     result = solve_energy(data, year=YEAR, carrier="gas", settings=settings)
-    assert result.assumptions == ("link ab has no capacity: unbounded",)
+    assert result.assumptions[0] == "link ab has no capacity: unbounded"
     assert link_of(result, "ab")["capacity"] is None
     assert demand_of(result, "b")["unmet"] == pytest.approx(0.0, abs=1e-9)
 
@@ -292,11 +292,17 @@ def test_result_frames_and_json_shape() -> None:
         "year",
         "carrier",
         "total_cost_usd",
+        "system_cost_usd",
         "cost_usd",
+        "unmet_domestic",
+        "unserved_export",
         "links",
         "supplies",
         "swaps",
         "demands",
+        "contracts",
+        "storage",
+        "plants",
         "unmet_by_region",
         "assumptions",
         "skipped",

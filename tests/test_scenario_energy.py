@@ -124,8 +124,9 @@ def test_set_energy_by_value_changes_every_year_of_the_row(
 ) -> None:
     file = write(tmp_path, set_block("energy:jolfa_ir:gas:swap", "value", "value = 0"))
     applied = apply_scenario(atlas, load_scenario(file, atlas))
-    assert len(rows(atlas, "jolfa_ir", "gas", "swap")) == 2
-    assert rows(applied, "jolfa_ir", "gas", "swap") == {2010: 0, 2019: 0}
+    years = rows(atlas, "jolfa_ir", "gas", "swap")
+    assert len(years) >= 2 and any(years.values())
+    assert rows(applied, "jolfa_ir", "gas", "swap") == dict.fromkeys(years, 0)
 
 
 def test_unknown_energy_targets_name_line_target_and_what_exists(
@@ -359,8 +360,9 @@ def test_an_energy_block_adds_a_row_or_replaces_the_atlas_row_with_its_key(
         tmp_path, ENERGY.format(value=3100, year=2022) + ENERGY.format(value=3300, year=2026)
     )
     applied = apply_scenario(atlas, load_scenario(file, atlas))
-    assert rows(atlas, "ararat", "gas", "demand") == {2022: 2966}
-    assert rows(applied, "ararat", "gas", "demand") == {2022: 3100, 2026: 3300}
+    before = rows(atlas, "ararat", "gas", "demand")
+    assert 2022 in before and 2026 not in before and before[2022] != 3100
+    assert rows(applied, "ararat", "gas", "demand") == {**before, 2022: 3100, 2026: 3300}
     assert len(applied.energy) == len(atlas.energy) + 1
     result = runner.invoke(app, ["scenario", "show", str(file)])
     assert result.exit_code == 0, result.output

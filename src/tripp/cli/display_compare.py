@@ -94,11 +94,29 @@ def print_energy(change: dict[str, Any]) -> None:
             "" if d["delta_unmet"] is None else f"{d['delta_unmet']:+,.0f}",
         )
     out.print(table)
+    before, after = change["unmet_domestic_before"], change["unmet_domestic_after"]
     out.print(
-        f"energy system cost: USD {change['total_cost_usd_before']:,.0f} → "
-        f"{change['total_cost_usd_after']:,.0f} per year (unmet demand priced at the "
-        "value of lost load)"
+        f"energy system cost: USD {change['system_cost_usd_before']:,.0f} → "
+        f"{change['system_cost_usd_after']:,.0f} per year (supply, transport and domestic "
+        f"demand unmet at the value of lost load: gas {before['gas_mcm_per_year']:,.0f} → "
+        f"{after['gas_mcm_per_year']:,.0f} mcm, power {before['power_gwh_per_year']:,.0f} → "
+        f"{after['power_gwh_per_year']:,.0f} GWh)"
     )
+    export_before, export_after = change["unserved_export_before"], change["unserved_export_after"]
+    out.print(
+        f"exports not delivered (lost export revenue, not a system cost): gas "
+        f"{export_before['gas_mcm_per_year']:,.0f} → {export_after['gas_mcm_per_year']:,.0f} "
+        f"mcm, power {export_before['power_gwh_per_year']:,.0f} → "
+        f"{export_after['power_gwh_per_year']:,.0f} GWh, USD "
+        f"{change['unserved_export_usd_before']:,.0f} → "
+        f"{change['unserved_export_usd_after']:,.0f}"
+    )
+    for row in change["new_exports"]:
+        out.print(
+            f"new export offtake in {change['other']}: {row['node_id']} ({row['country']}) "
+            f"{row['carrier']} {row['demand']:,.0f} {row['unit']}, {row['unmet']:,.0f} of it "
+            "without supply"
+        )
 
 
 def _num(value: float | None) -> str:

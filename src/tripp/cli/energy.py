@@ -97,11 +97,26 @@ def _print(result: EnergyResult) -> None:
     from tripp.cli.display import console
 
     out = console()
+    cost, domestic, export = result.cost_usd, result.shortfall("demand"), result.shortfall("export")
     out.print(
-        f"[bold]energy {result.scenario}[/bold] ({result.year}, {result.carrier}): "
-        f"total cost USD {result.total_cost_usd:,.0f} "
-        f"(supply {result.cost_usd['supply']:,.0f}, transport {result.cost_usd['transport']:,.0f}, "
-        f"unmet {result.cost_usd['unmet']:,.0f})"
+        f"[bold]energy {result.scenario}[/bold] ({result.year}, {result.carrier}): system cost "
+        f"USD {result.system_cost_usd:,.0f} a year (supply {cost['supply']:,.0f}, transport "
+        f"{cost['transport']:,.0f}, domestic demand unmet {cost['unmet_domestic']:,.0f} at the "
+        "value of lost load)"
+    )
+    out.print(
+        f"domestic demand unmet: gas {domestic['gas_mcm_per_year']:,.1f} mcm, power "
+        f"{domestic['power_gwh_per_year']:,.1f} GWh a year"
+    )
+    out.print(
+        f"exports and swaps not delivered (not in system cost): gas "
+        f"{export['gas_mcm_per_year']:,.1f} mcm, power {export['power_gwh_per_year']:,.1f} GWh "
+        f"a year, USD {cost['unserved_export']:,.0f} of export revenue at the netback"
+        + (
+            f"; take-or-pay paid for gas not taken USD {cost['take_or_pay']:,.0f}"
+            if cost["take_or_pay"] > 0
+            else ""
+        )
     )
     links = Table(title="links (per year)")
     for column in (
@@ -156,6 +171,32 @@ def _print(result: EnergyResult) -> None:
             f"swap: {swap['power_delivered_gwh_per_year']:,.1f} GWh delivered at "
             f"{swap['power_node']} for {swap['gas_received_mcm_per_year']:,.1f} mcm at "
             f"{swap['gas_node']} ({swap['gwh_per_mcm']} GWh/mcm)"
+        )
+    if result.contracts:
+        contracts = Table(title="contracts (per year)")
+        for column in ("seller → buyer", "carrier", "unit", "quantity", "delivered", "take-or-pay"):
+            contracts.add_column(column)
+        for c in result.contracts:
+            contracts.add_row(
+                f"{c['seller']} → {c['buyer']}",
+                c["carrier"],
+                c["unit"],
+                _fmt(c["quantity"]),
+                _fmt(c["delivered"]),
+                _fmt(c["take_or_pay"]),
+            )
+        out.print(contracts)
+    for store in result.storage:
+        out.print(
+            f"storage {store['storage_id']} at {store['node_id']}: "
+            f"{store['working_volume']:,.0f} {store['unit']} working volume, "
+            f"{store['withdrawn']:,.1f} withdrawn and {store['injected']:,.1f} injected a year"
+        )
+    for plant in result.plants:
+        out.print(
+            f"plant {plant['plant_id']} at {plant['node_id']}: "
+            f"{plant['power_sent_out_gwh_per_year']:,.1f} GWh from "
+            f"{plant['gas_burnt_mcm_per_year']:,.1f} mcm of gas"
         )
     for note in result.assumptions:
         out.print(f"[yellow]assumption:[/yellow] {note}")

@@ -6,7 +6,7 @@ import logging
 
 from tripp.atlas.model import Atlas
 from tripp.atlas.names import did_you_mean
-from tripp.energy_model.instance import build_instance
+from tripp.energy_model.build import build_instance
 from tripp.energy_model.result import EnergyResult, build_result
 from tripp.energy_model.settings import Carrier, EnergySettings
 from tripp.errors import InputError, Problem
@@ -53,7 +53,7 @@ def solve_energy(
     settings = settings or EnergySettings()
     instance = build_instance(atlas, year=year, carrier=chosen, settings=settings)
     logger.info(
-        "energy %s %d: %d buses, %d arcs, %d supplies, %d demands, %d swaps",
+        "energy %s %d: %d buses, %d arcs, %d supplies, %d demands, %d swaps, %d contracts",
         chosen.value,
         year,
         len(instance.buses),
@@ -61,8 +61,9 @@ def solve_energy(
         len(instance.supplies),
         len(instance.demands),
         len(instance.swaps),
+        len(instance.contracts),
     )
-    solution = solve(instance)
+    solution = solve(instance, settings)
     return build_result(
         atlas,
         instance,

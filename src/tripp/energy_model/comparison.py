@@ -30,8 +30,12 @@ def energy_comparison(base_result: EnergyResult, other_result: EnergyResult) -> 
 
     Per demand (node and carrier): demand, unmet and unmet share before and after, and the
     change of supplier-country and transit-country shares; per link: net flow and
-    utilisation before and after; total cost before and after (USD). Elements present in
-    only one result have ``None`` on the other side.
+    utilisation before and after. Money (USD a year) before and after: the system cost
+    (supply, transport and domestic demand unmet at the value of lost load) apart from the
+    export revenue lost on undelivered exports, and the total of both (the LP objective);
+    export rows that only the other scenario has are listed in ``new_exports``, so a new
+    offtake's shortfall is never read as a cost of the system. Elements present in only one
+    result have ``None`` on the other side.
     """
     demands = []
     base = {(d["node_id"], d["carrier"]): d for d in base_result.demands}
@@ -78,6 +82,11 @@ def energy_comparison(base_result: EnergyResult, other_result: EnergyResult) -> 
                 "utilisation_after": o["utilisation"] if o else None,
             }
         )
+    new_exports = [
+        {k: d[k] for k in ("node_id", "carrier", "country", "unit", "demand", "unmet")}
+        for key, d in other.items()
+        if d["role"] in ("export", "swap") and key not in base
+    ]
     return {
         "base": base_result.scenario,
         "other": other_result.scenario,
@@ -86,6 +95,18 @@ def energy_comparison(base_result: EnergyResult, other_result: EnergyResult) -> 
         "total_cost_usd_before": round(base_result.total_cost_usd, 2),
         "total_cost_usd_after": round(other_result.total_cost_usd, 2),
         "delta_total_cost_usd": round(other_result.total_cost_usd - base_result.total_cost_usd, 2),
+        "system_cost_usd_before": round(base_result.system_cost_usd, 2),
+        "system_cost_usd_after": round(other_result.system_cost_usd, 2),
+        "delta_system_cost_usd": round(
+            other_result.system_cost_usd - base_result.system_cost_usd, 2
+        ),
+        "unmet_domestic_before": base_result.shortfall("demand"),
+        "unmet_domestic_after": other_result.shortfall("demand"),
+        "unserved_export_before": base_result.shortfall("export"),
+        "unserved_export_after": other_result.shortfall("export"),
+        "unserved_export_usd_before": round(base_result.cost_usd["unserved_export"], 2),
+        "unserved_export_usd_after": round(other_result.cost_usd["unserved_export"], 2),
+        "new_exports": new_exports,
         "demands": demands,
         "links": links,
     }

@@ -2,7 +2,9 @@
 
 The atlas carries no gas or power prices, so supplies cost the same by default and the
 optimum is the one with the least unmet demand, then the least transport (cost per unit
-and km). Unmet demand is a priced slack: the value of lost load (VOLL) per carrier.
+and km). Unmet demand is a priced slack: domestic demand at the value of lost load (VOLL)
+per carrier; an export offtake (or electricity owed under a swap) at the export netback,
+the revenue the seller loses, so a shortfall of exports never reads as lost load.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from typing import Final
 HOURS_PER_YEAR: Final = 8760.0
 #: MWh in one GWh.
 MWH_PER_GWH: Final = 1000.0
+#: Hours in a day (storage rates are given per day).
+HOURS_PER_DAY: Final = 24.0
 
 
 class Carrier(StrEnum):
@@ -50,6 +54,17 @@ class EnergySettings:
     """Value of lost gas load: USD 3,000 per 1,000 m³, about ten times an import price."""
     power_voll_usd_per_mwh: float = 10_000.0
     """Value of lost power load, USD per MWh (the order regulators use)."""
+    gas_export_netback_usd_per_mcm: float = 358_000.0
+    """Value of an mcm of gas exported but not delivered: USD 358 per 1,000 m³, the declared
+    customs value of Azerbaijan's gas exports in January–April 2024 (USD 2.759 bn for
+    7.707 bcm; State Customs Committee via Interfax, 16 May 2024)."""
+    power_export_netback_usd_per_mwh: float = 43.4
+    """Value of a MWh of power exported but not delivered: USD 43.4, Azerbaijan's 2019
+    exports (1.77 TWh for USD 76.8 million; State Customs Committee via Azernews, 2020)."""
+    take_or_pay_usd_per_mcm: float = 358_000.0
+    """What a buyer pays for contracted gas it does not take below its take-or-pay
+    quantity, USD per mcm (the export value above): it makes the LP take contracted gas
+    first, as a buyer who pays for it anyway would."""
     gas_supply_cost_usd_per_mcm: float = 0.0
     """Cost of every gas supply or swap without its own entry in ``supply_cost``."""
     power_supply_cost_usd_per_mwh: float = 0.0
@@ -70,6 +85,19 @@ class EnergySettings:
     def voll(self, carrier: str) -> float:
         """Value of lost load of ``carrier`` in USD per model unit (mcm or MWh)."""
         return self.gas_voll_usd_per_mcm if carrier == "gas" else self.power_voll_usd_per_mwh
+
+    def export_netback(self, carrier: str) -> float:
+        """Value of an undelivered export of ``carrier`` in USD per model unit."""
+        if carrier == "gas":
+            return self.gas_export_netback_usd_per_mcm
+        return self.power_export_netback_usd_per_mwh
+
+    def take_or_pay_value(self, carrier: str) -> float:
+        """What contracted ``carrier`` not taken below take-or-pay costs, USD per model unit
+        (gas: :attr:`take_or_pay_usd_per_mcm`; power: the export netback)."""
+        if carrier == "gas":
+            return self.take_or_pay_usd_per_mcm
+        return self.power_export_netback_usd_per_mwh
 
     def transport_cost(self, carrier: str) -> float:
         """Transport cost of ``carrier`` in USD per model unit and km."""
@@ -97,6 +125,9 @@ class EnergySettings:
         return {
             "gas_voll_usd_per_mcm": self.gas_voll_usd_per_mcm,
             "power_voll_usd_per_mwh": self.power_voll_usd_per_mwh,
+            "gas_export_netback_usd_per_mcm": self.gas_export_netback_usd_per_mcm,
+            "power_export_netback_usd_per_mwh": self.power_export_netback_usd_per_mwh,
+            "take_or_pay_usd_per_mcm": self.take_or_pay_usd_per_mcm,
             "gas_supply_cost_usd_per_mcm": self.gas_supply_cost_usd_per_mcm,
             "power_supply_cost_usd_per_mwh": self.power_supply_cost_usd_per_mwh,
             "supply_cost": dict(self.supply_cost),

@@ -256,14 +256,15 @@ def _wants_energy(
 def energy_inputs_differ(base: ScenarioNetwork, other: ScenarioNetwork) -> bool:
     """Whether the energy model would read different inputs for the two scenarios: the
     energy rows in force in each scenario's year, the gas pipelines and power lines open
-    then, the contracts in force, the storage and plants available, the seasonal profiles,
-    or the hours of that year's months. Cheap (no PyPSA): the test behind
+    then, the contracts, storage and plants in force, the seasonal profiles, or the hours of
+    that year's months. Cheap (no PyPSA): the test behind
     ``energy="auto"`` in :func:`compare`."""
     return _energy_inputs(base) != _energy_inputs(other)
 
 
 def _energy_inputs(network: ScenarioNetwork) -> tuple[Any, ...]:
-    from tripp.energy_model.instance import MODE_OF, current_rows
+    from tripp.energy_model.build import current_rows
+    from tripp.energy_model.instance import MODE_OF
     from tripp.energy_model.settings import month_hours
 
     modes = set(MODE_OF.values())
@@ -273,11 +274,15 @@ def _energy_inputs(network: ScenarioNetwork) -> tuple[Any, ...]:
         if link.mode in modes and is_available(link.status, link.open_year, network.year)
     )
     atlas, year = network.atlas, network.year
-    contracts = tuple(c for c in atlas.contracts if c.in_force(year))
-    storage = tuple(s for s in atlas.storage if is_available(s.status, s.open_year, year))
-    plants = tuple(p for p in atlas.plants if is_available(p.status, p.open_year, year))
-    rows = tuple(current_rows(atlas, year))
-    return rows, links, contracts, storage, plants, atlas.seasons, month_hours(year)
+    return (
+        tuple(current_rows(atlas, year)),
+        links,
+        month_hours(year),
+        tuple(c for c in atlas.contracts if c.in_force(year)),
+        tuple(s for s in atlas.storage if is_available(s.status, s.open_year, year)),
+        tuple(p for p in atlas.plants if is_available(p.status, p.open_year, year)),
+        atlas.seasons,
+    )
 
 
 def energy_change(base: ScenarioNetwork, other: ScenarioNetwork) -> dict[str, Any] | None:

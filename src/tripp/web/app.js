@@ -439,7 +439,7 @@ function renderEnergy(result) {
   const unmet = result.unmet_by_region || [];
   const unmetTotal = unmet.filter((u) => u.unmet > 0).length;
   $("#energy-summary").replaceChildren(
-    metric("total cost", `$${(result.total_cost_usd / 1e9).toFixed(2)} bn`),
+    metric("system cost", `$${(result.system_cost_usd / 1e9).toFixed(2)} bn`),
     metric("lines used", String(flows.length)),
     metric("regions short", String(unmetTotal)),
     metric("year", String(result.year)));
