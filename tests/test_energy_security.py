@@ -17,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 import tripp
+from tests import test_web_e2e
 from tests.test_energy_model import link, node, row
 from tripp.atlas.model import Atlas, EnergyRow, Link, Node, Plant, SeasonShare, Storage
 from tripp.cli.main import app as cli
@@ -342,3 +343,46 @@ def test_api_answers_with_the_cli_json() -> None:
     assert response.json() == json.loads(cli_run.output)
     assert bad.status_code == 422 and bad.json()["problems"][0]["where"] == "scenario"
     assert "/api/energy/security" in spec["paths"]
+
+
+server = test_web_e2e.server  # the page's server on a loopback port (module-scoped fixture)
+
+
+def test_web_energy_panel_shows_the_n_minus_1_table(server: str) -> None:
+    """The energy panel fills "Security of supply (N-1)" from /api/energy/security for the
+    chosen scenario, with no failed request and nothing the page's CSP blocks."""
+    if not test_web_e2e.CHROMIUM.is_file():
+        pytest.fail(f"Chromium not found at {test_web_e2e.CHROMIUM}: `make system`")
+    from playwright.sync_api import sync_playwright
+
+    failures: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(test_web_e2e.CHROMIUM), args=test_web_e2e.ARGS
+        )
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.on("pageerror", lambda e: failures.append(f"page error: {e}"))
+        page.on(
+            "response",
+            lambda r: failures.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+        )
+        page.on(
+            "console",
+            lambda m: failures.append(m.text) if "Content Security Policy" in m.text else None,
+        )
+        page.goto(server + "/")
+        page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+        page.click(".tab[data-view=energy]")
+        page.select_option("#energy-scenario", "tripp-2030")
+        page.click("#energy-form button[type=submit]")
+        page.wait_for_selector("#security-table tbody tr", timeout=90_000)
+        rows = page.locator("#security-table tbody tr").all_inner_texts()
+        note = page.inner_text("#security-note")
+        browser.close()
+    assert failures == []
+    expected = security_of_supply(
+        tripp.scenario(tripp.load_atlas(), "tripp-2030").atlas, year=2030
+    ).area("Nakhchivan")
+    nakhchivan = next(r for r in rows if r.startswith("Nakhchivan (AZ)"))
+    assert f"{expected.n_minus_1_pct:.1f} %" in nakhchivan
+    assert note == "EU 2017/1938 Annex II N-1, 2030"
