@@ -7,6 +7,7 @@ are given in mcm_per_year as 365 × the mcm/d wanted (10 mcm/d = 3,650 mcm/yr).
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import replace
@@ -386,3 +387,19 @@ def test_web_energy_panel_shows_the_n_minus_1_table(server: str) -> None:
     nakhchivan = next(r for r in rows if r.startswith("Nakhchivan (AZ)"))
     assert f"{expected.n_minus_1_pct:.1f} %" in nakhchivan
     assert note == "EU 2017/1938 Annex II N-1, 2030"
+
+
+def test_report_shows_the_n_minus_1_of_both_scenarios(tmp_path: Path) -> None:
+    atlas_ = tripp.load_atlas()
+    base, other = tripp.scenario(atlas_, "baseline-2025"), tripp.scenario(atlas_, "tripp-2030")
+    out = tripp.report(base, [other], tmp_path / "report", pairs=[("Baku", "Kars")])
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "<h3>Gas security of supply (N-1)</h3>" in html
+    row_html = re.search(r"<tr><td>Nakhchivan \(AZ\)</td>(.*?)</tr>", html, re.S)
+    assert row_html is not None
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row_html.group(1), re.S)
+    before = security_of_supply(base.atlas, year=2025).area("Nakhchivan")
+    after = security_of_supply(other.atlas, year=2030).area("Nakhchivan")
+    assert cells[:2] == [f"{before.n_minus_1_pct:,.1f} %", f"{after.n_minus_1_pct:,.1f} %"]
+    assert before.n_minus_1_pct != after.n_minus_1_pct  # the TRIPP pipeline is a new entry
+    assert cells[-2:] == [before.lasts, after.lasts]
