@@ -403,3 +403,19 @@ def test_report_shows_the_n_minus_1_of_both_scenarios(tmp_path: Path) -> None:
     assert cells[:2] == [f"{before.n_minus_1_pct:,.1f} %", f"{after.n_minus_1_pct:,.1f} %"]
     assert before.n_minus_1_pct != after.n_minus_1_pct  # the TRIPP pipeline is a new entry
     assert cells[-2:] == [before.lasts, after.lasts]
+
+
+def test_a_later_zero_row_ends_production_and_the_latest_peak_row_counts() -> None:
+    base = two_entries()
+    later = replace(
+        base,
+        energy=(
+            *base.energy,
+            row("x", "supply", 0.0, year=2026),
+            row("y", "peak_demand", 15.0, unit="mcm_per_day", year=2026),
+        ),
+    )
+    assert security_of_supply(later, year=2025).area("AM").pm_mcm_per_day == 2.0
+    area = security_of_supply(later, year=2026).area("AM")
+    assert (area.pm_mcm_per_day, area.dmax_mcm_per_day) == (0.0, 15.0)
+    assert area.n_minus_1_pct == pytest.approx(60.0)  # (10 + 6 + 3 − 10) / 15

@@ -144,7 +144,7 @@ def _area(
     production = [
         Infrastructure(r.node_id, "production", _r(r.value / DAYS_PER_CAPACITY_YEAR))
         for r in rows
-        if r.role == "supply" and r.node_id in nodes
+        if r.role == "supply" and r.node_id in nodes and r.value > 0
     ]
     stores = [
         s
@@ -164,7 +164,7 @@ def _area(
     demand = area_demand(atlas, year, nodes, rows, problems)
     n_1 = (ep + pm + sm + lng - im) / demand.dmax * 100.0 if demand.dmax > 0 else None
     stopped = max((i.capacity_mcm_per_day for i in flowing + production), default=0.0)
-    deficit = max(demand.peak_month_mean - (ep + pm - stopped), 0.0)
+    deficit = _r(max(demand.peak_month_mean - (ep + pm - stopped), 0.0))
     volume = sum(s.working_volume for s in stores)
     days, lasts, covers = _lasts(deficit, volume, sm)
     return SecurityArea(
@@ -260,7 +260,8 @@ def _notes(atlas: Atlas, year: int, components: list[set[str]], reported: set[st
     notes = [
         "LNGm is 0: the atlas has no LNG terminals.",
         "Link capacities are stored in mcm_per_year and divided by 365 for mcm/d; Pm is each "
-        "gas supply row's annual volume / 365.",
+        "gas supply row's annual volume / 365; gas swap rows are imports that arrive through "
+        "entry pipelines (EPm), not production.",
         f"Estimated Dmax uses a peak-day factor of {PEAK_DAY_FACTOR} ({PEAK_DAY_FACTOR_SOURCE}, "
         "enagas.es press release of 29 Feb 2012): an observed cold-spell day, not a statistical "
         "once-in-20-years day, which the atlas has no source for.",
