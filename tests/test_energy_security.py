@@ -419,3 +419,17 @@ def test_a_later_zero_row_ends_production_and_the_latest_peak_row_counts() -> No
     area = security_of_supply(later, year=2026).area("AM")
     assert (area.pm_mcm_per_day, area.dmax_mcm_per_day) == (0.0, 15.0)
     assert area.n_minus_1_pct == pytest.approx(60.0)  # (10 + 6 + 3 − 10) / 15
+
+
+def test_a_storage_can_be_im_but_the_days_count_the_largest_entry_lost() -> None:
+    """Withdrawal 12 mcm/d is the largest infrastructure: N-1 = (16 + 2 + 12 − 12) / 12; on
+    storage the largest entry (10) stops: deficit 10 − (18 − 10) = 2, 30 mcm last 15 days."""
+    area = security_of_supply(two_entries(withdrawal=12.0), year=YEAR).area("AM")
+    assert area.largest_infrastructure is not None
+    assert (area.largest_infrastructure.id, area.largest_infrastructure.kind) == (
+        "y_ugs",
+        "storage",
+    )
+    assert area.n_minus_1_pct == pytest.approx(150.0) and area.meets_standard is True
+    assert area.deficit_mcm_per_day == pytest.approx(2.0)
+    assert area.days_on_storage == pytest.approx(15.0)
