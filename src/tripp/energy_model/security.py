@@ -21,7 +21,7 @@ from collections import defaultdict
 from typing import Final
 
 from tripp.atlas.model import Atlas, EnergyRow, Link, is_available
-from tripp.energy_model.instance import current_rows
+from tripp.energy_model.build import current_rows
 from tripp.energy_model.security_demand import (
     PEAK_DAY_FACTOR,
     PEAK_DAY_FACTOR_SOURCE,
