@@ -79,13 +79,14 @@ def with_contracts(data: Atlas) -> Atlas:
 
 def linprog_optimum(instance: EnergyInstance) -> tuple[float, np.ndarray]:
     """Objective (USD) and arc flows per snapshot of the same instance, built by hand:
-    nodal balances per bus and month, shared arc capacities, annual contract quantities."""
+    nodal balances per bus and month, shared arc capacities, annual contract quantities,
+    and each swap's shortfall below its agreed volume priced at the power export netback."""
     arcs, sup, dem, swp = instance.arcs, instance.supplies, instance.demands, instance.swaps
     dlv = instance.deliveries
     n_a, n_s, n_d, n_w, n_v = len(arcs), len(sup), len(dem), len(swp), len(dlv)
     n_b, months = len(instance.buses), len(instance.hours)
     width = n_a + n_s + n_d + n_w + n_v
-    size = width * months
+    size = width * months + n_w  # then one shortfall per swap
     cost, bounds, a_eq, b_eq, a_ub, b_ub = [], [], [], [], [], []
     for t, hours in enumerate(instance.hours):
         cost += [hours * a.cost_usd_per_unit for a in arcs]
@@ -118,6 +119,15 @@ def linprog_optimum(instance: EnergyInstance) -> tuple[float, np.ndarray]:
                 row[base + i] += a.group == group
             a_ub.append(row)
             b_ub.append(physical.capacity)
+    for i, w in enumerate(swp):
+        row = np.zeros(size)
+        for t, hours in enumerate(instance.hours):
+            row[t * width + n_a + n_s + n_d + i] = -hours
+        row[width * months + i] = -1.0
+        a_ub.append(row)
+        b_ub.append(-float(np.asarray(w.rates_mw) @ np.asarray(instance.hours)))
+    cost += [SETTINGS.power_export_netback_usd_per_mwh] * n_w
+    bounds += [(0, None)] * n_w
     for cap in instance.contracts:
         row = np.zeros(size)
         for t, hours in enumerate(instance.hours):
@@ -136,7 +146,7 @@ def linprog_optimum(instance: EnergyInstance) -> tuple[float, np.ndarray]:
         method="highs",
     )
     assert lp.status == 0, lp.message
-    flows = lp.x.reshape(months, width)[:, :n_a]
+    flows = lp.x[: width * months].reshape(months, width)[:, :n_a]
     return float(lp.fun), flows
 
 

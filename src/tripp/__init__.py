@@ -23,7 +23,7 @@ assign               :func:`assign` (corridor demand) and :func:`assign_tntp` (T
 bottlenecks          :func:`bottlenecks`
 flows, flows check   :func:`flows`, :func:`check_flows`
 flows fit, shift     :func:`fit_flows`, :func:`flow_shift`
-energy               :func:`energy`
+energy               :func:`energy` (:func:`energy_security` for ``--security``)
 criticality          :func:`criticality` (:func:`energy_criticality` for ``--elements energy``)
 reliability          :func:`reliability`
 ===================  =================================================================
@@ -75,6 +75,8 @@ _EXPORTS = {
     "Exposure": "tripp.scenarios.exposure",
     "energy": "tripp.scenarios.energy",
     "EnergyResult": "tripp.energy_model.result",
+    "energy_security": "tripp.scenarios.energy",
+    "SecurityReport": "tripp.energy_model.security_report",
     "assign": "tripp.freight.scenario",
     "bottlenecks": "tripp.freight.scenario",
     "CorridorAssignment": "tripp.freight.corridor",
@@ -128,6 +130,7 @@ __all__ = [
     "RouteSettings",
     "Scenario",
     "ScenarioNetwork",
+    "SecurityReport",
     "Shift",
     "TrippError",
     "assign",
@@ -143,6 +146,7 @@ __all__ = [
     "draw_atlas_map",
     "energy",
     "energy_criticality",
+    "energy_security",
     "exposure",
     "fit_flows",
     "flow_shift",
@@ -170,6 +174,7 @@ if TYPE_CHECKING:
     from tripp.atlas.model import Atlas
     from tripp.atlas.schema import data_dictionary
     from tripp.energy_model.result import EnergyResult
+    from tripp.energy_model.security_report import SecurityReport
     from tripp.errors import ConvergenceError, InputError, NoRouteError, TrippError
     from tripp.freight.calibrate import fit_flows
     from tripp.freight.corridor import CorridorAssignment
@@ -190,7 +195,7 @@ if TYPE_CHECKING:
     from tripp.routing.result import Route, RouteResult
     from tripp.routing.route import route, route_request
     from tripp.scenarios.compare import Comparison, compare
-    from tripp.scenarios.energy import energy
+    from tripp.scenarios.energy import energy, energy_security
     from tripp.scenarios.exposure import Exposure, exposure
     from tripp.scenarios.io import list_scenarios, load_scenario
     from tripp.scenarios.model import Scenario

@@ -1,4 +1,5 @@
-"""``/api/energy``: gas and power flows of a scenario (``tripp.energy_model``)."""
+"""``/api/energy``: gas and power flows of a scenario (``tripp.energy_model``), and
+``/api/energy/security``: its gas security of supply (N-1 indicator, no LP)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from fastapi import APIRouter, Query, Request, Response
 from tripp.api.admission import BUSY, admission_of
 from tripp.api.params import shipped_scenario
 from tripp.api.problems import ERRORS
-from tripp.api.routes_atlas import json_bytes
-from tripp.api.schemas import EnergyResultModel
+from tripp.api.routes_atlas import json_bytes, json_response, state_of
+from tripp.api.schemas import EnergyResultModel, SecurityReportModel
 from tripp.api.state import ApiState
 from tripp.energy_model.settings import Carrier, MissingCapacity
 from tripp.scenarios.network import ScenarioNetwork
@@ -72,3 +73,32 @@ def energy_json(
     """The JSON body of ``/api/energy`` on ``state``'s network of ``scenario``."""
     network = state.network(scenario)
     return json_bytes(run_energy(network, carrier, year=year, missing_capacity=missing_capacity))
+
+
+@router.get(
+    "/energy/security",
+    response_model=SecurityReportModel,
+    responses=ERRORS,
+    summary="Gas security of supply: the N-1 indicator per calculated area",
+)
+def energy_security(
+    request: Request,
+    scenario: Annotated[
+        str, Query(max_length=64, description="A shipped scenario name.")
+    ] = "baseline-2025",
+    year: Annotated[
+        int | None, Query(ge=1990, le=2100, description="Default: the scenario's year.")
+    ] = None,
+) -> Response:
+    """The N-1 indicator (EU 2017/1938 Annex II) and days on storage of each calculated
+    area: the JSON of ``tripp energy SCENARIO --security --format json``. Read from the
+    atlas alone (no LP), so it is answered at once and cached."""
+    from tripp.scenarios.energy import energy_security as security_of
+
+    state = state_of(request)
+    name = shipped_scenario(scenario)
+
+    def build() -> bytes:
+        return json_bytes(security_of(state.network(name), year=year).to_dict())
+
+    return json_response(state.cached(("energy-security", name, year), build))

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from tripp.atlas.jsonshape import JsonShape, Key
 from tripp.energy_model.result import ENERGY_RESULT_JSON
+from tripp.energy_model.security_report import SECURITY_REPORT_JSON
 from tripp.routing.result import ROUTE_RESULT_JSON
 from tripp.scenarios.compare import COMPARISON_JSON
 from tripp.scenarios.exposure import EXPOSURE_JSON
@@ -58,6 +59,7 @@ RouteResultModel = model_of(ROUTE_RESULT_JSON)
 ComparisonModel = model_of(COMPARISON_JSON)
 ExposureModel = model_of(EXPOSURE_JSON)
 EnergyResultModel = model_of(ENERGY_RESULT_JSON)
+SecurityReportModel = model_of(SECURITY_REPORT_JSON)
 
 
 class FeatureCollectionModel(BaseModel):

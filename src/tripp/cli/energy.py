@@ -17,6 +17,7 @@ from tripp.energy_model.settings import Carrier, MissingCapacity
 
 if TYPE_CHECKING:
     from tripp.energy_model.result import EnergyResult
+    from tripp.energy_model.security_report import SecurityReport
 
 __all__ = ["register"]
 
@@ -46,12 +47,31 @@ def energy_command(
     format: Annotated[
         TableFormat, typer.Option("--format", help="table or json.")
     ] = TableFormat.TABLE,
+    security: Annotated[
+        bool,
+        typer.Option(
+            "--security",
+            help="Print the gas security of supply instead of the flows: the N-1 indicator "
+            "(EU 2017/1938 Annex II) and days on storage per calculated area, from the atlas "
+            "alone (no LP; --carrier and --missing-capacity do not apply).",
+        ),
+    ] = False,
 ) -> None:
     """Least-cost gas and power flows: utilisation per line, unmet demand per region,
-    total cost, and each demand's dependency on supplier and transit countries.
+    total cost, and each demand's dependency on supplier and transit countries. With
+    --security: the N-1 indicator and days on storage of each gas area instead.
 
     Exits 2 on bad input (e.g. a link without capacity), 4 if the LP is not solved.
     """
+    if security:
+        report = _security(scenario, year, atlas)
+        if format is TableFormat.JSON:
+            from tripp.cli.common import emit_json
+
+            emit_json(report.to_dict())
+        else:
+            _print_security(report)
+        return
     result = _run(scenario, carrier, year, missing_capacity, atlas)
     if format is TableFormat.JSON:
         from tripp.cli.common import emit_json
@@ -81,6 +101,42 @@ def _run(
         year=year,
         settings=EnergySettings(missing_capacity=missing_capacity),
     )
+
+
+def _security(scenario: str, year: int | None, folder: Path | None) -> SecurityReport:
+    from tripp.atlas.io import load_atlas
+    from tripp.scenarios.energy import energy_security
+    from tripp.scenarios.network import scenario_network
+
+    return energy_security(scenario_network(load_atlas(folder), scenario), year=year)
+
+
+def _print_security(report: SecurityReport) -> None:
+    from rich.table import Table
+
+    from tripp.cli.display import console
+
+    out = console()
+    table = Table(title=f"security of supply {report.scenario} ({report.year}): {report.standard}")
+    for column in ("area", "N-1", "meets", "Dmax mcm/d", "largest infrastructure", "on storage"):
+        table.add_column(column)
+    for a in report.areas:
+        largest = a.largest_infrastructure
+        table.add_row(
+            a.area if a.region is None else f"{a.area} ({a.country})",
+            "—" if a.n_minus_1_pct is None else f"{a.n_minus_1_pct:,.1f} %",
+            "—" if a.meets_standard is None else ("yes" if a.meets_standard else "no"),
+            _fmt(a.dmax_mcm_per_day, 2),
+            "—"
+            if largest is None
+            else f"{largest.id} ({largest.kind}, {largest.capacity_mcm_per_day:,.2f} mcm/d)",
+            a.lasts,
+        )
+    out.print(table)
+    for a in report.areas:
+        out.print(f"{a.area}: Dmax {a.dmax_method}")
+    for note in report.notes:
+        out.print(f"note: {note}")
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:

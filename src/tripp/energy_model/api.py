@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 
 from tripp.atlas.model import Atlas
 from tripp.atlas.names import did_you_mean
@@ -27,6 +28,41 @@ def _carrier(carrier: Carrier | str) -> Carrier:
                 f"did you mean '{guess[0]}'?" if guess else f"use one of {', '.join(choices)}",
             )
         ) from None
+
+
+def solve_energy_closures(
+    atlas: Atlas,
+    *,
+    year: int,
+    link_ids: list[str],
+    settings: EnergySettings | None = None,
+    scenario: str | None = None,
+) -> Iterator[tuple[str, EnergyResult]]:
+    """The energy result with each link of ``link_ids`` closed in turn (one model, re-solved),
+    without dependency tracing (``by_supplier_country`` and ``by_transit_country`` empty).
+
+    Raises :class:`~tripp.errors.ConvergenceError` naming the link whose solve is not
+    optimal: a failed solve is never read as a figure.
+    """
+    from tripp.energy_model.optimise import solve_closures
+    from tripp.energy_model.trace import Trace
+
+    settings = settings or EnergySettings()
+    instance = build_instance(atlas, year=year, carrier=Carrier.ALL, settings=settings)
+    untraced = Trace(tuple({} for _ in instance.demands), tuple({} for _ in instance.demands))
+    for link_id, solution in solve_closures(instance, settings, link_ids):
+        yield (
+            link_id,
+            build_result(
+                atlas,
+                instance,
+                solution,
+                untraced,
+                carrier="all",
+                scenario=scenario,
+                settings=settings,
+            ),
+        )
 
 
 def solve_energy(
@@ -63,7 +99,7 @@ def solve_energy(
         len(instance.swaps),
         len(instance.contracts),
     )
-    solution = solve(instance, settings)
+    solution = solve(instance, settings, case=f"{scenario or 'the atlas'} in {year}")
     return build_result(
         atlas,
         instance,

@@ -171,55 +171,101 @@ def build_network(instance: EnergyInstance) -> Any:
     return n
 
 
+def _grouped_sum(flow: Any, names: list[str], labels: list[int], dim: str) -> Any:
+    """The sum of the Link flows ``names`` per label (one linopy expression over ``dim``)."""
+    import xarray as xr
+
+    grouper = xr.DataArray(labels, coords={"name": names}, dims="name", name=dim)
+    return flow.sel(name=names).groupby(grouper).sum()
+
+
 def _add_constraints(model: Any, instance: EnergyInstance, settings: EnergySettings) -> None:
-    """Shared arc capacities, contract quantities and take-or-pay, in the linopy model."""
+    """Shared arc capacities, contract quantities, take-or-pay and swap floors, each as one
+    vectorised constraint in the linopy model."""
     import xarray as xr
 
     if "Link-p" not in model.variables:
         return
     flow = model.variables["Link-p"]
     weights = xr.DataArray(np.asarray(instance.hours), coords={"snapshot": flow.coords["snapshot"]})
-    members: dict[int, list[str]] = {}
-    for i, arc in enumerate(instance.arcs):
-        members.setdefault(arc.group, []).append(f"arc{i}")
-    for group, names in members.items():
-        capacity = instance.groups[group].capacity
-        if len(names) > 1 and np.isfinite(capacity):
-            model.add_constraints(
-                flow.sel(name=names).sum("name") <= capacity, name=f"shared_capacity_{group}"
-            )
-    floors: list[tuple[str, Any, float, float]] = []  # (name, annual sent, floor, USD/unit)
-    for k, cap in enumerate(instance.contracts):
-        names = [
-            f"delivery{i}"
-            for i, d in enumerate(instance.deliveries)
-            if (d.carrier, d.seller, d.buyer) == (cap.carrier, cap.seller, cap.buyer)
-        ]
-        if not names:
-            continue
-        delivered = (flow.sel(name=names).sum("name") * weights).sum("snapshot")
-        model.add_constraints(delivered <= cap.annual, name=f"contract_{k}")
-        if cap.take_or_pay > 0:
-            value = settings.take_or_pay_value(cap.carrier)
-            floors.append((f"take_or_pay_short_{k}", delivered, cap.take_or_pay, value))
-    for i, swap in enumerate(instance.swaps):
-        sent = (flow.sel(name=[f"swap{i}"]).sum("name") * weights).sum("snapshot")
-        agreed = float(np.asarray(swap.rates_mw) @ np.asarray(instance.hours))
-        floors.append((f"swap_short_{i}", sent, agreed, settings.power_export_netback_usd_per_mwh))
-    if not floors:
-        return
-    penalty = None
-    for name, sent, floor, value in floors:
-        short = model.add_variables(lower=0, name=name)
-        model.add_constraints(short + sent >= floor, name=f"{name}_floor")
-        term = (value / USD_PER_OBJECTIVE_UNIT) * short
-        penalty = term if penalty is None else penalty + term
-    model.objective = model.objective.expression + penalty
+    count: dict[int, int] = {}
+    for arc in instance.arcs:
+        count[arc.group] = count.get(arc.group, 0) + 1
+    shared = [
+        (f"arc{i}", arc.group)
+        for i, arc in enumerate(instance.arcs)
+        if count[arc.group] > 1 and np.isfinite(instance.groups[arc.group].capacity)
+    ]
+    if shared:
+        names, groups = [n for n, _ in shared], [g for _, g in shared]
+        total = _grouped_sum(flow, names, groups, "group")
+        used = sorted(set(groups))
+        capacity = xr.DataArray(
+            [instance.groups[g].capacity for g in used], coords={"group": used}, dims="group"
+        )
+        model.add_constraints(total <= capacity, name="shared_capacity")
+    index = {(c.carrier, c.seller, c.buyer): k for k, c in enumerate(instance.contracts)}
+    under = [
+        (f"delivery{i}", index[(d.carrier, d.seller, d.buyer)])
+        for i, d in enumerate(instance.deliveries)
+        if (d.carrier, d.seller, d.buyer) in index
+    ]
+    if under:
+        names, keys = [n for n, _ in under], [k for _, k in under]
+        delivered = (_grouped_sum(flow, names, keys, "contract") * weights).sum("snapshot")
+        used = sorted(set(keys))
+        quantity = xr.DataArray(
+            [instance.contracts[k].annual for k in used], coords={"contract": used}, dims="contract"
+        )
+        model.add_constraints(delivered <= quantity, name="contract_quantity")
+        paid = [k for k in used if instance.contracts[k].take_or_pay > 0]
+        if paid:
+            floor = [instance.contracts[k].take_or_pay for k in paid]
+            value = [settings.take_or_pay_value(instance.contracts[k].carrier) for k in paid]
+            _add_floor(model, flow, weights, "take_or_pay", names, keys, paid, (floor, value))
+    if instance.swaps:
+        hours = np.asarray(instance.hours)
+        agreed = [float(np.asarray(w.rates_mw) @ hours) for w in instance.swaps]
+        value = [settings.power_export_netback_usd_per_mwh] * len(instance.swaps)
+        names = [f"swap{i}" for i in range(len(instance.swaps))]
+        keys = list(range(len(instance.swaps)))
+        _add_floor(model, flow, weights, "swap", names, keys, keys, (agreed, value))
 
 
-def _scalar(model: Any, name: str) -> float:
-    """The solved value of a scalar variable added by :func:`_add_constraints` (0 if none)."""
-    return float(model.variables[name].solution) if name in model.variables else 0.0
+def _add_floor(
+    model: Any,
+    flow: Any,
+    weights: Any,
+    label: str,
+    names: list[str],
+    keys: list[int],
+    floored: list[int],
+    floor_and_value: tuple[list[float], list[float]],
+) -> None:
+    """A soft annual floor per key in ``floored``: a shortfall variable ``{label}_short``
+    priced at its value (USD per unit) makes up what the flows ``names`` send below it."""
+    import xarray as xr
+
+    floor, value = floor_and_value
+    sent = (_grouped_sum(flow, names, keys, label) * weights).sum("snapshot").sel({label: floored})
+    coords = {label: floored}
+    index = xr.DataArray(floored, dims=label).to_index()
+    short = model.add_variables(lower=0, coords=[index], name=f"{label}_short")
+    model.add_constraints(
+        short + sent >= xr.DataArray(floor, coords=coords, dims=label), name=f"{label}_floor"
+    )
+    price = xr.DataArray(np.asarray(value) / USD_PER_OBJECTIVE_UNIT, coords=coords, dims=label)
+    model.objective = model.objective.expression + (price * short).sum()
+
+
+def _shortfalls(model: Any, label: str, count: int) -> np.ndarray:
+    """The solved shortfall of each of ``count`` keys under ``label`` (0 where none)."""
+    out = np.zeros(count)
+    name = f"{label}_short"
+    if name in model.variables:
+        solution = model.variables[name].solution
+        out[solution.coords[label].to_numpy().astype(int)] = solution.to_numpy()
+    return out
 
 
 @contextlib.contextmanager
@@ -251,14 +297,8 @@ def _columns(frame: pd.DataFrame, prefix: str, count: int) -> np.ndarray:
     return frame[_names(prefix, count)].to_numpy(dtype=float)
 
 
-def solve(instance: EnergyInstance, settings: EnergySettings | None = None) -> Solution:
-    """Solve the least-cost dispatch of ``instance``; raise ConvergenceError unless the
-    solver proves the optimum (a solve whose status is unknown is not read).
-
-    The linopy model is built by PyPSA and solved by HiGHS through its direct interface;
-    flows are read from the model, skipping PyPSA's power-flow post-processing.
-    """
-    settings = settings or EnergySettings()
+def _model(instance: EnergyInstance, settings: EnergySettings) -> Any:
+    """The linopy model of ``instance``: PyPSA's, plus :func:`_add_constraints`."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=FutureWarning, module="pypsa")
         network = build_network(instance)
@@ -266,6 +306,12 @@ def solve(instance: EnergyInstance, settings: EnergySettings | None = None) -> S
             consistency_check=False, include_objective_constant=False
         )
         _add_constraints(model, instance, settings)
+    return model
+
+
+def _optimise(model: Any, instance: EnergyInstance, case: str) -> Solution:
+    """Solve ``model`` with HiGHS and read the solution; raise ConvergenceError naming
+    ``case`` unless the solver proves the optimum (a status "unknown" is never read)."""
     with _quiet_stdout():
         status, condition = model.solve(
             solver_name="highs",
@@ -276,14 +322,11 @@ def solve(instance: EnergyInstance, settings: EnergySettings | None = None) -> S
         )
     if status != "ok" or condition != "optimal":
         raise ConvergenceError(
-            f"the energy LP was not solved to optimality: {status} ({condition})"
+            f"the energy LP of {case} was not solved to optimality: {status} ({condition}); "
+            "no figure is read from it"
         )
     links, gens = _solution(model, "Link-p"), _solution(model, "Generator-p")
     stores = _solution(model, "Store-e")
-    shortfall = np.array(
-        [_scalar(model, f"take_or_pay_short_{k}") for k in range(len(instance.contracts))]
-    )
-    swap_short = np.array([_scalar(model, f"swap_short_{i}") for i in range(len(instance.swaps))])
     n_store = len(instance.storages)
     return Solution(
         objective_usd=float(model.objective.value) * USD_PER_OBJECTIVE_UNIT,
@@ -296,6 +339,41 @@ def solve(instance: EnergyInstance, settings: EnergySettings | None = None) -> S
         storage_in=_columns(links, "inject", n_store),
         storage_out=_columns(links, "withdraw", n_store),
         storage_level=_columns(stores, "store", n_store),
-        take_or_pay_shortfall=shortfall,
-        swap_shortfall_mwh=swap_short,
+        take_or_pay_shortfall=_shortfalls(model, "take_or_pay", len(instance.contracts)),
+        swap_shortfall_mwh=_shortfalls(model, "swap", len(instance.swaps)),
     )
+
+
+def solve(
+    instance: EnergyInstance, settings: EnergySettings | None = None, *, case: str = "the run"
+) -> Solution:
+    """Solve the least-cost dispatch of ``instance``; raise ConvergenceError unless the
+    solver proves the optimum.
+
+    The linopy model is built by PyPSA and solved by HiGHS through its direct interface;
+    flows are read from the model, skipping PyPSA's power-flow post-processing.
+    """
+    return _optimise(_model(instance, settings or EnergySettings()), instance, case)
+
+
+def solve_closures(
+    instance: EnergyInstance, settings: EnergySettings, closures: list[str]
+) -> Iterator[tuple[str, Solution]]:
+    """Solve ``instance`` once per link id in ``closures`` with that link closed (its arcs
+    held at zero), building the model once. Yields (link id, solution) in order; a closure
+    whose solve is not optimal raises ConvergenceError naming the link."""
+    model = _model(instance, settings)
+    if "Link-p" not in model.variables:
+        for link_id in closures:
+            yield link_id, _optimise(model, instance, f"the closure of link {link_id}")
+        return
+    variable = model.variables["Link-p"]
+    original = variable.upper.copy()
+    for link_id in closures:
+        names = [f"arc{i}" for i, a in enumerate(instance.arcs) if a.link_id == link_id]
+        upper = original.copy()
+        if names:
+            upper.loc[{"name": names}] = 0.0
+        variable.upper = upper
+        yield link_id, _optimise(model, instance, f"the closure of link {link_id}")
+    variable.upper = original

@@ -9,6 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from tripp.atlas.model import Atlas
+from tripp.energy_model.security import security_of_supply
+from tripp.energy_model.security_report import SecurityArea
+from tripp.errors import InputError
 from tripp.reporting.build import (
     ReportData,
     ScenarioRoutes,
@@ -111,11 +114,60 @@ def _comparison_context(
         "charted_all": len(charts) == sum(bool(p["before"] or p["after"]) for p in pairs),
         "exposure": exposure,
         "energy": comparison.energy,
+        "security": _security_context(base, other),
         "exposure_chart": exposure_chart(exposure, labels) if exposure else None,
         "demand_years": (
             comparison.exposure_base.demand_year,
             comparison.exposure_other.demand_year,
         ),
+    }
+
+
+def _security_context(base: ScenarioRoutes, other: ScenarioRoutes) -> dict[str, Any] | None:
+    """The N-1 indicator (EU 2017/1938 Annex II) of each gas area under both scenarios,
+    one row per area; None when neither atlas has a calculated area. An atlas that cannot
+    be read for it (e.g. an entry pipeline without capacity) gives its error instead."""
+    sides: list[dict[str, SecurityArea]] = []
+    errors: list[str] = []
+    for routes in (base, other):
+        network = routes.network
+        try:
+            report = security_of_supply(network.atlas, year=network.year, scenario=routes.name)
+        except InputError as error:
+            errors.append(f"{routes.name}: {error}")
+            sides.append({})
+            continue
+        sides.append({a.area: a for a in report.areas})
+    names = sorted(set(sides[0]) | set(sides[1]))
+    if not names and not errors:
+        return None
+    rows = []
+    for name in names:
+        before, after = sides[0].get(name), sides[1].get(name)
+        either = before or after
+        assert either is not None
+        rows.append(
+            {
+                "area": name,
+                "country": either.country,
+                "before": _security_side(before),
+                "after": _security_side(after),
+            }
+        )
+    return {"rows": rows, "errors": errors, "standard": "EU 2017/1938 Annex II N-1"}
+
+
+def _security_side(area: SecurityArea | None) -> dict[str, Any] | None:
+    if area is None:
+        return None
+    largest = area.largest_infrastructure
+    return {
+        "n_minus_1_pct": area.n_minus_1_pct,
+        "meets": area.meets_standard,
+        "dmax": area.dmax_mcm_per_day,
+        "dmax_estimated": area.dmax_method.startswith("estimated"),
+        "largest": None if largest is None else f"{largest.id} ({largest.kind})",
+        "lasts": area.lasts,
     }
 
 

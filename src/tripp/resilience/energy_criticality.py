@@ -1,15 +1,17 @@
 """Criticality of energy elements: close each pipeline or power line, re-solve the gas and
 power flows (PyPSA, :mod:`tripp.energy_model`), rank by the demand left unmet.
 
-Ranking: first by the increase in unmet demand priced at the value of lost load (USD/year,
-so gas and power compare on one scale), then by the unmet gas (mcm/year) and power
-(GWh/year) it adds. Fibre carries no energy and is not ranked. Solves run one after the
-other in this process (each is a linear programme of about a second on the atlas).
+Ranking: first by the increase in the cost of the closure (USD/year): domestic demand left
+unmet at the value of lost load plus exports left undelivered at their netback (so gas and
+power, consumers and exporters compare on one scale), then by the unmet gas (mcm/year) and
+power (GWh/year) it adds. Each impact also gives the domestic and the export parts apart.
+Fibre carries no energy and is not ranked. The model is built once and re-solved with each
+link held at zero; a closure whose solve is not optimal stops the ranking with an error
+naming the link — a failed solve is never read as "no harm".
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +36,10 @@ class EnergyImpact:
     delta_unmet_gas_mcm_per_year: float
     delta_unmet_power_gwh_per_year: float
     delta_cost_usd_per_year: float
+    delta_unmet_domestic_gas_mcm_per_year: float
+    delta_unmet_domestic_power_gwh_per_year: float
+    delta_system_cost_usd_per_year: float  # supply, transport, domestic lost load
+    delta_unserved_export_usd_per_year: float  # export revenue lost at the netback
     regions_cut: tuple[str, ...]  # demand nodes whose unmet demand grows
 
     def to_dict(self) -> dict[str, Any]:
@@ -116,7 +122,7 @@ def rank_energy_links(
     settings: Any = None,
 ) -> EnergyCriticality:
     """Close each energy link of ``atlas`` that exists in ``year`` and rank the closures."""
-    from tripp.energy_model import solve_energy
+    from tripp.energy_model.api import solve_energy, solve_energy_closures
 
     if not atlas.energy:
         raise InputError(
@@ -134,25 +140,29 @@ def rank_energy_links(
     base = solve_energy(atlas, year=year, scenario=scenario, settings=settings)
     before = _unmet(base)
     impacts = []
-    for done, index in enumerate(links, start=1):
-        closed = list(atlas.links)
-        closed[index] = dataclasses.replace(closed[index], status="closed")
-        after = solve_energy(
-            dataclasses.replace(atlas, links=tuple(closed)),
-            year=year,
-            scenario=scenario,
-            settings=settings,
-        )
+    closures = solve_energy_closures(
+        atlas,
+        year=year,
+        link_ids=[atlas.links[i].link_id for i in links],
+        scenario=scenario,
+        settings=settings,
+    )
+    for done, (link_id, after) in enumerate(closures, start=1):
         unmet = _unmet(after)
         grew = {key: unmet.get(key, 0.0) - before.get(key, 0.0) for key in unmet}
-        link = atlas.links[index]
+        link = atlas.link_by_id[link_id]
+        domestic_after, domestic_before = after.shortfall("demand"), base.shortfall("demand")
         impacts.append(
             EnergyImpact(
-                f"link:{link.link_id}",
+                f"link:{link_id}",
                 link.mode,
                 sum(v for (_, carrier), v in grew.items() if carrier == "gas"),
                 sum(v for (_, carrier), v in grew.items() if carrier == "power"),
                 after.total_cost_usd - base.total_cost_usd,
+                domestic_after["gas_mcm_per_year"] - domestic_before["gas_mcm_per_year"],
+                domestic_after["power_gwh_per_year"] - domestic_before["power_gwh_per_year"],
+                after.system_cost_usd - base.system_cost_usd,
+                after.cost_usd["unserved_export"] - base.cost_usd["unserved_export"],
                 tuple(sorted(node for (node, _), v in grew.items() if v > 1e-6)),
             )
         )

@@ -1,4 +1,5 @@
-"""Gas and power flows under a scenario: the verb behind ``tripp energy``."""
+"""Gas and power flows under a scenario, and its gas security of supply: the verbs behind
+``tripp energy`` and ``tripp energy --security``."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from tripp.scenarios.network import ScenarioNetwork
 
 if TYPE_CHECKING:
     from tripp.energy_model.result import EnergyResult
+    from tripp.energy_model.security_report import SecurityReport
     from tripp.energy_model.settings import Carrier, EnergySettings
 
-__all__ = ["energy"]
+__all__ = ["energy", "energy_security"]
 
 
 def energy(
@@ -43,5 +45,32 @@ def energy(
         year=network.year if year is None else year,
         carrier=carrier,
         settings=settings,
+        scenario=network.applied().name,
+    )
+
+
+def energy_security(network: ScenarioNetwork, *, year: int | None = None) -> SecurityReport:
+    """The N-1 indicator of the EU gas security-of-supply regulation (2017/1938, Annex II)
+    and the days each calculated area lasts on storage when its largest entry stops, from
+    the scenario's atlas alone (no LP; see docs/energy.md, "Security of supply (N-1)").
+
+    ``year`` picks the energy rows, pipelines, storages and plants that exist (default: the
+    scenario's year). Rates are in mcm/d, N-1 in percent.
+
+    Raises :class:`~tripp.errors.InputError` naming every gas pipeline that enters an area
+    without a capacity.
+
+    >>> import tripp
+    >>> report = tripp.energy_security(tripp.scenario(tripp.load_atlas(), "baseline-2025"))
+    >>> report.standard, report.year
+    ('EU 2017/1938 Annex II N-1', 2025)
+    >>> report.area("Nakhchivan").country
+    'AZ'
+    """
+    from tripp.energy_model.security import security_of_supply
+
+    return security_of_supply(
+        network.atlas,
+        year=network.year if year is None else year,
         scenario=network.applied().name,
     )

@@ -416,6 +416,35 @@ async function runEnergy() {
   } catch (error) {
     showError("#energy-status", error);
   }
+  await runSecurity($("#energy-scenario").value);
+}
+
+/* The N-1 indicator (EU 2017/1938 Annex II) of each gas area: read from the atlas, no LP. */
+async function runSecurity(scenario) {
+  try {
+    renderSecurity(await api("/api/energy/security", { scenario }));
+  } catch (error) {
+    $("#security-result").hidden = true;
+    showError("#energy-status", error);
+  }
+}
+
+function renderSecurity(report) {
+  const mcm = (v) => `${Number(v).toLocaleString("en", { maximumFractionDigits: 2 })} mcm/d`;
+  $("#security-result").hidden = false;
+  $("#security-table tbody").replaceChildren(...(report.areas || []).map((a) => {
+    const largest = a.largest_infrastructure;
+    return el("tr", {},
+      el("td", { text: a.region ? `${a.area} (${a.country})` : a.area }),
+      el("td", {
+        class: `num ${a.meets_standard === false ? "worse" : ""}`,
+        text: a.n_minus_1_pct === null ? "—" : `${a.n_minus_1_pct.toFixed(1)} %`,
+      }),
+      el("td", { class: "num", text: mcm(a.dmax_mcm_per_day) }),
+      el("td", { text: largest ? `${largest.id} (${mcm(largest.capacity_mcm_per_day)})` : "—" }),
+      el("td", { text: a.lasts }));
+  }));
+  $("#security-note").textContent = `${report.standard}, ${report.year}`;
 }
 
 function renderEnergy(result) {
