@@ -210,7 +210,8 @@ class _Builder:
         return pairs
 
     def check_reachable(self, row: EnergyRow, rows: list[EnergyRow]) -> bool:
-        """Whether a bus for the row can exist: a link of its carrier or local supply."""
+        """Whether a bus for the row can exist: a link of its carrier, or local supply (a row
+        of another role, or a gas-fired plant for power)."""
         mode = MODE_OF[row.carrier]
         linked = any(
             link.mode == mode and row.node_id in (link.from_node, link.to_node)
@@ -219,7 +220,7 @@ class _Builder:
         local = any(
             r.node_id == row.node_id and r.carrier == row.carrier and r.role != row.role
             for r in rows
-        )
+        ) or (row.carrier == "power" and any(p.node_id == row.node_id for p in self.atlas.plants))
         if linked or local:
             return True
         self.problems.append(

@@ -374,6 +374,6 @@ def solve_closures(
         upper = original.copy()
         if names:
             upper.loc[{"name": names}] = 0.0
-        variable.upper = upper
+        variable.update(upper=upper)
         yield link_id, _optimise(model, instance, f"the closure of link {link_id}")
-    variable.upper = original
+    variable.update(upper=original)
