@@ -423,13 +423,16 @@ def _rows(
             continue  # paid with power: a Swap
         if row.role == "supply" or (row.role == "swap" and row.carrier == "gas"):
             seller = seller_of[id(row)]
+            annual = sum(r * h for r, h in zip(rates, b.hours, strict=True))
+            swing = 1.0 if row.profile_id else b.settings.supply_swing
             supplies.append(
                 Supply(
                     row.node_id,
                     row.carrier,
                     row.role,
                     b.bus(row.node_id, row.carrier, seller),
-                    rates,
+                    tuple(r * swing for r in rates),
+                    annual,
                     b.settings.cost_of_supply(row.node_id, row.carrier),
                     seller,
                     row.year,
@@ -501,6 +504,7 @@ def _plants(
                     "plant",
                     b.bus(p.node_id, "power", country),
                     tuple(p.capacity_mw for _ in b.hours),
+                    p.capacity_mw * b.hours_per_year,
                     b.settings.cost_of_supply(p.node_id, "power"),
                     country,
                     b.year,
