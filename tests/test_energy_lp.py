@@ -79,7 +79,8 @@ def with_contracts(data: Atlas) -> Atlas:
 
 def linprog_optimum(instance: EnergyInstance) -> tuple[float, np.ndarray]:
     """Objective (USD) and arc flows per snapshot of the same instance, built by hand:
-    nodal balances per bus and month, shared arc capacities, annual contract quantities,
+    nodal balances per bus and month, shared arc capacities, annual supply volumes and
+    contract quantities,
     and each swap's shortfall below its agreed volume priced at the power export netback."""
     arcs, sup, dem, swp = instance.arcs, instance.supplies, instance.demands, instance.swaps
     dlv = instance.deliveries
@@ -119,6 +120,12 @@ def linprog_optimum(instance: EnergyInstance) -> tuple[float, np.ndarray]:
                 row[base + i] += a.group == group
             a_ub.append(row)
             b_ub.append(physical.capacity)
+    for i, s in enumerate(sup):
+        row = np.zeros(size)
+        for t, hours in enumerate(instance.hours):
+            row[t * width + n_a + i] = hours
+        a_ub.append(row)
+        b_ub.append(s.annual)
     for i, w in enumerate(swp):
         row = np.zeros(size)
         for t, hours in enumerate(instance.hours):

@@ -210,7 +210,8 @@ class _Builder:
         return pairs
 
     def check_reachable(self, row: EnergyRow, rows: list[EnergyRow]) -> bool:
-        """Whether a bus for the row can exist: a link of its carrier or local supply."""
+        """Whether a bus for the row can exist: a link of its carrier, or local supply (a row
+        of another role, or a gas-fired plant for power)."""
         mode = MODE_OF[row.carrier]
         linked = any(
             link.mode == mode and row.node_id in (link.from_node, link.to_node)
@@ -219,7 +220,7 @@ class _Builder:
         local = any(
             r.node_id == row.node_id and r.carrier == row.carrier and r.role != row.role
             for r in rows
-        )
+        ) or (row.carrier == "power" and any(p.node_id == row.node_id for p in self.atlas.plants))
         if linked or local:
             return True
         self.problems.append(
@@ -422,13 +423,16 @@ def _rows(
             continue  # paid with power: a Swap
         if row.role == "supply" or (row.role == "swap" and row.carrier == "gas"):
             seller = seller_of[id(row)]
+            annual = sum(r * h for r, h in zip(rates, b.hours, strict=True))
+            swing = 1.0 if row.profile_id else b.settings.supply_swing
             supplies.append(
                 Supply(
                     row.node_id,
                     row.carrier,
                     row.role,
                     b.bus(row.node_id, row.carrier, seller),
-                    rates,
+                    tuple(r * swing for r in rates),
+                    annual,
                     b.settings.cost_of_supply(row.node_id, row.carrier),
                     seller,
                     row.year,
@@ -500,6 +504,7 @@ def _plants(
                     "plant",
                     b.bus(p.node_id, "power", country),
                     tuple(p.capacity_mw for _ in b.hours),
+                    p.capacity_mw * b.hours_per_year,
                     b.settings.cost_of_supply(p.node_id, "power"),
                     country,
                     b.year,

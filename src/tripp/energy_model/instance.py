@@ -74,13 +74,15 @@ class PhysicalArc:
 
 @dataclass(frozen=True, slots=True)
 class Supply:
-    """A field, import point, generation or swap delivery: up to ``rates`` per month."""
+    """A field, import point, generation or swap delivery: up to ``rates`` in each month
+    and ``annual`` (mcm or MWh) over the year."""
 
     node_id: str
     carrier: str
     role: str
     bus: int
     rates: Monthly
+    annual: float
     cost_usd_per_unit: float
     supplier_country: str
     data_year: int

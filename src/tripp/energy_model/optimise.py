@@ -151,6 +151,7 @@ def build_network(instance: EnergyInstance) -> Any:
             bus=[buses[x.bus] for x in supplies],
             p_nom=supply_nominal,
             p_max_pu=supply_pu,
+            e_sum_max=[x.annual for x in supplies],
             marginal_cost=[x.cost_usd_per_unit / scale for x in supplies],
         )
     if demands:
@@ -374,6 +375,6 @@ def solve_closures(
         upper = original.copy()
         if names:
             upper.loc[{"name": names}] = 0.0
-        variable.upper = upper
+        variable.update(upper=upper)
         yield link_id, _optimise(model, instance, f"the closure of link {link_id}")
-    variable.upper = original
+    variable.update(upper=original)

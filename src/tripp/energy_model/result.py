@@ -271,7 +271,7 @@ def build_result(
                 "role": s.role,
                 "supplier_country": s.supplier_country,
                 "unit": ANNUAL_UNIT[s.carrier],
-                "available": _r(_annual(s.carrier, float(np.asarray(s.rates) @ weights))),
+                "available": _r(_annual(s.carrier, s.annual)),
                 "used": _r(_annual(s.carrier, used)),
                 "data_year": s.data_year,
             }

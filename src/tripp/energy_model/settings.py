@@ -65,6 +65,10 @@ class EnergySettings:
     """What a buyer pays for contracted gas it does not take below its take-or-pay
     quantity, USD per mcm (the export value above): it makes the LP take contracted gas
     first, as a buyer who pays for it anyway would."""
+    supply_swing: float = 1.2
+    """How far above its mean rate a supply without a monthly profile may deliver in one month
+    (its annual volume still caps the year): assumed 1.2, the order of the daily flexibility
+    long-term gas contracts give over the annual average, so imports can follow winter."""
     gas_supply_cost_usd_per_mcm: float = 0.0
     """Cost of every gas supply or swap without its own entry in ``supply_cost``."""
     power_supply_cost_usd_per_mwh: float = 0.0
@@ -128,6 +132,7 @@ class EnergySettings:
             "gas_export_netback_usd_per_mcm": self.gas_export_netback_usd_per_mcm,
             "power_export_netback_usd_per_mwh": self.power_export_netback_usd_per_mwh,
             "take_or_pay_usd_per_mcm": self.take_or_pay_usd_per_mcm,
+            "supply_swing": self.supply_swing,
             "gas_supply_cost_usd_per_mcm": self.gas_supply_cost_usd_per_mcm,
             "power_supply_cost_usd_per_mwh": self.power_supply_cost_usd_per_mwh,
             "supply_cost": dict(self.supply_cost),
