@@ -35,26 +35,26 @@ def graph() -> tripp.Graph:
 
 def test_supported_years_by_the_rule(graph: tripp.Graph) -> None:
     atlas = graph.atlas
-    # as of 2026; the latest open_year in links.csv is 2030: 2026 − 5 to 2030 + 10
+    # as of 2026; the latest open_year in links.csv is 2032 (Black Sea cable): 2021 to 2042
     assert atlas.as_of_year == 2026
-    assert max(link.open_year or 0 for link in atlas.links) == 2030
-    assert supported_years(atlas) == (2021, 2040)
+    assert max(link.open_year or 0 for link in atlas.links) == 2032
+    assert supported_years(atlas) == (2021, 2042)
 
 
-@pytest.mark.parametrize("year", ["1990", "2050", "2020", "2041"])
+@pytest.mark.parametrize("year", ["1990", "2050", "2020", "2043"])
 def test_a_year_outside_the_range_exits_2_naming_it(year: str) -> None:
     code, _, err = run("route", "Baku", "Kars", "--year", year)
     assert code == 2
-    assert f"--year: {year} is outside the years this atlas describes, 2021 to 2040" in err
+    assert f"--year: {year} is outside the years this atlas describes, 2021 to 2042" in err
 
 
-@pytest.mark.parametrize("year", [2021, 2040])
+@pytest.mark.parametrize("year", [2021, 2042])
 def test_the_ends_of_the_range_route(graph: tripp.Graph, year: int) -> None:
     assert tripp.route(graph, "Baku", "Kars", year=year).year == year
 
 
 def test_python_and_the_rest_api_use_the_same_range(graph: tripp.Graph) -> None:
-    with pytest.raises(InputError, match=r"year: 1990 is outside .* 2021 to 2040"):
+    with pytest.raises(InputError, match=r"year: 1990 is outside .* 2021 to 2042"):
         tripp.route(graph, "Baku", "Kars", year=1990)
     from tripp.api import create_app
 
@@ -63,13 +63,13 @@ def test_python_and_the_rest_api_use_the_same_range(graph: tripp.Graph) -> None:
             "/api/route", params={"origin": "Baku", "destination": "Kars", "year": 2050}
         )
     assert response.status_code == 422
-    assert "2021 to 2040" in json.dumps(response.json())
+    assert "2021 to 2042" in json.dumps(response.json())
 
 
 def test_a_scenario_year_outside_the_range_is_refused(tmp_path: Path) -> None:
     file = tmp_path / "far.toml"
     file.write_text('description = "far future"\nyear = 2050\n', encoding="utf-8")
-    with pytest.raises(InputError, match=r"year 2050 is outside the years .* 2021 to 2040"):
+    with pytest.raises(InputError, match=r"year 2050 is outside the years .* 2021 to 2042"):
         load_scenario(str(file), tripp.load_atlas())
 
 

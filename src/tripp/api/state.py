@@ -24,8 +24,8 @@ from tripp.scenarios.network import ScenarioNetwork
 
 V = TypeVar("V")
 
-#: Compiled networks kept: the base atlas and the 14 shipped scenarios fit.
-NETWORKS = 16
+#: Compiled networks kept: the base atlas and the 18 shipped scenarios fit, with room.
+NETWORKS = 24
 #: What one compiled network of the embedded atlas holds, roughly, in bytes (the atlas's
 #: tables, the graph's arrays and the legs made by :func:`tripp.routing.route.prepare`).
 NETWORK_BYTES_ESTIMATE = 2 * 1024 * 1024

@@ -115,7 +115,8 @@ class _Builder:
         if not row.profile_id:
             return tuple(annual / self.hours_per_year for _ in self.hours)
         shares = self.profiles[row.profile_id]
-        return tuple(annual * shares[m + 1] / h for m, h in enumerate(self.hours))
+        total = sum(shares.values())  # within 0.01 of 1 (checked on load): rescaled to 1
+        return tuple(annual * shares[m + 1] / total / h for m, h in enumerate(self.hours))
 
     # -- arcs --------------------------------------------------------------------------
     def link_capacity(self, link: Link, carrier: str) -> float | None:

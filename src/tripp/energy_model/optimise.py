@@ -354,7 +354,32 @@ def solve(
     The linopy model is built by PyPSA and solved by HiGHS through its direct interface;
     flows are read from the model, skipping PyPSA's power-flow post-processing.
     """
+    if not instance.demands and not instance.swaps:  # nothing to serve: nothing moves
+        return _idle(instance)
     return _optimise(_model(instance, settings or EnergySettings()), instance, case)
+
+
+def _idle(instance: EnergyInstance) -> Solution:
+    """The solution of an instance with nothing to serve: every flow zero."""
+
+    def zeros(count: int) -> np.ndarray:
+        return np.zeros((len(instance.hours), count))
+
+    n_store = len(instance.storages)
+    return Solution(
+        objective_usd=0.0,
+        arc_flow=zeros(len(instance.arcs)),
+        supply=zeros(len(instance.supplies)),
+        unmet=zeros(0),
+        swap_power_mw=zeros(0),
+        delivery=zeros(len(instance.deliveries)),
+        plant_gas=zeros(len(instance.plants)),
+        storage_in=zeros(n_store),
+        storage_out=zeros(n_store),
+        storage_level=zeros(n_store),
+        take_or_pay_shortfall=np.zeros(len(instance.contracts)),
+        swap_shortfall_mwh=np.zeros(0),
+    )
 
 
 def solve_closures(
@@ -363,6 +388,10 @@ def solve_closures(
     """Solve ``instance`` once per link id in ``closures`` with that link closed (its arcs
     held at zero), building the model once. Yields (link id, solution) in order; a closure
     whose solve is not optimal raises ConvergenceError naming the link."""
+    if not instance.demands and not instance.swaps:
+        for link_id in closures:
+            yield link_id, _idle(instance)
+        return
     model = _model(instance, settings)
     if "Link-p" not in model.variables:
         for link_id in closures:

@@ -103,7 +103,7 @@ def reliability(
     >>> result = tripp.reliability(network, samples=20, seed=1, workers=1)
     >>> od = result.ods[0]
     >>> od["origin"], od["destination"], round(od["time_h"]["p90"], 1)
-    ('xian', 'duisburg', 561.2)
+    ('xian', 'duisburg', 548.1)
     """
     _check(samples, seed, chunk_samples)
     atlas, year = network.atlas, network.year

@@ -62,7 +62,7 @@ def supported_years(atlas: Atlas) -> tuple[int, int]:
     """The first and last year ``atlas`` can describe a network in, inclusive.
 
     The rule: from ``as_of_year − LOOKBACK_YEARS`` to ``max(as_of_year, the latest
-    open_year of its links) + HORIZON_YEARS`` (2021 to 2040 for the embedded atlas, as of
+    open_year of its links) + HORIZON_YEARS`` (2021 to 2042 for the embedded atlas, as of
     2026 with projects to 2030). Every interface checks a year against it (routes,
     scenarios, the REST API).
     """
