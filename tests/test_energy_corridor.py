@@ -49,6 +49,9 @@ def test_closing_scp_is_the_largest_gas_loss_and_matches_a_closed_run(
     assert {i.element_id for i in by_gas[:2]} == {"link:scp_az", "link:scp_ge"}
     scp = next(i for i in ranking.impacts if i.element_id == "link:scp_az")
     assert scp.delta_unmet_gas_mcm_per_year > 15_000 and scp.delta_cost_usd_per_year > 1e9
+    # Armenia buys no Azerbaijani gas and its Russian gas stays its own: SCP's closure does
+    # not leave it short (Georgia cannot take Armenia's contracted gas)
+    assert "ararat" not in scp.regions_cut and "tbilisi" not in scp.regions_cut
     atlas = tripp.scenario(tripp.load_atlas(), "baseline-2025").atlas
     links = tuple(
         dataclasses.replace(k, status="closed") if k.link_id == "scp_az" else k for k in atlas.links

@@ -433,3 +433,35 @@ def test_a_storage_can_be_im_but_the_days_count_the_largest_entry_lost() -> None
     assert area.n_minus_1_pct == pytest.approx(150.0) and area.meets_standard is True
     assert area.deficit_mcm_per_day == pytest.approx(2.0)
     assert area.days_on_storage == pytest.approx(15.0)
+
+
+def test_a_transit_pipeline_counts_for_what_its_offtake_delivers() -> None:
+    """SCP-like: 64 mcm/d crosses the area (in at g1, out at g2) and only an 8 mcm/d
+    offtake reaches the consumers at t; a second entry of 16 mcm/d feeds t directly.
+    EPm = 8 + 16 = 24, Im = 16, Dmax 12 (published): N-1 = (24 − 16) / 12 = 66.7 %."""
+    data = atlas(
+        [node("a", "AZ"), node("g1", "GE"), node("g2", "GE"), node("t", "GE"), node("r", "RU")],
+        [
+            link("scp_in", "a", "g1", capacity=per_day(64.0), direction="forward", country="GE"),
+            link("scp_on", "g1", "g2", capacity=per_day(64.0), direction="forward", country="GE"),
+            link("offtake", "g1", "t", capacity=per_day(8.0), direction="forward", country="GE"),
+            link("north", "r", "t", capacity=per_day(16.0), direction="forward", country="GE"),
+        ],
+        [
+            row("t", "demand", 3000.0),
+            EnergyRow(
+                node_id="t",
+                carrier="gas",
+                role="peak_demand",
+                value=12.0,
+                unit="mcm_per_day",
+                year=YEAR,
+                source_ids=("s",),
+            ),
+        ],
+    )
+    (area,) = security_of_supply(data, year=YEAR).areas
+    entries = {e.link_id: e.capacity_mcm_per_day for e in area.entry_points}
+    assert entries == {"scp_in": pytest.approx(8.0), "north": pytest.approx(16.0)}
+    assert area.ep_mcm_per_day == pytest.approx(24.0)
+    assert area.n_minus_1_pct == pytest.approx(66.7)

@@ -97,17 +97,68 @@ def _capacity_mcm_per_day(link: Link, problems: list[Problem]) -> float | None:
     return to_canonical_capacity(link.capacity, link.capacity_unit)[0] / DAYS_PER_CAPACITY_YEAR
 
 
-def _entries(area: set[str], links: list[Link], problems: list[Problem]) -> list[EntryPoint]:
-    """Pipelines with one end outside and one inside the area (forward ones only inward)."""
-    out: list[EntryPoint] = []
+def _entries(
+    area: set[str], sinks: set[str], links: list[Link], problems: list[Problem]
+) -> tuple[list[EntryPoint], float]:
+    """Pipelines with one end outside and one inside the area (forward ones only inward),
+    each at the capacity it can deliver to the area's consumers (``sinks``), and the
+    capacity all of them deliver together (mcm/d).
+
+    What an entry can supply the area is the least of its own capacity and the maximum flow
+    from where it enters to the consumers over the area's own pipelines: a transit pipeline
+    (SCP through Georgia) counts for what its offtakes can take, not its full capacity.
+    """
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    inward: list[tuple[Link, str, float]] = []
     for link in links:
         inside_from, inside_to = link.from_node in area, link.to_node in area
-        if inside_from == inside_to or (link.direction == "forward" and not inside_to):
+        if not (inside_from or inside_to):
+            continue
+        if inside_from and inside_to:  # the area's own network; no capacity: not limiting
+            bound = {} if link.capacity is None else {"capacity": _internal(link)}
+            graph.add_edge(link.from_node, link.to_node, **bound)
+            if link.direction != "forward":
+                graph.add_edge(link.to_node, link.from_node, **bound)
             continue
         capacity = _capacity_mcm_per_day(link, problems)
-        if capacity is not None:
-            out.append(EntryPoint(link.link_id, link.from_node, link.to_node, _r(capacity)))
-    return out
+        if capacity is None:
+            continue
+        if inside_to:
+            inward.append((link, link.to_node, capacity))
+        elif link.direction != "forward":
+            inward.append((link, link.from_node, capacity))
+    for sink in sinks:
+        graph.add_edge(sink, _SINK)  # no capacity attribute: unbounded
+
+    def deliverable(entering: list[tuple[Link, str, float]]) -> float:
+        flows = graph.copy()
+        for link, node, capacity in entering:
+            flows.add_edge(_SOURCE, f"{_SOURCE}{link.link_id}", capacity=capacity)
+            flows.add_edge(f"{_SOURCE}{link.link_id}", node)
+        if not entering or _SINK not in flows:
+            return 0.0
+        return float(nx.maximum_flow_value(flows, _SOURCE, _SINK))
+
+    out = [
+        EntryPoint(
+            link.link_id, link.from_node, link.to_node, _r(deliverable([(link, node, capacity)]))
+        )
+        for link, node, capacity in inward
+    ]
+    return out, deliverable(inward)
+
+
+_SOURCE, _SINK = "__entry__", "__consumers__"
+
+
+def _internal(link: Link) -> float:
+    """An area pipeline's capacity in mcm/d (a unit that is not a gas flow: not limiting)."""
+    if CAPACITY_UNITS.get(link.capacity_unit, ("", 0.0))[0] != "mcm_per_year":
+        return float("inf")
+    assert link.capacity is not None
+    return to_canonical_capacity(link.capacity, link.capacity_unit)[0] / DAYS_PER_CAPACITY_YEAR
 
 
 def _lasts(
@@ -140,7 +191,12 @@ def _area(
     problems: list[Problem],
 ) -> SecurityArea:
     area_name, country, region = name
-    entries = _entries(nodes, links, problems)
+    consumers = {r.node_id for r in rows if r.role == "demand" and r.node_id in nodes} | {
+        p.node_id
+        for p in atlas.plants
+        if p.node_id in nodes and is_available(p.status, p.open_year, year)
+    }
+    entries, ep = _entries(nodes, consumers, links, problems)
     production = [
         Infrastructure(r.node_id, "production", _r(r.value / DAYS_PER_CAPACITY_YEAR))
         for r in rows
@@ -152,7 +208,6 @@ def _area(
         if s.carrier == "gas" and s.node_id in nodes and is_available(s.status, s.open_year, year)
     ]
     storages = [Infrastructure(s.storage_id, "storage", _r(s.withdrawal)) for s in stores]
-    ep = sum(e.capacity_mcm_per_day for e in entries)
     pm = sum(p.capacity_mcm_per_day for p in production)
     sm = sum(s.capacity_mcm_per_day for s in storages)
     lng = 0.0
@@ -267,6 +322,10 @@ def _notes(atlas: Atlas, year: int, components: list[set[str]], reported: set[st
         "once-in-20-years day, which the atlas has no source for.",
         "A gas pipeline with direction 'both' counts as an entry point at either end; a "
         "one-way pipeline counts only if links.csv marks it 'forward'.",
+        "An entry point counts for what it can deliver to the area's consumers (demand nodes "
+        "and gas-fired plants) over the area's own pipelines (maximum flow), and EPm for what "
+        "all entries deliver together: a transit pipeline counts for its offtakes, not its "
+        "full capacity; the area's own pipelines without a capacity do not limit it.",
     ]
     if not any(
         s.carrier == "gas" and is_available(s.status, s.open_year, year) for s in atlas.storage
