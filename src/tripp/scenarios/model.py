@@ -75,22 +75,6 @@ from tripp.atlas.schema import (
     Table,
 )
 
-SELECTOR_KINDS = (
-    "link",
-    "corridor",
-    "mode",
-    "country",
-    "node",
-    "crossing",
-    "transfer",
-    "tariff",
-    "service",
-    "energy",
-    "contract",
-    "storage",
-    "plant",
-)
-OPEN_CLOSE_KINDS = ("link", "corridor", "node", "crossing", "country", "mode", "storage", "plant")
 #: The [[set]] families whose rows are their own (every other selector changes links).
 OWN_FAMILIES = (
     "crossing",
@@ -102,6 +86,8 @@ OWN_FAMILIES = (
     "storage",
     "plant",
 )
+SELECTOR_KINDS = ("link", "corridor", "mode", "country", "node", *OWN_FAMILIES)
+OPEN_CLOSE_KINDS = ("link", "corridor", "node", "crossing", "country", "mode", "storage", "plant")
 SET_FIELDS: dict[str, tuple[str, ...]] = {
     "link": ("length_km", "speed_kmh", "time_h", "capacity"),
     "crossing": ("dwell_h", "cost_usd_per_teu"),
