@@ -465,3 +465,30 @@ def test_a_transit_pipeline_counts_for_what_its_offtake_delivers() -> None:
     assert entries == {"scp_in": pytest.approx(8.0), "north": pytest.approx(16.0)}
     assert area.ep_mcm_per_day == pytest.approx(24.0)
     assert area.n_minus_1_pct == pytest.approx(66.7)
+
+
+def test_a_published_peak_day_caps_the_month_behind_days_on_storage() -> None:
+    """Flat 3,650 mcm/yr is 10 mcm/d in every month, but the published peak day is 8: the
+    deficit when the single 6 mcm/d entry stops is 8 − 0, so 40 mcm last 40 / 8 = 5 days."""
+    data = atlas(
+        [node("x", "RU"), node("t", "GE")],
+        [link("in", "x", "t", capacity=per_day(6.0), direction="forward", country="GE")],
+        [
+            row("t", "demand", 3650.0),
+            EnergyRow(
+                node_id="t",
+                carrier="gas",
+                role="peak_demand",
+                value=8.0,
+                unit="mcm_per_day",
+                year=YEAR,
+                source_ids=("s",),
+            ),
+        ],
+        storage=[store("t", 40.0, 5.0)],
+    )
+    (area,) = security_of_supply(data, year=YEAR).areas
+    assert area.peak_month_demand_mcm_per_day == pytest.approx(8.0)
+    assert area.deficit_mcm_per_day == pytest.approx(8.0)
+    assert area.days_on_storage == pytest.approx(5.0)
+    assert area.withdrawal_covers_deficit is False

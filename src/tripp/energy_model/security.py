@@ -219,7 +219,9 @@ def _area(
     demand = area_demand(atlas, year, nodes, rows, problems)
     n_1 = (ep + pm + sm + lng - im) / demand.dmax * 100.0 if demand.dmax > 0 else None
     stopped = max((i.capacity_mcm_per_day for i in flowing + production), default=0.0)
-    deficit = _r(max(demand.peak_month_mean - (ep + pm - stopped), 0.0))
+    # a month's mean day cannot exceed the peak day: a published Dmax caps the estimate
+    month_day = min(demand.peak_month_mean, demand.dmax)
+    deficit = _r(max(month_day - (ep + pm - stopped), 0.0))
     volume = sum(s.working_volume for s in stores)
     days, lasts, covers = _lasts(deficit, volume, sm)
     return SecurityArea(
@@ -239,7 +241,7 @@ def _area(
         n_minus_1_pct=None if n_1 is None else round(n_1, 1),
         meets_standard=None if n_1 is None else n_1 >= 100.0,
         peak_month=demand.peak_month,
-        peak_month_demand_mcm_per_day=_r(demand.peak_month_mean),
+        peak_month_demand_mcm_per_day=_r(month_day),
         storage_working_volume_mcm=_r(volume),
         deficit_mcm_per_day=_r(deficit),
         days_on_storage=days,
