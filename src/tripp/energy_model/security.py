@@ -42,6 +42,8 @@ __all__ = ["PEAK_DAY_FACTOR", "security_of_supply"]
 #: Days by which a capacity stored canonically in mcm_per_year is divided to give mcm/d
 #: (the same 365 as the ``mcm_per_day`` → ``mcm_per_year`` conversion of tripp.units).
 DAYS_PER_CAPACITY_YEAR: Final = 365.0
+#: The two ends of the maximum-flow graph of an area's entries and consumers.
+_SOURCE, _SINK = "__entry__", "__consumers__"
 _DIGITS = 4
 
 
@@ -74,11 +76,20 @@ def _gas_components(atlas: Atlas, links: list[Link], rows: list[EnergyRow]) -> l
     return sorted(groups.values(), key=lambda g: sorted(g))
 
 
-def _capacity_mcm_per_day(link: Link, problems: list[Problem]) -> float | None:
-    """The link's technical capacity in mcm/d (canonical mcm_per_year ÷ 365), or None with
-    a problem recorded: a missing capacity is never read as zero."""
+def _mcm_per_day(link: Link) -> float | None:
+    """The link's capacity in mcm/d (canonical mcm_per_year ÷ 365), or None when it has no
+    capacity in a gas flow unit."""
     canonical = CAPACITY_UNITS.get(link.capacity_unit, ("", 0.0))[0]
     if link.capacity is None or canonical != "mcm_per_year":
+        return None
+    return to_canonical_capacity(link.capacity, link.capacity_unit)[0] / DAYS_PER_CAPACITY_YEAR
+
+
+def _capacity_mcm_per_day(link: Link, problems: list[Problem]) -> float | None:
+    """:func:`_mcm_per_day` of an entry pipeline, or None with a problem recorded: a missing
+    capacity is never read as zero."""
+    capacity = _mcm_per_day(link)
+    if capacity is None:
         problems.append(
             Problem(
                 "links.csv",
@@ -93,8 +104,7 @@ def _capacity_mcm_per_day(link: Link, problems: list[Problem]) -> float | None:
                 column="capacity",
             )
         )
-        return None
-    return to_canonical_capacity(link.capacity, link.capacity_unit)[0] / DAYS_PER_CAPACITY_YEAR
+    return capacity
 
 
 def _entries(
@@ -117,7 +127,8 @@ def _entries(
         if not (inside_from or inside_to):
             continue
         if inside_from and inside_to:  # the area's own network; no capacity: not limiting
-            bound = {} if link.capacity is None else {"capacity": _internal(link)}
+            internal = _mcm_per_day(link)
+            bound = {} if internal is None else {"capacity": internal}
             graph.add_edge(link.from_node, link.to_node, **bound)
             if link.direction != "forward":
                 graph.add_edge(link.to_node, link.from_node, **bound)
@@ -148,17 +159,6 @@ def _entries(
         for link, node, capacity in inward
     ]
     return out, deliverable(inward)
-
-
-_SOURCE, _SINK = "__entry__", "__consumers__"
-
-
-def _internal(link: Link) -> float:
-    """An area pipeline's capacity in mcm/d (a unit that is not a gas flow: not limiting)."""
-    if CAPACITY_UNITS.get(link.capacity_unit, ("", 0.0))[0] != "mcm_per_year":
-        return float("inf")
-    assert link.capacity is not None
-    return to_canonical_capacity(link.capacity, link.capacity_unit)[0] / DAYS_PER_CAPACITY_YEAR
 
 
 def _lasts(
