@@ -288,14 +288,13 @@ def build_instance(
     coupled = {"gas", "power"} <= set(b.carriers)
     paid = {id(p) for p in partners.values()} if coupled else set()
     payer_of_power = {id(p): b.country(g) for g, p in partners.items()}
-    used = [
+    checked = [
         r
         for r in rows
-        if r.carrier in b.carriers
-        and id(r) not in paid
-        and b.check_reachable(r, rows)
-        and b.check_profile(r)
+        if r.carrier in b.carriers and b.check_reachable(r, rows) and b.check_profile(r)
     ]
+    used = [r for r in checked if id(r) not in paid]
+    fit = {id(r) for r in checked}
     monthly = {id(r): b.monthly(r) for r in used}
     arcs = b.physical_arcs()
     plants = [
@@ -319,19 +318,16 @@ def build_instance(
                 rules.exempt.add(("gas", seller_of[id(r)], b.country(r.node_id)))
     if coupled:
         sources["power"] |= {(p.node_id, b.country(p.node_id)) for p in plants}
-    for g, p in partners.items():
-        if coupled and p.carrier in b.carriers:
-            sources["gas"].add((g, b.country(p.node_id)))
     reach = {c: _reach([a for a in arcs if a[2] == c], sources[c]) for c in b.carriers}
     supplies, demands = _rows(b, used, monthly, seller_of, partners, payer_of_power)
     swaps: list[Swap] = []
     if coupled:
         for g, p in partners.items():
             gas_row = next((r for r in used if r.node_id == g and r.role == "swap"), None)
-            rates_gas, rates_power = (
-                (monthly.get(id(gas_row)), b.monthly(p)) if gas_row else (None, None)
-            )
-            if gas_row is None or rates_gas is None or rates_power is None:
+            if gas_row is None or id(p) not in fit:
+                continue
+            rates_gas, rates_power = monthly[id(gas_row)], b.monthly(p)
+            if rates_gas is None or rates_power is None:
                 continue
             payer, seller = b.country(g), b.country(p.node_id)
             power_total = sum(rates_power)
