@@ -288,10 +288,14 @@ def build_result(
                 "gwh_per_mcm": _r(1 / (w.efficiency_mcm_per_mwh * MWH_PER_GWH))
                 if w.efficiency_mcm_per_mwh > 0
                 else None,
-                "power_capacity_gwh_per_year": _r(float(np.asarray(w.rates_mw) @ weights) / 1e3),
+                "power_capacity_gwh_per_year": _r(
+                    float(np.asarray(w.rates_mw) @ weights) / MWH_PER_GWH
+                ),
                 "power_delivered_gwh_per_year": _r(power_mwh / MWH_PER_GWH),
                 "gas_received_mcm_per_year": _r(power_mwh * w.efficiency_mcm_per_mwh),
-                "power_not_sent_gwh_per_year": _r(float(solution.swap_shortfall_mwh[i]) / 1e3),
+                "power_not_sent_gwh_per_year": _r(
+                    float(solution.swap_shortfall_mwh[i]) / MWH_PER_GWH
+                ),
                 "data_year": w.data_year,
             }
         )
