@@ -6,6 +6,7 @@ annual objective is the sum over the year of cost × flow (USD).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -78,7 +79,10 @@ def row(
     )
 
 
-def atlas(nodes: list[Node], links: list[Link], energy: list[EnergyRow]) -> Atlas:
+def atlas(
+    nodes: list[Node], links: list[Link], energy: list[EnergyRow], **tables: Sequence[object]
+) -> Atlas:
+    """A tiny atlas; ``tables`` gives further tables by name (storage, plants, seasons, …)."""
     return Atlas(
         folder=Path("test"),
         sources=(),
@@ -88,6 +92,7 @@ def atlas(nodes: list[Node], links: list[Link], energy: list[EnergyRow]) -> Atla
         transfers=(),
         tariffs=(),
         energy=tuple(energy),
+        **{name: tuple(rows) for name, rows in tables.items()},  # type: ignore[arg-type]
     )
 
 

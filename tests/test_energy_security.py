@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import warnings
-from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,8 @@ from typer.testing import CliRunner
 
 import tripp
 from tests import test_web_e2e
-from tests.test_energy_model import link, node, row
-from tripp.atlas.model import Atlas, EnergyRow, Link, Node, Plant, SeasonShare, Storage
+from tests.test_energy_model import atlas, link, node, row
+from tripp.atlas.model import Atlas, EnergyRow, Plant, SeasonShare, Storage
 from tripp.cli.main import app as cli
 from tripp.energy_model import SecurityReport, security_of_supply
 from tripp.energy_model.security_demand import PEAK_DAY_FACTOR
@@ -32,30 +31,6 @@ YEAR = 2025
 def per_day(mcm_per_day: float) -> float:
     """A capacity in mcm_per_year carrying ``mcm_per_day`` (÷ 365 in the indicator)."""
     return mcm_per_day * 365.0
-
-
-def atlas(
-    nodes: list[Node],
-    links: list[Link],
-    energy: list[EnergyRow],
-    *,
-    storage: Sequence[Storage] = (),
-    plants: Sequence[Plant] = (),
-    seasons: Sequence[SeasonShare] = (),
-) -> Atlas:
-    return Atlas(
-        folder=Path("test"),
-        sources=(),
-        nodes=tuple(nodes),
-        links=tuple(links),
-        crossings=(),
-        transfers=(),
-        tariffs=(),
-        energy=tuple(energy),
-        storage=tuple(storage),
-        plants=tuple(plants),
-        seasons=tuple(seasons),
-    )
 
 
 def store(node_id: str, volume_mcm: float, withdrawal_mcm_per_day: float, **kw: Any) -> Storage:
