@@ -26,6 +26,7 @@ flows fit, shift     :func:`fit_flows`, :func:`flow_shift`
 energy               :func:`energy` (:func:`energy_security` for ``--security``)
 criticality          :func:`criticality` (:func:`energy_criticality` for ``--elements energy``)
 reliability          :func:`reliability`
+appraise             :func:`appraise`
 ===================  =================================================================
 
 >>> import tripp
@@ -95,6 +96,9 @@ _EXPORTS = {
     "EnergyCriticality": "tripp.resilience.energy_criticality",
     "reliability": "tripp.resilience.reliability",
     "ReliabilityResult": "tripp.resilience.reliability",
+    "appraise": "tripp.appraisal.run",
+    "AppraisalResult": "tripp.appraisal.result",
+    "AppraisalSettings": "tripp.appraisal.settings",
     # interfaces
     "report": "tripp.reporting.write:write_report",
     "draw_atlas_map": "tripp.reporting.atlas_map",
@@ -106,6 +110,8 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "AppraisalResult",
+    "AppraisalSettings",
     "AssignmentResult",
     "Atlas",
     "AtlasCheck",
@@ -133,6 +139,7 @@ __all__ = [
     "SecurityReport",
     "Shift",
     "TrippError",
+    "appraise",
     "assign",
     "assign_tntp",
     "bottlenecks",
@@ -165,6 +172,9 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from tripp.appraisal.result import AppraisalResult
+    from tripp.appraisal.run import appraise
+    from tripp.appraisal.settings import AppraisalSettings
     from tripp.assignment.equilibrium import assign_tntp
     from tripp.assignment.result import AssignmentResult
     from tripp.atlas.describe import describe_atlas

@@ -41,6 +41,7 @@ ROW_TYPES: dict[str, type] = {
     "growth": model.GrowthPath,
     "cargo_types": model.CargoType,
     "services": model.Service,
+    "projects": model.Project,
 }
 _BOOLS = {"true": True, "false": False}
 

@@ -291,6 +291,36 @@ class GrowthPath(Provenance):
     cagr_pct: float = 0.0
 
 
+@dataclass(frozen=True, slots=True)
+class Project(Provenance):
+    """A project the appraisal costs: the atlas ``elements`` it opens or upgrades (scenario
+    selectors), capital cost (USD in ``price_year`` prices) spent over ``construction_years``
+    from ``construction_start`` by ``capex_profile_pct`` (empty: evenly), running cost
+    (USD/year once open) and economic life (years)."""
+
+    project_id: str = ""
+    name: str = ""
+    kind: str = ""
+    country: str = ""
+    owner: str = ""
+    elements: tuple[str, ...] = ()
+    capex_usd: float = 0.0
+    price_year: int = 0
+    construction_start: int = 0
+    construction_years: int = 1
+    capex_profile_pct: tuple[str, ...] = ()
+    opex_usd_per_year: float = 0.0
+    economic_life_years: int = 1
+
+    def capex_by_year(self) -> dict[int, float]:
+        """Capital cost per calendar year (USD in ``price_year`` prices)."""
+        years = range(self.construction_start, self.construction_start + self.construction_years)
+        if not self.capex_profile_pct:
+            return {y: self.capex_usd / self.construction_years for y in years}
+        shares = [float(p) / 100.0 for p in self.capex_profile_pct]
+        return {y: self.capex_usd * share for y, share in zip(years, shares, strict=True)}
+
+
 # One freight demand model across years.
 #
 # demand.csv gives each flow once, in its reference year: the base year for markets that
@@ -390,6 +420,7 @@ class Atlas:
     growth: tuple[GrowthPath, ...] = ()
     cargo_types: tuple[CargoType, ...] = ()
     services: tuple[Service, ...] = ()
+    projects: tuple[Project, ...] = ()
     as_of_year: int = ATLAS_AS_OF_YEAR
 
     @cached_property

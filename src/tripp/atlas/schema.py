@@ -49,6 +49,8 @@ CROSSING_CAPACITY_UNITS: Final = (
     "trains_per_day",
 )
 GAUGE_CHOICES: Final = tuple(str(g) for g in GAUGES_MM)
+#: What a project builds.
+PROJECT_KINDS: Final = ("rail", "road", "pipeline", "power", "fibre", "port", "sea", "multimodal")
 ID_PATTERN: Final = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
 
 
@@ -661,6 +663,49 @@ GROWTH = Table(
     required=False,
 )
 
+PROJECTS = Table(
+    "projects",
+    "Projects the appraisal costs: what each builds (the atlas elements it opens or "
+    "upgrades), its capital cost by year, running cost and life. A scenario appraised "
+    "against another carries the cost of every project with an element that differs.",
+    (
+        Column("project_id", "str", "unique id", required=True, pattern=ID_PATTERN),
+        Column("name", "str", "name", required=True),
+        Column("kind", "str", "what it builds", required=True, choices=PROJECT_KINDS),
+        Column("country", "country", "host country (where it is built)", required=True),
+        Column("owner", "str", "who builds, owns or runs it", required=True),
+        Column(
+            "elements",
+            "list",
+            "atlas elements it opens or upgrades, as scenario selectors: link:ID, "
+            "crossing:NODE:FROM:TO:MODE, transfer:NODE:FROM:TO, storage:ID, plant:ID",
+            required=True,
+        ),
+        Column("capex_usd", "float", "capital cost, in price_year prices", "USD", True, 0),
+        Column("price_year", "int", "price year of capex_usd and opex", "year", True, 1990, 2100),
+        Column("construction_start", "int", "first year of spending", "year", True, 1990, 2100),
+        Column("construction_years", "int", "years of spending", "years", True, 1, 30),
+        Column(
+            "capex_profile_pct",
+            "list",
+            "share of capex spent in each construction year, summing to 100 (empty: even)",
+            "%",
+        ),
+        Column(
+            "opex_usd_per_year",
+            "float",
+            "operation and maintenance once open, in price_year prices",
+            "USD/year",
+            True,
+            0,
+        ),
+        Column("economic_life_years", "int", "economic life", "years", True, 1, 100),
+        *_provenance(),
+    ),
+    key=("project_id",),
+    required=False,
+)
+
 TABLES: Final[dict[str, Table]] = {
     table.name: table
     for table in (
@@ -679,6 +724,7 @@ TABLES: Final[dict[str, Table]] = {
         GROWTH,
         CARGO_TYPES,
         SERVICES,
+        PROJECTS,
     )
 }
 

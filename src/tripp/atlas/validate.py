@@ -21,6 +21,7 @@ from tripp.atlas.model import ATLAS_AS_OF_YEAR, DEFAULT_CARGO_TYPE, FORECAST_YEA
 from tripp.atlas.names import hint
 from tripp.atlas.schema import TABLES, TARIFF_COLUMN_OF_UNIT, ParsedRow
 from tripp.atlas.validate_energy import check_energy_tables
+from tripp.atlas.validate_projects import check_projects
 from tripp.errors import Problem
 from tripp.units import ENERGY_MODES, FREIGHT_MODES, INTERNATIONAL_WATERS
 
@@ -77,6 +78,7 @@ def check_tables(folder: Path, parsed: Parsed, problems: list[Problem]) -> None:
     _check_tariffs(rows["tariffs"], tariffs, rows["links"], cargo, problems)
     _check_demand(rows["demand"], cargo, problems)
     check_energy_tables(rows, problems)
+    check_projects(rows, problems)
 
 
 def _check_demand(
