@@ -2,9 +2,12 @@
 freight ledgers (:mod:`tripp.appraisal.freight_ledger`) and two energy results.
 
 * **shippers** gain what their generalised cost falls: money (tariffs, charges, fees) and
-  time valued at each cargo's value of time, summed over the origin–destination pairs
-  served in both runs (demand is the same; a pair served in one run only has no cost to
-  compare, and is listed instead);
+  time valued at each cargo's value of time, at free-flow hours (running times and the
+  atlas's border dwells), summed over the origin–destination pairs served in both runs
+  (demand is the same; a pair served in one run only has no cost to compare, and is
+  listed instead). The relief of the queues the volume-delay functions add is reported
+  apart and not counted: with fixed demand a queue over capacity grows without bound, so
+  its relief has no upper limit a shipper would pay;
 * **operators** gain their net revenue: (1 − operating ratio) × the change of tariff and
   transfer revenue in their country;
 * **governments** gain the change of the border fees they collect;
@@ -49,9 +52,9 @@ def _by_country(
 
 def freight_benefits(
     before: FreightLedger, after: FreightLedger, *, operating_ratio: float, price_factor: float
-) -> tuple[list[BenefitStream], list[OdKey]]:
-    """Benefit streams of the freight model (USD/year × ``price_factor``) and the OD pairs
-    served in one run only."""
+) -> tuple[list[BenefitStream], list[OdKey], float]:
+    """Benefit streams of the freight model (USD/year × ``price_factor``), the OD pairs
+    served in one run only, and the shippers' queue relief left out (USD/year)."""
     both = set(before.shipper_cost_usd) & set(after.shipper_cost_usd)
     one_only = sorted(set(before.shipper_cost_usd) ^ set(after.shipper_cost_usd))
     country = {**before.od_country, **after.od_country}
@@ -74,9 +77,12 @@ def freight_benefits(
     cost_b = _by_country(before.shipper_cost_usd, country, both)
     cost_a = _by_country(after.shipper_cost_usd, country, both)
     add("shippers", money_b, money_a, "traffic")
-    time_b = {c: cost_b[c] - money_b.get(c, 0.0) for c in cost_b}
-    time_a = {c: cost_a[c] - money_a.get(c, 0.0) for c in cost_a}
+    time_b = _by_country(before.shipper_time_free_usd, country, both)
+    time_a = _by_country(after.shipper_time_free_usd, country, both)
     add("shippers", time_b, time_a, "time")
+    congested = sum(cost_b.values()) - sum(money_b.values()) - sum(cost_a.values())
+    congested += sum(money_a.values())
+    queue_relief = (congested - (sum(time_b.values()) - sum(time_a.values()))) * price_factor
     add(
         "operators",
         before.operator_revenue_usd,
@@ -85,7 +91,7 @@ def freight_benefits(
         -(1.0 - operating_ratio),
     )
     add("governments", before.fees_usd, after.fees_usd, "traffic", -1.0)
-    return streams, one_only
+    return streams, one_only, queue_relief
 
 
 def transit_revenue(

@@ -7,6 +7,8 @@ For each route a route choice keeps (path flows, t/year), in units of its cargo 
   transfer charges, border fees (:func:`tripp.graph.cargo.cargo_cost_usd`) — and spend its
   hours, which route choice values at the cargo's value of time (with a reliability ratio,
   also the spread of the time): the generalised cost is the path's cost at equilibrium;
+  its time part is also kept at free-flow hours (running times and the border dwells of
+  the atlas, without the queues the volume-delay functions add);
 * **operators** (the country of the arc's tail node: railways, road hauliers, ports,
   ferry lines; ``XZ`` at sea) earn the tariffs and transfer charges;
 * **governments** earn the border fees of a crossing, split equally between its two
@@ -45,6 +47,7 @@ class FreightLedger:
     shipper_cost_usd: dict[OdKey, float] = field(default_factory=lambda: defaultdict(float))
     shipper_money_usd: dict[OdKey, float] = field(default_factory=lambda: defaultdict(float))
     shipper_t_h: dict[OdKey, float] = field(default_factory=lambda: defaultdict(float))
+    shipper_time_free_usd: dict[OdKey, float] = field(default_factory=lambda: defaultdict(float))
     od_country: dict[OdKey, str] = field(default_factory=dict)
     operator_revenue_usd: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     fees_usd: dict[str, float] = field(default_factory=lambda: defaultdict(float))
@@ -105,7 +108,10 @@ def freight_ledger(graph: Graph, assignment: CorridorAssignment) -> FreightLedge
         ledger.od_country[key] = atlas.node_by_id[row.origin].country
         ledger.shipper_cost_usd[key] += units * float(result.path_cost[p])
         ledger.shipper_money_usd[key] += units * float(money.sum())
-        ledger.shipper_t_h[key] += float(result.path_flow[p]) * float(result.time_h[arcs].sum())
+        hours, free_hours = float(result.time_h[arcs].sum()), float(graph.time_h[arcs].sum())
+        ledger.shipper_t_h[key] += float(result.path_flow[p]) * hours
+        time_usd = units * (float(result.path_cost[p]) - float(money.sum()))
+        ledger.shipper_time_free_usd[key] += time_usd * (free_hours / hours if hours else 1.0)
         for arc, paid, border in zip(
             arcs.tolist(), (money - fee).tolist(), fee.tolist(), strict=True
         ):

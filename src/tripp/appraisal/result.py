@@ -68,6 +68,7 @@ class AppraisalResult:
     risk: dict[str, Any] | None
     settings: dict[str, Any]
     notes: tuple[str, ...] = field(default=())
+    queue_relief_usd_per_year: float = 0.0
 
     def cash_flows(self) -> list[dict[str, Any]]:
         """The economic cash flows by year (USD)."""
@@ -145,6 +146,7 @@ class AppraisalResult:
             "switching_values": [_rounded(row) for row in self.switching_values],
             "risk": None if self.risk is None else _rounded(self.risk),
             "settings": self.settings,
+            "queue_relief_usd_per_year": _usd(self.queue_relief_usd_per_year),
             "notes": list(self.notes),
         }
 

@@ -56,6 +56,7 @@ class _Runs:
     with_energy: bool
     transit: list[TransitRevenue]
     overloaded: list[str]
+    queue_relief_usd_per_year: float
 
 
 def _freight(
@@ -193,7 +194,7 @@ def appraise(
             FieldProblem("scenario", f"{other.name} has no demand", "use an atlas with demand.csv")
         )
     before, after, overloaded = _freight(base, other, freight_settings, demand_year)
-    streams, one_only = freight_benefits(
+    streams, one_only, queue_relief = freight_benefits(
         before, after, operating_ratio=settings.operating_ratio, price_factor=model_factor
     )
     energy = _energy(base, other, model_factor)
@@ -222,7 +223,7 @@ def appraise(
         tuple(costs),
     )
     transit = transit_revenue(before, after, price_factor=model_factor)
-    runs = _Runs(scope, one_only, energy is not None, transit, overloaded)
+    runs = _Runs(scope, one_only, energy is not None, transit, overloaded, queue_relief)
     result = _result(base, other, model, runs, settings, price_year)
     if samples:
         kinds = tuple(item.project.kind for item in scope)
@@ -281,6 +282,7 @@ def _result(
         risk=None,
         settings=dataclasses.asdict(settings) | {"price_year": price_year},
         notes=_notes(runs),
+        queue_relief_usd_per_year=runs.queue_relief_usd_per_year,
     )
 
 
@@ -355,11 +357,13 @@ def _notes(runs: _Runs) -> tuple[str, ...]:
             "their shippers' cost cannot be compared and is left out: "
             + ", ".join(f"{k[0]}→{k[1]} {k[3]}" for k in runs.one_only[:5])
         )
+    notes.append(
+        f"shippers' time is valued at free-flow hours and border dwells; the relief of modelled "
+        f"queues, USD {runs.queue_relief_usd_per_year / 1e6:,.0f} million a year, is not counted"
+    )
     if runs.overloaded:
         notes.append(
-            "demand above capacity: the static model queues it, and the shippers' time benefit "
-            "includes the relief of these queues, which real demand would not wait in (an upper "
-            "bound; appraise on an earlier --demand-year to see the benefit without them): "
+            "demand above capacity (fixed demand queues without bound there): "
             + "; ".join(runs.overloaded)
         )
     if not runs.with_energy:

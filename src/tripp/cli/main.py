@@ -308,6 +308,7 @@ def main() -> None:
 
 
 def _register_more() -> None:
+    from tripp.cli.appraise import register as register_appraise
     from tripp.cli.assign import register as register_assign
     from tripp.cli.energy import register as register_energy
     from tripp.cli.freight import register as register_freight
@@ -321,6 +322,7 @@ def _register_more() -> None:
     register_energy(app)
     register_resilience(app)
     register_serve(app)
+    register_appraise(app)
 
 
 _register_more()
