@@ -46,6 +46,7 @@ bench: venv web
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(BIN)/python benchmarks/routing.py
 	$(BIN)/python benchmarks/energy.py
+	$(BIN)/python benchmarks/appraisal.py
 	$(BIN)/python benchmarks/resilience.py
 	$(BIN)/python benchmarks/choice_scale.py --quick
 	$(BIN)/python benchmarks/api_load.py --workers 1
