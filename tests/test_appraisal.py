@@ -3,6 +3,7 @@ EIRR, refused options, seeded risk across worker counts, and the embedded atlas'
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from pathlib import Path
@@ -108,6 +109,9 @@ def test_seeded_risk_is_identical_across_worker_counts() -> None:
     assert one == two and one["samples"] == 300
     assert one["p10_npv_usd"] <= one["p50_npv_usd"] <= one["p90_npv_usd"]
     assert risk(RiskModel(_model(), ("rail",), 0.05, seed=8), 300, workers=1) != one
+    sobol = {row["input"]: row for row in one["sobol"]}
+    assert sobol["value_of_time"]["total_order"] == 0.0  # the toy model has no time benefit
+    assert sobol["capex_overrun"]["total_order"] > 0.05 and sobol["traffic"]["total_order"] > 0.05
 
 
 def test_a_project_naming_an_unknown_element_is_refused(tmp_path: Path) -> None:
@@ -122,6 +126,23 @@ def test_a_project_naming_an_unknown_element_is_refused(tmp_path: Path) -> None:
         p.where == "projects.csv" and p.row == 2 and p.column == "elements" and "megri" in p.problem
         for p in problems
     ), problems
+
+
+def test_an_absurd_capex_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "atlas"
+    shutil.copytree(default_atlas_folder(), folder)
+    table = folder / "projects.csv"
+    with table.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["capex_usd"] = "2000000000000000"  # USD 2,000 trillion: a slip of the zeros
+    with table.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    problems = validate(folder)
+    assert any(
+        p.where == "projects.csv" and p.row == 2 and p.column == "capex_usd" for p in problems
+    )
 
 
 @pytest.fixture(scope="module")

@@ -172,6 +172,8 @@ def _rounded(row: dict[str, Any]) -> dict[str, Any]:
     for key, value in row.items():
         if isinstance(value, float):
             out[key] = _usd(value) if key.endswith("_usd") or "_usd_" in key else round(value, 6)
+        elif isinstance(value, list):
+            out[key] = [_rounded(item) if isinstance(item, dict) else item for item in value]
         else:
             out[key] = value
     return out

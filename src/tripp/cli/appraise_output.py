@@ -49,6 +49,9 @@ def print_appraisal(result: AppraisalResult) -> None:
             f", P50 {_musd(r['p50_npv_usd'])}, P90 {_musd(r['p90_npv_usd'])} USD million; "
             f"P(NPV < 0) {r['prob_npv_negative']:.1%}"
         )
+        if r["sobol"]:
+            shares = ", ".join(f"{row['input']} {row['total_order']:.2f}" for row in r["sobol"])
+            out.print(f"Sobol total indices ({r['sobol'][0]['runs']:,} runs): {shares}")
     gains = Table(title="who gains and who loses (USD million)")
     for column in ("stakeholder", "country", "a year", "NPV"):
         gains.add_column(
