@@ -47,6 +47,7 @@ COMMAND_VERBS: dict[str, tuple[str, ...]] = {
     "energy": ("energy",),
     "criticality": ("criticality", "energy_criticality"),
     "reliability": ("reliability",),
+    "appraise": ("appraise",),
 }
 #: Commands that are not computations: they start a program rather than return a result.
 NOT_VERBS = {"serve": "runs the REST API and web page until stopped"}
@@ -164,6 +165,10 @@ RESULTS: dict[str, tuple[Callable[[Networks], Any], list[str]]] = {
     "reliability": (
         lambda n: tripp.reliability(n[1], samples=8, seed=3, workers=1),
         ["origin", "destination", "p_no_route", "time_h_p90", "cost_usd_per_teu_p50_se"],
+    ),
+    "appraise": (
+        lambda n: tripp.appraise(n[1], against=n[0]),
+        ["year", "capex_usd", "opex_usd", "benefits_usd", "net_usd"],
     ),
     "check_atlas": (
         lambda n: tripp.check_atlas(n[0].graph),

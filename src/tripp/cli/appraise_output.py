@@ -18,6 +18,25 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.1%}"
 
 
+def print_appraisal_summary(result: AppraisalResult) -> None:
+    """The headline of ``result`` in a few lines (the demo's)."""
+    out = console()
+    eirr = _pct(result.eirr) if result.eirr is not None else "none"
+    out.print(
+        f"Appraisal of {result.scenario} against {result.against} ({len(result.projects)} "
+        f"projects, {result.discount_rate:.1%}, {result.horizon_years} years, USD of "
+        f"{result.price_year}): NPV {_musd(result.npv_usd)} M, BCR "
+        f"{'—' if result.bcr is None else f'{result.bcr:.2f}'}, EIRR {eirr}; queue relief "
+        f"not counted: {_musd(result.queue_relief_usd_per_year)} M a year "
+        f"(`tripp appraise {result.scenario} --against {result.against}` for the tables)."
+    )
+    changes = ", ".join(
+        f"{t.country} {_musd(t.usd_per_year_after - t.usd_per_year_before)}"
+        for t in result.transit_revenue[:5]
+    )
+    out.print(f"Transit revenue change, USD million a year: {changes}.")
+
+
 def print_appraisal(result: AppraisalResult) -> None:
     """Print ``result`` as tables (USD million in the price year's prices)."""
     from rich.table import Table

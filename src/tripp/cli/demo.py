@@ -5,7 +5,8 @@ pairs, prints the comparison and the transit-exposure change, then what the cali
 freight model finds for TRIPP (:func:`tripp.freight.shift.flow_shift`: the tonnes and
 TEU it attracts on the 2030 demand, from which routes, who gains and loses transit) with
 the range its route-choice sensitivity θ (halved, doubled) and the ungrown 2024 demand
-give, and writes the HTML report with its GIS layers and tables to ``./tripp-output/``. An
+give, then the appraisal's headline (NPV, BCR, EIRR, transit revenue), and writes the HTML
+report with its GIS layers and tables to ``./tripp-output/``. An
 earlier demo's or report's folder there is replaced atomically; any other folder is
 refused before anything runs (see :mod:`tripp.reporting.atomic`).
 """
@@ -56,6 +57,18 @@ def print_tripp_freight(base: ScenarioNetwork, other: ScenarioNetwork) -> None:
     )
 
 
+def print_tripp_appraisal(base: ScenarioNetwork, other: ScenarioNetwork) -> None:
+    """What the 2030 network's projects are worth (:func:`tripp.appraisal.run.appraise`)."""
+    import logging
+
+    from tripp.appraisal.run import appraise
+    from tripp.cli.appraise_output import print_appraisal_summary
+
+    for name in ("linopy", "pypsa"):  # their progress lines are not ours to print
+        logging.getLogger(name).setLevel(logging.WARNING)
+    print_appraisal_summary(appraise(other, against=base))
+
+
 def run_demo(atlas_folder: Path | None = None, out_folder: Path | None = None) -> Path:
     """Run the comparison, print it and write the report; returns the report folder."""
     from tripp.cli.display import console
@@ -69,6 +82,7 @@ def run_demo(atlas_folder: Path | None = None, out_folder: Path | None = None) -
     base, other = scenario_network(atlas, BASE), scenario_network(atlas, OTHER)
     print_comparison(compare(base, other))
     print_tripp_freight(base, other)
+    print_tripp_appraisal(base, other)
     out = write_report(base, [other], out, force=True)
     console().print(f"\nReport: {out / 'report.html'} (GIS layers and tables beside it)")
     return out
