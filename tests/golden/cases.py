@@ -123,6 +123,7 @@ COMMANDS: dict[str, Callable[[], Any]] = {
     "energy-swap-stopped": lambda: cli_json("energy", "iran-swap-stopped", "--carrier", "gas"),
     "assign-scenario": lambda: cli_json("assign", "--scenario", "baseline-2025"),
     "bottlenecks": lambda: cli_json("bottlenecks", "volumes-tripled"),
+    "appraise": lambda: cli_json("appraise", "tripp-2030", "--against", "baseline-2025"),
     "assign-tntp-bfw": lambda: _tntp("--algorithm", "bfw", "--gap", "1e-4"),
     "assign-tntp-gp": lambda: _tntp("--algorithm", "gp", "--gap", "1e-6"),
 }
