@@ -46,7 +46,7 @@ def _open(row: Any, year: int) -> bool:
     return is_available(status, getattr(row, "open_year", None), year)
 
 
-def _offer(row: Any) -> dict[str, Any]:
+def offer(row: Any) -> dict[str, Any]:
     """What a row offers, without its status and provenance."""
     skip = _PROVENANCE | {"status", "open_year"}
     return {f.name: getattr(row, f.name) for f in dataclasses.fields(row) if f.name not in skip}
@@ -63,7 +63,7 @@ def _change(element: str, base: list[Any], other: list[Any], year: int) -> tuple
     open_other = [r for r in other if _open(r, year)]
     if bool(open_other) != bool(open_base):
         return (1, f"opens {element}") if open_other else (-1, f"closes {element}")
-    if not open_other or [_offer(r) for r in open_base] == [_offer(r) for r in open_other]:
+    if not open_other or [offer(r) for r in open_base] == [offer(r) for r in open_other]:
         return None
     before, after = _capacity(open_base), _capacity(open_other)
     if after < before:

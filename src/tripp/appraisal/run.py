@@ -26,7 +26,7 @@ from tripp.appraisal.finance import bcr, discount_factors, irr, present_value
 from tripp.appraisal.freight_ledger import FreightLedger, OdKey, freight_ledger
 from tripp.appraisal.network import as_of
 from tripp.appraisal.prices import MODEL_PRICE_YEAR, load_index
-from tripp.appraisal.projects import ProjectInScope, projects_in_scope
+from tripp.appraisal.projects import ProjectInScope, offer, projects_in_scope
 from tripp.appraisal.result import AppraisalResult, ProjectRow
 from tripp.appraisal.risk import RiskModel, risk
 from tripp.appraisal.sensitivity import switching_values, tornado
@@ -84,23 +84,22 @@ def _freight(
 
 
 def _energy_differs(base: Atlas, other: Atlas, year: int) -> bool:
-    """Whether the two atlases differ in anything the energy model reads in ``year``."""
-    if (base.energy, base.contracts, base.storage, base.plants) != (
-        other.energy,
-        other.contracts,
-        other.storage,
-        other.plants,
-    ):
+    """Whether the two atlases differ in anything the energy model reads in ``year``: its
+    rows, contracts, or which energy links, storage and plants are open, with what."""
+    if (base.energy, base.contracts) != (other.energy, other.contracts):
         return True
 
-    def energy_links(atlas: Atlas) -> set[tuple[Any, ...]]:
-        return {
-            (link.link_id, link.capacity, link.direction)
-            for link in atlas.links
-            if link.mode in ENERGY_MODES and is_available(link.status, link.open_year, year)
-        }
+    def open_rows(atlas: Atlas) -> list[tuple[Any, ...]]:
+        rows: list[Any] = [link for link in atlas.links if link.mode in ENERGY_MODES]
+        rows += [*atlas.storage, *atlas.plants]
+        found = [
+            (type(row).__name__, *offer(row).values())
+            for row in rows
+            if is_available(row.status, row.open_year, year)
+        ]
+        return sorted(found, key=repr)
 
-    return energy_links(base) != energy_links(other)
+    return open_rows(base) != open_rows(other)
 
 
 def _energy(
