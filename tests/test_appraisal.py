@@ -178,8 +178,17 @@ def test_tripp_2030_carries_the_projects_that_open_by_2030(
         assert key in data
     flows = data["cash_flows"][0]
     assert set(flows) >= {"year", "capex_usd", "opex_usd", "benefits_usd", "net_usd"}
+    assert data["energy"]["system_cost_usd_after"] < data["energy"]["system_cost_usd_before"]
     total = sum(r["npv_usd"] for r in data["by_stakeholder"])
     assert total == pytest.approx(data["npv_usd"], rel=1e-6, abs=5)
+
+
+def test_a_scenario_against_itself_is_worth_nothing() -> None:
+    other = tripp.scenario(tripp.load_atlas(), "tripp-2030")
+    result = tripp.appraise(other, against=other)
+    assert result.projects == () and result.npv_usd == pytest.approx(0.0, abs=1.0)
+    assert result.bcr is None and result.eirr is None and result.energy is None
+    assert any("no project" in note for note in result.notes)
 
 
 def test_armenia_gains_transit_and_georgia_loses(tripp_2030: tripp.AppraisalResult) -> None:

@@ -128,8 +128,19 @@ def export_revenue_usd(result: EnergyResult) -> float:
 
 def energy_benefit(
     before: EnergyResult, after: EnergyResult, *, price_factor: float
-) -> BenefitStream:
-    """The energy system's yearly gain: system cost saved plus export revenue gained."""
+) -> tuple[BenefitStream, dict[str, float]]:
+    """The energy system's yearly gain — system cost saved plus export revenue gained — and
+    its parts before and after (USD/year × ``price_factor``): system cost, of it domestic
+    demand unmet at the value of lost load, and export revenue served."""
     saved = before.system_cost_usd - after.system_cost_usd
     exports = export_revenue_usd(after) - export_revenue_usd(before)
-    return BenefitStream("energy system", "all", (saved + exports) * price_factor, "energy")
+    parts = {
+        "system_cost_usd_before": before.system_cost_usd,
+        "system_cost_usd_after": after.system_cost_usd,
+        "unmet_domestic_usd_before": before.cost_usd["unmet_domestic"],
+        "unmet_domestic_usd_after": after.cost_usd["unmet_domestic"],
+        "export_revenue_usd_before": export_revenue_usd(before),
+        "export_revenue_usd_after": export_revenue_usd(after),
+    }
+    stream = BenefitStream("energy system", "all", (saved + exports) * price_factor, "energy")
+    return stream, {k: v * price_factor for k, v in parts.items()}

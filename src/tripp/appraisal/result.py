@@ -69,6 +69,7 @@ class AppraisalResult:
     settings: dict[str, Any]
     notes: tuple[str, ...] = field(default=())
     queue_relief_usd_per_year: float = 0.0
+    energy: dict[str, float] | None = None
 
     def cash_flows(self) -> list[dict[str, Any]]:
         """The economic cash flows by year (USD)."""
@@ -147,6 +148,7 @@ class AppraisalResult:
             "risk": None if self.risk is None else _rounded(self.risk),
             "settings": self.settings,
             "queue_relief_usd_per_year": _usd(self.queue_relief_usd_per_year),
+            "energy": None if self.energy is None else _rounded(self.energy),
             "notes": list(self.notes),
         }
 

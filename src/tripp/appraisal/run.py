@@ -53,7 +53,7 @@ class _Runs:
 
     scope: list[ProjectInScope]
     one_only: list[OdKey]
-    with_energy: bool
+    energy: dict[str, float] | None
     transit: list[TransitRevenue]
     overloaded: list[str]
     queue_relief_usd_per_year: float
@@ -104,7 +104,7 @@ def _energy_differs(base: Atlas, other: Atlas, year: int) -> bool:
 
 def _energy(
     base: ScenarioNetwork, other: ScenarioNetwork, price_factor: float
-) -> BenefitStream | None:
+) -> tuple[BenefitStream, dict[str, float]] | None:
     from tripp.energy_model.api import solve_energy
 
     year = other.year
@@ -198,7 +198,7 @@ def appraise(
     )
     energy = _energy(base, other, model_factor)
     if energy is not None:
-        streams.append(energy)
+        streams.append(energy[0])
     scope = projects_in_scope(base.atlas, other.atlas, year)
     costs = _project_costs(scope, before, after, settings, price_year)
     first_year = min([min(c.capex_by_year) for c in costs] + [year])
@@ -222,7 +222,9 @@ def appraise(
         tuple(costs),
     )
     transit = transit_revenue(before, after, price_factor=model_factor)
-    runs = _Runs(scope, one_only, energy is not None, transit, overloaded, queue_relief)
+    runs = _Runs(
+        scope, one_only, None if energy is None else energy[1], transit, overloaded, queue_relief
+    )
     result = _result(base, other, model, runs, settings, price_year)
     if samples:
         kinds = tuple(item.project.kind for item in scope)
@@ -281,6 +283,7 @@ def _result(
         risk=None,
         settings=dataclasses.asdict(settings) | {"price_year": price_year},
         notes=_notes(runs),
+        energy=runs.energy,
         queue_relief_usd_per_year=runs.queue_relief_usd_per_year,
     )
 
@@ -365,7 +368,7 @@ def _notes(runs: _Runs) -> tuple[str, ...]:
             "demand above capacity (fixed demand queues without bound there): "
             + "; ".join(runs.overloaded)
         )
-    if not runs.with_energy:
+    if runs.energy is None:
         notes.append("the scenario changes nothing the energy model reads: no energy benefit")
     notes.append(
         f"the model's money figures (tariffs, fees, values of time, netbacks) are taken as "

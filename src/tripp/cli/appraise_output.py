@@ -71,6 +71,15 @@ def print_appraisal(result: AppraisalResult) -> None:
         if r["sobol"]:
             shares = ", ".join(f"{row['input']} {row['total_order']:.2f}" for row in r["sobol"])
             out.print(f"Sobol total indices ({r['sobol'][0]['runs']:,} runs): {shares}")
+    if result.energy:
+        e = result.energy
+        out.print(
+            f"energy system, USD million a year: system cost {_musd(e['system_cost_usd_before'])}"
+            f" → {_musd(e['system_cost_usd_after'])} (of it demand unmet at the value of lost "
+            f"load {_musd(e['unmet_domestic_usd_before'])} → "
+            f"{_musd(e['unmet_domestic_usd_after'])}); export revenue "
+            f"{_musd(e['export_revenue_usd_before'])} → {_musd(e['export_revenue_usd_after'])}"
+        )
     gains = Table(title="who gains and who loses (USD million)")
     for column in ("stakeholder", "country", "a year", "NPV"):
         gains.add_column(
