@@ -282,7 +282,8 @@ def test_health(client: TestClient) -> None:
     assert health["capabilities"] == {
         "energy": True,
         "resilience": True,
-        "jobs": ["compare", "exposure", "reliability", "criticality", "energy"],
+        "appraisal": True,
+        "jobs": ["compare", "exposure", "reliability", "criticality", "energy", "appraise"],
     }
 
 

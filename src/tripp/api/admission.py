@@ -1,4 +1,5 @@
-"""Admission control for the heavy endpoints: ``/api/compare``, ``/api/exposure``, ``/api/energy``.
+"""Admission control for the heavy endpoints: ``/api/compare``, ``/api/exposure``,
+``/api/energy`` and ``/api/appraise``.
 
 A new answer of one of them costs about a second of CPU (PyPSA several). Computed on the
 server's own threads it held the GIL from the event loop: four at once cut cached
@@ -17,11 +18,12 @@ A computation is a module-level function ``compute(state, *args) -> bytes`` (the
 body), so that a process can run it; its :class:`~tripp.errors.TrippError` reaches the
 endpoint as if it had been raised there (422 for bad input).
 
-Background jobs of the same kinds (``POST /api/jobs`` with ``compare``, ``exposure`` or
-``energy``) go through the same slots and pool (:meth:`Admission.compute_blocking`): the job's
-thread in the server only waits; a job finding its kind full is not refused but waits for a
-slot (the job is accepted and stays ``running``, "waiting for a free ... process"), and its
-answer is cached as the endpoint's would be.
+Background jobs of the same kinds (``POST /api/jobs`` with ``compare``, ``exposure``,
+``energy``, or ``appraise`` without samples) go through the same slots and pool
+(:meth:`Admission.compute_blocking`): the job's thread in the server only waits; a job
+finding its kind full is not refused but waits for a slot (the job is accepted and stays
+``running``, "waiting for a free ... process"), and its answer is cached as the endpoint's
+would be.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ from tripp.errors import Problem, TrippError
 logger = logging.getLogger(__name__)
 
 #: New answers computed at once, per kind of heavy endpoint.
-DEFAULT_LIMITS: Mapping[str, int] = {"compare": 1, "exposure": 1, "energy": 1}
+DEFAULT_LIMITS: Mapping[str, int] = {"compare": 1, "exposure": 1, "energy": 1, "appraise": 1}
 #: What a refused client is told to wait before asking again, in seconds (about the time
 #: one new answer takes).
 RETRY_AFTER_S = 2

@@ -41,9 +41,10 @@ from tripp.version import __version__
 
 MAX_BODY_BYTES = 64 * 1024
 
-DESCRIPTION = """Routes, scenarios, transit exposure and energy flows on the TRIPP corridor
-and the Eurasian freight routes around it. The same JSON as the `tripp` CLI's `--format json`.
-Bad input answers 422 with every problem listed: `{"detail": ..., "problems": [...]}`."""
+DESCRIPTION = """Routes, scenarios, transit exposure, energy flows and appraisals on the TRIPP
+corridor and the Eurasian freight routes around it. The same JSON as the `tripp` CLI's
+`--format json`. Bad input answers 422 with every problem listed:
+`{"detail": ..., "problems": [...]}`."""
 
 
 class BodyLimit:
@@ -124,7 +125,7 @@ def create_app(
     addresses the ``Host`` header may give (``tripp serve``: the loopback names, the bound
     address and ``--allowed-host``); other requests answer 400. Default:
     :data:`~tripp.api.guards.DEFAULT_HOSTS` (localhost, 127.0.0.1, ::1 and the test
-    client's ``testserver``). New answers of compare, exposure and energy, and jobs of
+    client's ``testserver``). New answers of compare, exposure, energy and appraise, and jobs of
     those kinds, are computed off the event loop, at most ``heavy_limits[kind]`` at once, in
     a pool of processes (``heavy_processes=False``: threads), see
     :mod:`tripp.api.admission`. A request body not complete ``body_timeout_s`` seconds
@@ -166,14 +167,21 @@ def create_app(
     app.state.web_assets = vendor is not None
     install_handlers(app)
 
-    from tripp.api import routes_analysis, routes_atlas, routes_energy, routes_jobs
+    from tripp.api import (
+        routes_analysis,
+        routes_appraisal,
+        routes_atlas,
+        routes_energy,
+        routes_jobs,
+    )
 
     app.state.capabilities = {
         "energy": True,
         "resilience": True,
+        "appraisal": True,
         "jobs": list(routes_jobs.JOB_KINDS),
     }
-    for module in (routes_atlas, routes_analysis, routes_energy, routes_jobs):
+    for module in (routes_atlas, routes_analysis, routes_energy, routes_appraisal, routes_jobs):
         app.include_router(module.router)
 
     @app.get("/api/docs", include_in_schema=False)

@@ -10,12 +10,14 @@ from fastapi import APIRouter, Body, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from tripp.api.admission import Admission, Compute, admission_of
+from tripp.api.appraisal_runs import MAX_RATE_TEXT, appraisal_dict, appraisal_json, check_appraisal
 from tripp.api.jobs import JobManager, JobsFull, Progress, Runner
 from tripp.api.params import MAX_PAIRS, MAX_SAMPLES, MAX_TEXT, check_pairs, gather
 from tripp.api.params import shipped_scenario as check_scenario
 from tripp.api.problems import ERRORS, NOT_FOUND, ApiError, ErrorModel
 from tripp.api.routes_analysis import compare_json, exposure_json
 from tripp.api.routes_energy import energy_json
+from tripp.appraisal.settings import MAX_HORIZON_YEARS
 from tripp.energy_model.settings import Carrier, MissingCapacity
 from tripp.errors import Problem
 from tripp.resilience.kernel import check_objective
@@ -79,10 +81,30 @@ class EnergyJob(_Job):
     missing_capacity: MissingCapacity = MissingCapacity.ERROR
 
 
-JobRequest = Annotated[
-    CompareJob | ExposureJob | ReliabilityJob | CriticalityJob | EnergyJob,
-    Field(discriminator="kind"),
-]
+class AppraiseJob(_Job):
+    """``tripp appraise``: NPV, BCR, EIRR and FIRR of ``scenario`` against ``against``;
+    ``samples`` > 0 adds the Monte Carlo risk analysis (``seed``). A null keeps the
+    setting's default (as ``/api/appraise`` does)."""
+
+    kind: Literal["appraise"]
+    scenario: Scenario = "tripp-2030"
+    against: Scenario = "baseline-2025"
+    discount_rate: Annotated[str, Field(max_length=MAX_RATE_TEXT)] | None = Field(
+        None,
+        description="As text, as /api/appraise takes it: a preset (eu-cohesion, eu, adb, "
+        "adb-social, uk-green-book), a percentage (5%) or a fraction (0.05).",
+    )
+    horizon_years: int | None = Field(None, ge=1, le=MAX_HORIZON_YEARS)
+    price_year: int | None = Field(None, ge=1900, le=2100)
+    demand_year: int | None = Field(None, ge=1990, le=2100)
+    ramp_up_years: int | None = Field(None, ge=0, le=20)
+    conversion_factor: float | None = Field(None, allow_inf_nan=False)
+    samples: int = Field(0, ge=0, le=MAX_SAMPLES)
+    seed: int = Field(0, ge=0, le=2**32 - 1)
+
+
+AnyJob = CompareJob | ExposureJob | ReliabilityJob | CriticalityJob | EnergyJob | AppraiseJob
+JobRequest = Annotated[AnyJob, Field(discriminator="kind")]
 #: The kinds of job, in the order ``/api/health`` lists them.
 JOB_KINDS: tuple[str, ...] = tuple(
     get_args(job.model_fields["kind"].annotation)[0] for job in get_args(get_args(JobRequest)[0])
@@ -192,11 +214,45 @@ def _runner(admission: Admission, job: _Job) -> Runner:
             ).to_dict()
 
         return run_criticality
+    if isinstance(job, AppraiseJob):
+        return _appraise_runner(admission, job)
     assert isinstance(job, EnergyJob)
     name = check_scenario(job.scenario)
     energy_key = ("energy", name, job.carrier.value, None, job.missing_capacity.value)
     energy_args = (name, job.carrier, None, job.missing_capacity)  # year None: the scenario's
     return _heavy(admission, "energy", energy_key, energy_json, *energy_args)
+
+
+def _appraise_runner(admission: Admission, job: AppraiseJob) -> Runner:
+    """Without samples, the answer of ``/api/appraise`` (computed as a heavy answer, cached
+    under its key); with samples, the appraisal and its risk analysis on a one-worker local
+    Dask cluster started by the job's thread, as a reliability job runs."""
+    state = admission.state
+    query = check_appraisal(
+        state.atlas,
+        scenario=job.scenario,
+        against=job.against,
+        discount_rate_text=job.discount_rate,
+        horizon_years=job.horizon_years,
+        price_year=job.price_year,
+        demand_year=job.demand_year,
+        ramp_up_years=job.ramp_up_years,
+        conversion_factor=job.conversion_factor,
+    )
+    if not job.samples:
+        return _heavy(admission, "appraise", ("appraise", query), appraisal_json, query)
+
+    def run_appraisal(progress: Progress) -> dict[str, Any]:
+        progress(0.0, "appraising the scenario")
+        return appraisal_dict(
+            state,
+            query,
+            samples=job.samples,
+            seed=job.seed,
+            progress=_resilience_progress(progress),
+        )
+
+    return run_appraisal
 
 
 #: OpenAPI links of the answer to ``POST /api/jobs``: its ``id`` is the ``job_id`` to poll
@@ -230,7 +286,14 @@ def manager_of(request: Request) -> JobManager:
     summary="Start a long run",
 )
 def start_job(request: Request, job: Annotated[JobRequest, Body()]) -> dict[str, Any]:
-    """Start a compare, exposure, reliability, criticality or energy run; poll its ``id``."""
+    """Start a compare, exposure, reliability, criticality, energy or appraise run; poll its
+    ``id``."""
+    return submit_job(request, job)
+
+
+def submit_job(request: Request, job: AnyJob) -> dict[str, Any]:
+    """Check ``job`` completely (422 naming every problem), queue it (429 when the queue is
+    full) and return its status, as ``POST /api/jobs`` answers."""
     runner = _runner(admission_of(request), job)
     try:
         started = manager_of(request).submit(job.kind, job.model_dump(mode="json"), runner)

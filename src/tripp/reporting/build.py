@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tripp.atlas.describe import describe_atlas
 from tripp.atlas.model import Atlas, Source
@@ -17,6 +17,10 @@ from tripp.routing.result import Route
 from tripp.routing.route import route
 from tripp.scenarios.compare import DEFAULT_PAIRS, Comparison, compare
 from tripp.scenarios.network import ScenarioNetwork
+
+if TYPE_CHECKING:
+    from tripp.appraisal.settings import AppraisalSettings
+    from tripp.reporting.appraisal_section import AppraisalOutcome
 
 Pair = tuple[str, str]
 
@@ -43,6 +47,8 @@ class ReportData:
     comparisons: tuple[Comparison, ...]
     pairs: tuple[Pair, ...]
     objective: str
+    #: Per compared scenario, its appraisal against the base (None: not appraised).
+    appraisals: tuple[AppraisalOutcome | None, ...] = ()
 
     @property
     def scenarios(self) -> tuple[ScenarioRoutes, ...]:
@@ -56,12 +62,19 @@ def collect(
     *,
     pairs: list[Pair] | None,
     objective: str,
+    appraise: bool | None = None,
+    appraisal_settings: AppraisalSettings | None = None,
 ) -> ReportData:
-    """Compare ``base`` with each of ``others`` and route every pair under every scenario.
+    """Compare ``base`` with each of ``others``, route every pair under every scenario and
+    appraise the others against the base (``appraise``: see
+    :mod:`tripp.reporting.appraisal_section`; by default when there is one other).
 
     Raises :class:`~tripp.errors.InputError` when ``others`` is empty, and whatever
-    :func:`~tripp.routing.route.route` raises for an unknown place or objective.
+    :func:`~tripp.routing.route.route` raises for an unknown place or objective (and, with
+    ``appraise=True``, what the appraisal raises).
     """
+    from tripp.reporting.appraisal_section import appraise_others
+
     if not others:
         raise InputError(
             Problem("others", "no scenario to compare with the base", "give at least one")
@@ -76,6 +89,7 @@ def collect(
         comparisons=comparisons,
         pairs=chosen,
         objective=objective,
+        appraisals=appraise_others(base, others, appraise=appraise, settings=appraisal_settings),
     )
 
 

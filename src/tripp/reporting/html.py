@@ -12,6 +12,7 @@ from tripp.atlas.model import Atlas
 from tripp.energy_model.security import security_of_supply
 from tripp.energy_model.security_report import SecurityArea
 from tripp.errors import InputError
+from tripp.reporting.appraisal_section import AppraisalOutcome, appraisal_context
 from tripp.reporting.build import (
     ReportData,
     ScenarioRoutes,
@@ -56,8 +57,13 @@ def render(data: ReportData) -> str:
         scenarios=[scenario_context(s.network) for s in data.scenarios],
         sources=sources_context([s.network for s in data.scenarios]),
         comparisons=[
-            _comparison_context(c, data.base, other)
-            for c, other in zip(data.comparisons, data.others, strict=True)
+            _comparison_context(c, data.base, other, appraisal)
+            for c, other, appraisal in zip(
+                data.comparisons,
+                data.others,
+                data.appraisals or (None,) * len(data.others),
+                strict=True,
+            )
         ],
         provenance=provenance_context(data.base.network.atlas),
         max_chart_pairs=MAX_CHART_PAIRS,
@@ -66,7 +72,10 @@ def render(data: ReportData) -> str:
 
 
 def _comparison_context(
-    comparison: Comparison, base: ScenarioRoutes, other: ScenarioRoutes
+    comparison: Comparison,
+    base: ScenarioRoutes,
+    other: ScenarioRoutes,
+    appraisal: AppraisalOutcome | None = None,
 ) -> dict[str, Any]:
     base_atlas, other_atlas = base.network.atlas, other.network.atlas
     labels = (f"before: {base.name}", f"after: {other.name}")
@@ -120,6 +129,7 @@ def _comparison_context(
             comparison.exposure_base.demand_year,
             comparison.exposure_other.demand_year,
         ),
+        "appraisal": appraisal_context(appraisal),
     }
 
 
