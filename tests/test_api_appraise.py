@@ -24,6 +24,8 @@ PAIR = {"scenario": "tripp-2030", "against": "baseline-2025"}
 KEYS = {
     "scenario",
     "against",
+    "queue_relief_usd_per_year",
+    "energy",
     "discount_rate",
     "financial_rate",
     "horizon_years",

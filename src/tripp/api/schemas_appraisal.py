@@ -90,8 +90,19 @@ class AppraisalSwitchingValueModel(_Strict):
     note: str
 
 
+class AppraisalSobolModel(_Strict):
+    """Sobol first-order and total indices of one uncertain input (with 95 % half-widths)."""
+
+    input: str
+    first_order: float
+    first_order_conf: float
+    total_order: float
+    total_order_conf: float
+    runs: int
+
+
 class AppraisalRiskModel(_Strict):
-    """The NPV's distribution over ``samples`` seeded draws."""
+    """The NPV's distribution over ``samples`` seeded draws, and which input drives it."""
 
     samples: int
     seed: int
@@ -100,6 +111,19 @@ class AppraisalRiskModel(_Strict):
     p90_npv_usd: float
     mean_npv_usd: float
     prob_npv_negative: float = Field(ge=0, le=1)
+    sobol: list[AppraisalSobolModel]
+
+
+class AppraisalEnergyModel(_Strict):
+    """The energy model's runs, USD a year: system cost, of it domestic demand unmet at
+    the value of lost load, and export revenue served, before and after."""
+
+    system_cost_usd_before: float
+    system_cost_usd_after: float
+    unmet_domestic_usd_before: float
+    unmet_domestic_usd_after: float
+    export_revenue_usd_before: float
+    export_revenue_usd_after: float
 
 
 class AppraisalSettingsModel(_Strict):
@@ -145,4 +169,6 @@ class AppraisalModel(_Strict):
     switching_values: list[AppraisalSwitchingValueModel]
     risk: AppraisalRiskModel | None
     settings: AppraisalSettingsModel
+    queue_relief_usd_per_year: float
+    energy: AppraisalEnergyModel | None
     notes: list[str]
