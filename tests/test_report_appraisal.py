@@ -106,3 +106,20 @@ def test_more_than_two_scenarios_are_not_appraised_by_default(
     base, other = mini
     data = collect(base, [other, other], pairs=[("a", "e")], objective="time")
     assert data.appraisals == (None, None)
+
+
+def test_cash_flows_and_stakeholders_are_written_beside_the_report(
+    data: ReportData, tmp_path: Path
+) -> None:
+    import pandas as pd
+
+    from tripp.reporting.tables import write_tables
+
+    write_tables(data, tmp_path)
+    flows = pd.read_parquet(tmp_path / "appraisal_cash_flows.parquet")
+    result = data.appraisals[0].result  # type: ignore[union-attr]
+    assert result is not None and len(flows) == result.horizon_years
+    assert set(flows["scenario"]) == {"tripp-2030"}
+    assert flows["net_usd"].sum() == pytest.approx(sum(r["net_usd"] for r in result.cash_flows()))
+    owners = pd.read_csv(tmp_path / "appraisal_by_stakeholder.csv")
+    assert {"stakeholder", "country", "npv_usd", "usd_per_year"} <= set(owners.columns)

@@ -217,9 +217,23 @@ def report_command(
         str, typer.Option(help="time (default), cost, distance or generalized.")
     ] = DEFAULT_OBJECTIVE.value,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing report.")] = False,
+    appraise: Annotated[
+        bool | None,
+        typer.Option(
+            "--appraise/--no-appraise",
+            help="Appraise each compared scenario against the base (default: when there is "
+            "one; a failed appraisal then shows as a note, with --appraise it is an error).",
+        ),
+    ] = None,
+    discount_rate: Annotated[
+        str,
+        typer.Option(help="The appraisal's discount rate: 0.05, 5% or a preset (eu-cohesion)."),
+    ] = "eu-cohesion",
     atlas: AtlasOption = None,
 ) -> None:
     """Self-contained HTML report with maps and charts, GIS layers and tables, in OUT."""
+    from tripp.appraisal.settings import AppraisalSettings
+    from tripp.appraisal.settings import discount_rate as parse_rate
     from tripp.reporting.write import write_report
     from tripp.scenarios.compare import read_pairs
     from tripp.scenarios.network import scenario_network
@@ -233,6 +247,8 @@ def report_command(
         pairs=chosen,
         objective=objective,
         force=force,
+        appraise=appraise,
+        appraisal_settings=AppraisalSettings(discount_rate=parse_rate(discount_rate)),
     )
     typer.echo(f"wrote {path / 'report.html'} and the layers and tables beside it")
 

@@ -69,7 +69,9 @@ def exposure_rows(data: ReportData) -> list[dict[str, Any]]:
 
 
 def write_tables(data: ReportData, folder: Path) -> list[Path]:
-    """Write ``comparison`` and ``exposure`` as CSV and Parquet into ``folder``."""
+    """Write ``comparison`` and ``exposure`` as CSV and Parquet into ``folder``, and, where
+    the report appraised, ``appraisal_cash_flows`` (every appraised scenario's economic cash
+    flows by year, USD) and ``appraisal_by_stakeholder``."""
     import pandas as pd
 
     comparison = pd.DataFrame([row for c in data.comparisons for row in comparison_rows(c)])
@@ -77,8 +79,25 @@ def write_tables(data: ReportData, folder: Path) -> list[Path]:
         for when in ("before", "after", "delta"):
             comparison[f"{measure}_{when}"] = comparison[f"{measure}_{when}"].astype("float64")
     exposure = pd.DataFrame(exposure_rows(data), columns=EXPOSURE_COLUMNS)
+    frames = [("comparison", comparison), ("exposure", exposure)]
+    appraised = [a.result for a in data.appraisals if a is not None and a.result is not None]
+    if appraised:
+        flows = [
+            {"scenario": r.scenario, "against": r.against, **row}
+            for r in appraised
+            for row in r.cash_flows()
+        ]
+        owners = [
+            {"scenario": r.scenario, "against": r.against, **row}
+            for r in appraised
+            for row in r.to_dict()["by_stakeholder"]
+        ]
+        frames += [
+            ("appraisal_cash_flows", pd.DataFrame(flows)),
+            ("appraisal_by_stakeholder", pd.DataFrame(owners)),
+        ]
     written = []
-    for name, frame in (("comparison", comparison), ("exposure", exposure)):
+    for name, frame in frames:
         written.extend(_write(frame, folder, name))
     return written
 
