@@ -10,7 +10,8 @@ folder:
   self-contained (no network access needed to view it);
 - ``network.gpkg`` (layers ``nodes``, ``links``), ``routes.gpkg`` (layer ``routes``) and
   ``network_nodes.geojson``, ``network_links.geojson``, ``routes.geojson`` (EPSG:4326);
-- ``comparison.csv``/``.parquet`` and ``exposure.csv``/``.parquet``.
+- ``comparison.csv``/``.parquet`` and ``exposure.csv``/``.parquet``; where it appraised,
+  ``appraisal_cash_flows.csv``/``.parquet`` and ``appraisal_by_stakeholder.csv``/``.parquet``.
 
 Everything is built in a hidden folder beside ``out`` and swapped in at the end, so a
 failure never leaves a half-written report; the folder gets tripp's manifest, and an existing
