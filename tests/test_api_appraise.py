@@ -188,3 +188,28 @@ def test_openapi_documents_the_endpoint(client: TestClient) -> None:
     )
     assert "GetJob" in responses["202"]["links"]
     assert {"422", "429"} <= set(responses)
+
+
+def test_a_sampled_job_runs_and_matches_the_python_answer() -> None:
+    import time
+
+    import tripp
+
+    with TestClient(create_app(heavy_processes=False)) as running:
+        started = running.get("/api/appraise", params={**PAIR, "samples": 20, "seed": 7})
+        assert started.status_code == 202, started.text
+        path, deadline = f"/api/jobs/{started.json()['id']}", time.monotonic() + 240
+        while (job := running.get(path).json())["status"] in {"queued", "running"}:
+            assert time.monotonic() < deadline
+            time.sleep(0.5)
+    assert job["status"] == "succeeded", job["error"]
+    atlas = tripp.load_atlas()
+    expected = tripp.appraise(
+        tripp.scenario(atlas, PAIR["scenario"]),
+        against=tripp.scenario(atlas, PAIR["against"]),
+        samples=20,
+        seed=7,
+        workers=1,
+    ).to_dict()
+    assert job["result"]["risk"] == expected["risk"] and job["result"]["risk"]["samples"] == 20
+    assert job["result"]["npv_usd"] == expected["npv_usd"]
