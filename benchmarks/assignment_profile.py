@@ -7,8 +7,9 @@ demand, :func:`tripp.assignment.kernels.all_or_nothing`), the line searches, and
 (costs, conjugate directions, gap bookkeeping). Each figure is per iteration, in seconds;
 ``per_tree_us`` is the all-or-nothing time per origin and iteration, and ``ns_per_link_tree``
 that time per link, which stays flat if a tree costs O(links) (it grows with log(nodes)
-under a binary heap). Numba compiles before the timed runs. Usage:
-``.venv/bin/python benchmarks/assignment_profile.py [--iterations 10] [--sizes 10000 50000]``.
+under a binary heap). Numba compiles before the timed runs. Each size runs on one thread and on every core
+(``--threads 1 0``). Usage: ``.venv/bin/python benchmarks/assignment_profile.py
+[--iterations 10] [--sizes 10000 50000] [--threads 1 0]``.
 """
 
 from __future__ import annotations
@@ -50,11 +51,14 @@ class Timer:
         return timed
 
 
-def profile(n_links: int, iterations: int) -> dict[str, float]:
-    """Per-iteration seconds of a bfw run of ``iterations`` on the ``n_links`` grid."""
+def profile(n_links: int, iterations: int, threads: int | None) -> dict[str, float]:
+    """Per-iteration seconds of a bfw run of ``iterations`` on the ``n_links`` grid, its
+    all-or-nothing passes on at most ``threads`` threads (None: every core)."""
     case = grid_case(n_links, ZONES.get(n_links, max(2, n_links // 200)), seed=0)
-    spec = AssignmentSpec(algorithm="bfw", max_iterations=iterations, target_gap=1e-12)
-    assign(case.network, case.demand, AssignmentSpec(algorithm="bfw", max_iterations=2))
+    spec = AssignmentSpec(
+        algorithm="bfw", max_iterations=iterations, target_gap=1e-12, threads=threads
+    )
+    assign(case.network, case.demand, AssignmentSpec(max_iterations=2, threads=threads))
     timer = Timer()
     originals = (context.all_or_nothing, context.shortest_path_total, frank_wolfe.line_search)
     context.all_or_nothing = timer.wrap("aon", originals[0])
@@ -91,19 +95,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--iterations", type=int, default=10)
     parser.add_argument("--sizes", type=int, nargs="+", default=sorted(ZONES))
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 0], help="0: every core")
     args = parser.parse_args()
     for size in args.sizes:
-        row = profile(size, args.iterations)
-        share = row["aon_s_per_it"] / row["total_s_per_it"]
-        print(
-            f"{int(row['links']):>7} links {int(row['nodes']):>6} nodes "
-            f"{int(row['zones']):>4} zones: "
-            f"{row['total_s_per_it']:.3f} s/it — all-or-nothing {row['aon_s_per_it']:.3f} "
-            f"({share:.0%}), line search {row['line_search_s_per_it']:.4f}, rest "
-            f"{row['other_s_per_it']:.4f}; {row['per_tree_us']:,.0f} µs per tree, "
-            f"{row['ns_per_link_tree']:.1f} ns per link and tree",
-            flush=True,
-        )
+        for threads in args.threads:
+            _print(profile(size, args.iterations, threads or None), threads)
+
+
+def _print(row: dict[str, float], threads: int) -> None:
+    share = row["aon_s_per_it"] / row["total_s_per_it"]
+    print(
+        f"{int(row['links']):>7} links {int(row['nodes']):>6} nodes "
+        f"{int(row['zones']):>4} zones, threads {threads or 'all'}: "
+        f"{row['total_s_per_it']:.3f} s/it — all-or-nothing {row['aon_s_per_it']:.3f} "
+        f"({share:.0%}), line search {row['line_search_s_per_it']:.4f}, rest "
+        f"{row['other_s_per_it']:.4f}; {row['per_tree_us']:,.0f} µs per tree (wall), "
+        f"{row['ns_per_link_tree']:.1f} ns per link and tree",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -61,7 +61,7 @@ def assign(
             )
         )
     started = time.perf_counter()
-    ctx = _prepare(network, demand)
+    ctx = _prepare(network, demand, spec.threads)
     run: LinkBasedRun
     if algorithm is Algorithm.GP:
         run = solve_gradient_projection(
@@ -143,12 +143,12 @@ def assign_tntp(
 
 def relative_gap(network: AssignmentNetwork, demand: Demand, flows: np.ndarray) -> float:
     """Relative gap ``(TSTT − SPTT) / TSTT`` of link ``flows`` given in input order."""
-    ctx = _prepare(network, demand)
+    ctx = _prepare(network, demand, None)
     csr_flows = network.csr.from_caller_order(np.asarray(flows, dtype=np.float64))
     return ctx.gap(csr_flows)[0]
 
 
-def _prepare(network: AssignmentNetwork, demand: Demand) -> SolveContext:
+def _prepare(network: AssignmentNetwork, demand: Demand, threads: int | None) -> SolveContext:
     problems = []
     trips = np.asarray(demand.trips)
     zones = np.asarray(demand.zone_nodes)
@@ -174,7 +174,7 @@ def _prepare(network: AssignmentNetwork, demand: Demand) -> SolveContext:
         )
     if problems:
         raise InputError(problems)
-    ctx = SolveContext(network, demand)
+    ctx = SolveContext(network, demand, threads)
     _check_reachable(ctx)
     return ctx
 

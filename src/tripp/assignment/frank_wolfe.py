@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tripp.assignment.context import SolveContext, relative_gap_of
-from tripp.assignment.kernels import line_search
+from tripp.assignment.kernels import dot, line_search
 from tripp.assignment.result import IterationRecord
 
 __all__ = ["LinkBasedRun", "solve_link_based"]
@@ -49,8 +49,8 @@ def _conjugate_target(
 ) -> np.ndarray:
     d_bar = s1 - x
     h_d = hessian * d_bar
-    denominator = float(h_d @ (y - s1))
-    alpha = float(h_d @ (y - x)) / denominator if denominator != 0.0 else 0.0
+    denominator = dot(h_d, y - s1)
+    alpha = dot(h_d, y - x) / denominator if denominator != 0.0 else 0.0
     if not 0.0 <= alpha <= _ALPHA_MAX:
         # outside [0, 1 − δ] the conjugate target degenerates (jams near s₋₁): restart
         return y
@@ -66,14 +66,14 @@ def _biconjugate_target(
     hessian: np.ndarray,
 ) -> np.ndarray:
     h_b = hessian * (tau1 * s1 - x + (1.0 - tau1) * s2)
-    denominator = float(h_b @ (s2 - s1))
-    mu = max(-float(h_b @ (y - x)) / denominator, 0.0) if denominator != 0.0 else 0.0
+    denominator = dot(h_b, s2 - s1)
+    mu = max(-dot(h_b, y - x) / denominator, 0.0) if denominator != 0.0 else 0.0
     d_bar = s1 - x
     h_d = hessian * d_bar
-    denominator = float(h_d @ d_bar)
+    denominator = dot(h_d, d_bar)
     nu = mu * tau1 / (1.0 - tau1)
     if denominator != 0.0:
-        nu -= float(h_d @ (y - x)) / denominator
+        nu -= dot(h_d, y - x) / denominator
     nu = max(nu, 0.0)
     beta0 = 1.0 / (1.0 + mu + nu)
     return beta0 * y + nu * beta0 * s1 + mu * beta0 * s2
@@ -102,7 +102,7 @@ def solve_link_based(
     for iteration in range(1, max_iterations + 1):
         cost = ctx.costs(x)
         sptt = ctx.all_or_nothing(cost, y)
-        gap = relative_gap_of(float(x @ cost), sptt)
+        gap = relative_gap_of(dot(x, cost), sptt)
         if gap <= target_gap:
             _report(history, progress, IterationRecord(iteration, gap, None, _since(started)))
             break

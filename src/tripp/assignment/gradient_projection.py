@@ -30,6 +30,7 @@ from numba import njit
 
 from tripp.assignment.context import SolveContext, relative_gap_of
 from tripp.assignment.frank_wolfe import LinkBasedRun
+from tripp.assignment.kernels import dot
 from tripp.assignment.result import IterationRecord
 from tripp.assignment.vdf import cost1, derivative1
 from tripp.graph.kernels import dijkstra
@@ -406,4 +407,4 @@ def solve_gradient_projection(
 
 
 def _gap(ctx: SolveContext, x: np.ndarray, cost: np.ndarray) -> float:
-    return relative_gap_of(float(x @ cost), ctx.sptt(cost))
+    return relative_gap_of(dot(x, cost), ctx.sptt(cost))

@@ -34,11 +34,14 @@ class AssignmentSpec:
         algorithm: one of :class:`Algorithm` (or its value).
         target_gap: stop when the relative gap is at most this.
         max_iterations: stop after this many iterations even if the gap is not reached.
+        threads: most threads an all-or-nothing pass runs its origins on (None: every core
+            this process may use; a small network runs on one whatever this says).
     """
 
     algorithm: Algorithm | str = Algorithm.BFW
     target_gap: float = 1e-4
     max_iterations: int = 1000
+    threads: int | None = None
 
     def __post_init__(self) -> None:
         problems = []
@@ -58,6 +61,10 @@ class AssignmentSpec:
         if self.max_iterations < 1:
             problems.append(
                 FieldProblem("max_iter", problem="must be at least 1", fix="use e.g. 1000")
+            )
+        if self.threads is not None and self.threads < 1:
+            problems.append(
+                FieldProblem("threads", problem="must be at least 1", fix="use e.g. 2, or None")
             )
         if problems:
             raise InputError(problems)
