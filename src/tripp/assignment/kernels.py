@@ -63,7 +63,10 @@ def default_threads() -> int:
 
 
 @cache
-def _pool(threads: int) -> ThreadPoolExecutor:
+def _pool(threads: int, pid: int) -> ThreadPoolExecutor:
+    """The threads of this process (a forked child starts its own: it has none of its
+    parent's threads)."""
+    del pid  # part of the cache key only
     return ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tripp-aon")
 
 
@@ -187,7 +190,9 @@ def all_or_nothing(
         return _chunk(network_arrays, od, cost, chunks[0], work.trees[0], flows, load)
     targets = (flows, *work.buffers)
     jobs = [
-        _pool(len(chunks)).submit(_chunk, network_arrays, od, cost, span, tree, target, load)
+        _pool(len(chunks), os.getpid()).submit(
+            _chunk, network_arrays, od, cost, span, tree, target, load
+        )
         for span, tree, target in zip(chunks, work.trees, targets, strict=True)
     ]
     sptt = 0.0

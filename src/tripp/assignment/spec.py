@@ -64,7 +64,9 @@ class AssignmentSpec:
             )
         if self.threads is not None and self.threads < 1:
             problems.append(
-                FieldProblem("threads", problem="must be at least 1", fix="use e.g. 2, or None")
+                FieldProblem(
+                    "threads", problem="must be at least 1", fix="use 1 or more (none: every core)"
+                )
             )
         if problems:
             raise InputError(problems)

@@ -47,6 +47,10 @@ def assign_command(
     ] = None,
     gap: Annotated[float, typer.Option(help="Target relative gap (TSTT − SPTT) / TSTT.")] = 1e-4,
     max_iter: Annotated[int, typer.Option(help="Stop after this many iterations.")] = 1000,
+    threads: Annotated[
+        int | None,
+        typer.Option(help="Threads of an all-or-nothing pass (default: every core)."),
+    ] = None,
     toll_factor: Annotated[
         float, typer.Option(help="Generalised cost per unit of toll (network time unit).")
     ] = 0.0,
@@ -85,7 +89,7 @@ def assign_command(
             force=force,
             json_format=format is TableFormat.JSON,
             top=15,
-            spec=AssignmentSpec(chosen, gap, max_iter),
+            spec=AssignmentSpec(chosen, gap, max_iter, threads),
         )
         return
     if algorithm is Algorithm.LOGIT:
@@ -99,7 +103,7 @@ def assign_command(
     _run(
         tntp_net,
         tntp_trips,
-        AssignmentSpec(algorithm or Algorithm.BFW, gap, max_iter),
+        AssignmentSpec(algorithm or Algorithm.BFW, gap, max_iter, threads),
         toll_factor=toll_factor,
         distance_factor=distance_factor,
         out=out,
