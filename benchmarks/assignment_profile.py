@@ -7,9 +7,9 @@ demand, :func:`tripp.assignment.kernels.all_or_nothing`), the line searches, and
 (costs, conjugate directions, gap bookkeeping). Each figure is per iteration, in seconds;
 ``per_tree_us`` is the all-or-nothing time per origin and iteration, and ``ns_per_link_tree``
 that time per link, which stays flat if a tree costs O(links) (it grows with log(nodes)
-under a binary heap). Numba compiles before the timed runs. Each size runs on one thread and on every core
-(``--threads 1 0``). Usage: ``.venv/bin/python benchmarks/assignment_profile.py
-[--iterations 10] [--sizes 10000 50000] [--threads 1 0]``.
+under a binary heap). Numba compiles before the timed runs. Each size runs on one thread
+and on every core (``--threads 1 0``). Usage: ``.venv/bin/python
+benchmarks/assignment_profile.py [--iterations 10] [--sizes 10000 50000] [--threads 1 0]``.
 """
 
 from __future__ import annotations
