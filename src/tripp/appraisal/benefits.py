@@ -132,15 +132,16 @@ def energy_benefit(
     """The energy system's yearly gain — system cost saved plus export revenue gained — and
     its parts before and after (USD/year × ``price_factor``): system cost, of it domestic
     demand unmet at the value of lost load, and export revenue served."""
+    exports_before, exports_after = export_revenue_usd(before), export_revenue_usd(after)
     saved = before.system_cost_usd - after.system_cost_usd
-    exports = export_revenue_usd(after) - export_revenue_usd(before)
     parts = {
         "system_cost_usd_before": before.system_cost_usd,
         "system_cost_usd_after": after.system_cost_usd,
         "unmet_domestic_usd_before": before.cost_usd["unmet_domestic"],
         "unmet_domestic_usd_after": after.cost_usd["unmet_domestic"],
-        "export_revenue_usd_before": export_revenue_usd(before),
-        "export_revenue_usd_after": export_revenue_usd(after),
+        "export_revenue_usd_before": exports_before,
+        "export_revenue_usd_after": exports_after,
     }
-    stream = BenefitStream("energy system", "all", (saved + exports) * price_factor, "energy")
+    gain = (saved + exports_after - exports_before) * price_factor
+    stream = BenefitStream("energy system", "all", gain, "energy")
     return stream, {k: v * price_factor for k, v in parts.items()}

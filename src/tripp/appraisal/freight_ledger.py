@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tripp.freight.choice import ChoiceRun
 from tripp.freight.corridor import CorridorAssignment
 from tripp.freight.shift import transit_by_country
 from tripp.graph.cargo import cargo_cost_usd, per_teu_factor
@@ -55,12 +54,6 @@ class FreightLedger:
     transit_t: dict[str, float] = field(default_factory=dict)
     element_revenue_usd: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     unserved: tuple[OdKey, ...] = ()
-
-
-def _od_key(run: ChoiceRun, od: int) -> OdKey:
-    o = run.ods[od]
-    row = o.row
-    return (row.origin, row.destination, row.commodity, row.cargo_type, row.market, o.profile)
 
 
 def _arc_elements(graph: Graph) -> list[str]:
@@ -100,7 +93,7 @@ def freight_ledger(graph: Graph, assignment: CorridorAssignment) -> FreightLedge
         cargo = run.classes[cls][0]
         units = float(result.path_flow[p]) / run.t_per_unit[cls]
         od = int(result.paths.od[p])
-        key = _od_key(run, od)
+        key = run.ods[od].key()
         row = run.ods[od].row
         ends = {atlas.node_by_id[row.origin].country, atlas.node_by_id[row.destination].country}
         arcs = result.paths.path(p)
@@ -127,16 +120,6 @@ def freight_ledger(graph: Graph, assignment: CorridorAssignment) -> FreightLedge
                     ledger.fees_usd[side] += units * border / 2
                     if side not in ends:
                         ledger.transit_revenue_usd[side] += units * border / 2
-    ledger.unserved = tuple(
-        (
-            o.row.origin,
-            o.row.destination,
-            o.row.commodity,
-            o.row.cargo_type,
-            o.row.market,
-            o.profile,
-        )
-        for o in run.unserved()
-    )
+    ledger.unserved = tuple(o.key() for o in run.unserved())
     ledger.transit_t = transit_by_country(graph, run)
     return ledger

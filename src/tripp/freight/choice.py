@@ -57,6 +57,19 @@ class OdDemand:
     avoid_countries: tuple[str, ...]
     t_per_year: float
 
+    def key(self) -> tuple[str, str, str, str, str, str]:
+        """Who moves what: (origin, destination, commodity, cargo type, market, profile),
+        the same for this OD in any run on the same demand."""
+        row = self.row
+        return (
+            row.origin,
+            row.destination,
+            row.commodity,
+            row.cargo_type,
+            row.market,
+            self.profile,
+        )
+
 
 @dataclass(frozen=True, eq=False)
 class ChoiceRun:

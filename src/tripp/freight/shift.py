@@ -86,18 +86,6 @@ def _rounded(values: dict[str, float]) -> dict[str, float]:
     return {k: round(v, 1) for k, v in sorted(values.items(), key=lambda kv: -kv[1]) if v > 0}
 
 
-def _od_key(run: ChoiceRun, od: int) -> tuple[str, ...]:
-    row = run.ods[od]
-    return (
-        row.row.origin,
-        row.row.destination,
-        row.row.commodity,
-        row.row.cargo_type,
-        row.row.market,
-        row.profile,
-    )
-
-
 def _path_tags(graph: Graph, arcs: np.ndarray) -> set[str]:
     links = graph.link[arcs]
     return {
@@ -170,7 +158,7 @@ def shift(
         ends = {nodes[row.origin].country, nodes[row.destination].country, "XZ"}
         countries = _transited(base_graph, res.paths.path(p), ends)
         label = f"via {', '.join(countries)}" if countries else "direct"
-        base_routes[_od_key(run_before, int(res.paths.od[p]))][label] += float(res.path_flow[p])
+        base_routes[run_before.ods[int(res.paths.od[p])].key()][label] += float(res.path_flow[p])
     attracted = teu = 0.0
     by_market: dict[str, float] = defaultdict(float)
     from_routes: dict[str, float] = defaultdict(float)
@@ -185,7 +173,7 @@ def shift(
         if run_after.classes[cls][0] == "container":
             teu += tonnes / run_after.t_per_unit[cls]
         by_market[run_after.ods[od].row.market] += tonnes
-        earlier = base_routes.get(_od_key(run_after, od))
+        earlier = base_routes.get(run_after.ods[od].key())
         if not earlier:
             from_routes["no route before"] += tonnes
             continue
