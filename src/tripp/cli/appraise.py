@@ -6,7 +6,6 @@ command runs, so importing this module stays fast.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,7 +17,7 @@ from tripp.appraisal.settings import (
     DEFAULT_HORIZON_YEARS,
     DISCOUNT_PRESETS,
 )
-from tripp.cli.common import TableFormat, handle_errors
+from tripp.cli.common import TableFormat, handle_errors, quiet_chatty_loggers
 
 if TYPE_CHECKING:
     from tripp.appraisal.result import AppraisalResult
@@ -149,8 +148,7 @@ def _run(
     from tripp.cli.resilience_output import progress_bar
     from tripp.scenarios.network import scenario_network
 
-    for name in ("linopy", "pypsa", "distributed"):  # their progress lines are not ours
-        logging.getLogger(name).setLevel(logging.WARNING)
+    quiet_chatty_loggers()
     loaded = load_atlas(folder)
     other, base = scenario_network(loaded, scenario), scenario_network(loaded, against)
     with progress_bar() as progress:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -98,6 +99,17 @@ def handle_errors(function: F) -> F:
             raise typer.Exit(error.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+#: Libraries whose INFO lines narrate a solve or a cluster: not the command line's to print.
+CHATTY_LOGGERS = ("linopy", "pypsa", "distributed")
+
+
+def quiet_chatty_loggers() -> None:
+    """Show only the warnings of :data:`CHATTY_LOGGERS` (PyPSA turns the root logger to
+    INFO; linopy prints each solve; Dask each worker)."""
+    for name in CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def emit_json(data: object) -> None:

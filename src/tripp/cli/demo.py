@@ -59,13 +59,11 @@ def print_tripp_freight(base: ScenarioNetwork, other: ScenarioNetwork) -> None:
 
 def print_tripp_appraisal(base: ScenarioNetwork, other: ScenarioNetwork) -> None:
     """What the 2030 network's projects are worth (:func:`tripp.appraisal.run.appraise`)."""
-    import logging
-
     from tripp.appraisal.run import appraise
     from tripp.cli.appraise_output import print_appraisal_summary
+    from tripp.cli.common import quiet_chatty_loggers
 
-    for name in ("linopy", "pypsa"):  # their progress lines are not ours to print
-        logging.getLogger(name).setLevel(logging.WARNING)
+    quiet_chatty_loggers()
     print_appraisal_summary(appraise(other, against=base))
 
 

@@ -6,13 +6,12 @@ the command runs, so importing this module (and ``tripp route``) stays fast.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tripp.cli.common import TableFormat, handle_errors
+from tripp.cli.common import TableFormat, handle_errors, quiet_chatty_loggers
 from tripp.energy_model.settings import Carrier, MissingCapacity
 
 if TYPE_CHECKING:
@@ -93,8 +92,7 @@ def _run(
     from tripp.scenarios.energy import energy
     from tripp.scenarios.network import scenario_network
 
-    for name in ("linopy", "pypsa"):  # their progress lines are not ours to print
-        logging.getLogger(name).setLevel(logging.WARNING)
+    quiet_chatty_loggers()
     return energy(
         scenario_network(load_atlas(folder), scenario),
         carrier=carrier,
