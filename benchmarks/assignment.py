@@ -1,17 +1,30 @@
-"""Benchmark: tripp vs AequilibraE, static user equilibrium on SiouxFalls, Anaheim and Berlin.
+"""Benchmark: tripp vs AequilibraE, static user equilibrium on TNTP and synthetic networks.
 
 Run inside the benchmark's own environment (AequilibraE is not a tripp dependency)::
 
     bash benchmarks/assignment_env.sh                       # once
     benchmarks/.env-aequilibrae/bin/python benchmarks/assignment.py [--repeats 3]
+    benchmarks/.env-aequilibrae/bin/python benchmarks/assignment.py --networks grid-200k \\
+        --repeats 1 --aeq-limit-s 300
 
-Per network it prints the warm wall time (best of ``--repeats``) of each tool to reach
-relative gap 1e-4 and 1e-6 (both with bfw, and tripp's gp), the ratio, whether tripp reaches
-1e-8 and how long it takes, what AequilibraE reaches when given 10× that time (as an
-iteration budget from its own time per iteration), the flow error against the best-known
-flows, and peak traced memory (tracemalloc, separate untimed runs). tripp's Numba compile
-time is measured separately, against an empty cache directory. Both tools compute the same
-relative gap, (TSTT − SPTT) / TSTT.
+Networks: the TNTP files SiouxFalls, Anaheim and BerlinMPFC (``../shared/data/tntp``), and
+seeded synthetic ones (:mod:`synthetic`): ``chicago-like`` (a 729-node grid with 387 zones,
+the shape of Chicago Sketch: few links per OD), grids of 10,000, 50,000 and 200,000 links
+(100, 250 and 500 zones), and ``city-13k`` (a grid whose streets are split by shape nodes
+into chains, 12,906 nodes and 27,792 links with 865 zones: a network drawn from map data).
+
+Per network and gap (1e-4, 1e-6) it prints the warm wall time (best of ``--repeats``) of
+tripp's default (``auto``), its bfw and gp, and AequilibraE's bfw, each tool's time per
+iteration, and the ratio tripp auto / AequilibraE. A run of AequilibraE is cut at
+``--aeq-limit-s`` seconds (as an iteration budget from its own time per iteration): the
+row then says it did not reach the gap and the ratio is an upper bound (``<``). Also:
+whether tripp gp reaches 1e-8 and how long it takes against its own 1e-4 time, flow and
+TSTT errors against the best-known flows where TNTP has them, peak memory traced during
+a 5-iteration run of each tool, and the threads each uses. Numba compile time is measured
+once against an empty cache directory. Both tools compute the same relative gap,
+(TSTT − SPTT) / TSTT. AequilibraE gets each two-way road as one link with both
+directions (so its own graph compression can merge chains), the TNTP zones as centroids
+that block through traffic where the file says so, and a free-flow time of at least 1e-6.
 """
 
 from __future__ import annotations
@@ -25,27 +38,72 @@ import time
 import tracemalloc
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-# a fresh Numba cache, so the first call really compiles (reported as compile time)
 os.environ.setdefault("AEQ_SHOW_PROGRESS", "FALSE")  # AequilibraE's own switch for its bars
+# a fresh Numba cache, so the first call really compiles (reported as compile time)
 os.environ.setdefault("NUMBA_CACHE_DIR", tempfile.mkdtemp(prefix="tripp-numba-"))
 
 import numpy as np
 
-from tripp.assignment import AssignmentSpec, assign, load_tntp, read_flows, read_net, read_trips
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synthetic import grid_case
+from tripp.assignment import AssignmentSpec, Demand, assign, load_tntp, read_flows
+from tripp.assignment.context import SolveContext
+from tripp.assignment.network import AssignmentNetwork
+from tripp.assignment.vdf_kind import ALPHA, BETA, CAPACITY, T0
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "tntp"
-NETWORKS = ("SiouxFalls", "Anaheim", "BerlinMPFC")
+TNTP = ("SiouxFalls", "Anaheim", "BerlinMPFC")
+#: synthetic networks: grid_case(links, zones, shape_nodes=...)
+SYNTHETIC = {
+    "chicago-like": (2950, 387, 0.0),
+    "grid-10k": (10_000, 100, 0.0),
+    "grid-50k": (50_000, 250, 0.0),
+    "grid-200k": (200_000, 500, 0.0),
+    "city-13k": (3900, 865, 6.0),
+}
+DEFAULT_NETWORKS = (*TNTP, "chicago-like", "grid-10k", "city-13k", "grid-50k")
 #: The least free-flow time AequilibraE is given (network time unit); tripp takes zero.
 AEQ_MIN_FREE_FLOW_TIME = 1e-6
+GAPS = (1e-4, 1e-6)
+
+
+@dataclass
+class Case:
+    """A network, its demand, and what AequilibraE needs to build the same problem."""
+
+    name: str
+    network: AssignmentNetwork
+    demand: Demand
+    zone_ids: np.ndarray
+    no_through_zones: bool
+    best_flow: np.ndarray | None = None
+
+
+def load_case(name: str) -> Case:
+    """A TNTP network from ``DATA`` or a synthetic one from :data:`SYNTHETIC`."""
+    if name in SYNTHETIC:
+        n_links, n_zones, shape = SYNTHETIC[name]
+        grid = grid_case(n_links, n_zones, seed=0, shape_nodes=shape)
+        zone_ids = grid.network.node_ids[grid.demand.zone_nodes]
+        return Case(name, grid.network, grid.demand, zone_ids, no_through_zones=False)
+    folder = DATA / name
+    if not folder.is_dir():
+        sys.exit(f"{name}: neither a synthetic network nor TNTP data at {folder}")
+    network, demand = load_tntp(folder / f"{name}_net.tntp", folder / f"{name}_trips.tntp")
+    known = folder / f"{name}_flow.tntp"  # Berlin has no best-known flows
+    best = read_flows(known).volume if known.is_file() else None
+    zone_ids = network.node_ids[demand.zone_nodes]
+    return Case(name, network, demand, zone_ids, bool(network.no_through.any()), best)
 
 
 def flow_error(flow: np.ndarray, best: np.ndarray | None) -> str:
-    """Flow-weighted relative error Σ|x − x*| / Σx*, as a percentage (n/a without best-known
-    flows)."""
+    """Flow-weighted relative error Σ|x − x*| / Σx* (n/a without best-known flows)."""
     if best is None:
         return "n/a"
     return f"{float(np.abs(flow - best).sum() / best.sum()):.3%}"
@@ -72,45 +130,63 @@ def traced_peak_mib(run: Callable[[], Any]) -> float:
 
 
 class Aequilibrae:
-    """One network set up for AequilibraE's own API (graph built once, outside the timing)."""
+    """One case set up for AequilibraE's own API (graph built once, outside the timing)."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, case: Case) -> None:
         import pandas as pd
         from aequilibrae.matrix import AequilibraeMatrix
         from aequilibrae.paths import Graph
 
-        net = read_net(DATA / name / f"{name}_net.tntp")
-        trips = read_trips(DATA / name / f"{name}_trips.tntp")
-        links = pd.DataFrame(
-            {
-                "link_id": np.arange(1, net.init_node.shape[0] + 1),
-                "a_node": net.init_node,
-                "b_node": net.term_node,
-                "direction": np.ones(net.init_node.shape[0], dtype=np.int8),
-                # AequilibraE refuses zero times (Berlin has some): a floor of 1e-6 min
-                "free_flow_time": np.maximum(net.free_flow_time, AEQ_MIN_FREE_FLOW_TIME),
-                "capacity": net.capacity,
-                "b": net.b,
-                "power": net.power,
-            }
-        )
-        centroids = np.arange(1, net.n_zones + 1, dtype=np.int64)
+        net = case.network
+        tail = net.node_ids[net.tail] + 1  # AequilibraE wants positive ids
+        head = net.node_ids[net.head] + 1
+        p = net.vdf_params
+        values = {
+            "free_flow_time": np.maximum(p[T0], AEQ_MIN_FREE_FLOW_TIME),
+            "capacity": p[CAPACITY],
+            "b": p[ALPHA],
+            "power": p[BETA],
+        }
+        forward, backward, single = _two_way_pairs(tail, head)
+        columns: dict[str, Any] = {
+            "link_id": np.arange(1, forward.shape[0] + single.shape[0] + 1),
+            "a_node": np.concatenate([tail[forward], tail[single]]),
+            "b_node": np.concatenate([head[forward], head[single]]),
+            "direction": np.concatenate(
+                [np.zeros(forward.shape[0], np.int8), np.ones(single.shape[0], np.int8)]
+            ),
+        }
+        for field, value in values.items():
+            columns[f"{field}_ab"] = np.concatenate([value[forward], value[single]])
+            columns[f"{field}_ba"] = np.concatenate([value[backward], value[single]])
+        # which AequilibraE result (link row, AB or BA) each tripp CSR link is
+        self.row = np.empty(net.n_links, dtype=np.int64)
+        self.ab = np.empty(net.n_links, dtype=np.bool_)
+        self.row[forward], self.ab[forward] = np.arange(forward.shape[0]), True
+        self.row[backward], self.ab[backward] = np.arange(forward.shape[0]), False
+        self.row[single] = forward.shape[0] + np.arange(single.shape[0])
+        self.ab[single] = True
+        self.order = net.csr.order
+        centroids = (case.zone_ids + 1).astype(np.int64)
         graph = Graph()
-        graph.network = links
-        graph.prepare_graph(centroids)
+        graph.network = pd.DataFrame(columns)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            graph.prepare_graph(centroids)
         graph.set_graph("free_flow_time")
         graph.set_skimming([])
-        graph.set_blocked_centroid_flows(net.first_thru_node > 1)
+        graph.set_blocked_centroid_flows(case.no_through_zones)
         matrix = AequilibraeMatrix()
-        matrix.create_empty(zones=net.n_zones, matrix_names=["demand"], memory_only=True)
+        matrix.create_empty(zones=centroids.shape[0], matrix_names=["demand"], memory_only=True)
         matrix.index[:] = centroids
-        matrix.matrices[:, :, 0] = trips.trips
+        matrix.matrices[:, :, 0] = case.demand.trips
         matrix.computational_view(["demand"])
         self.graph = graph
         self.matrix = matrix
+        self.compact = (int(graph.compact_num_nodes), int(graph.compact_num_links))
 
     def run(self, rgap: float, max_iter: int) -> tuple[float, int, np.ndarray]:
-        """(final relative gap, iterations, link flows by link_id order)."""
+        """(final relative gap, iterations, link flows in tripp's input order)."""
         from aequilibrae.paths import TrafficAssignment, TrafficClass
 
         assignment = TrafficAssignment()
@@ -126,76 +202,127 @@ class Aequilibrae:
             warnings.simplefilter("ignore")
             assignment.execute()
         report = assignment.assignment.convergence_report
-        flows = assignment.results().sort_index()["PCE_AB"].to_numpy()
+        table = assignment.results().sort_index()
+        by_row = np.where(
+            self.ab, table["PCE_AB"].to_numpy()[self.row], table["PCE_BA"].to_numpy()[self.row]
+        )
+        flows = np.empty_like(by_row)
+        flows[self.order] = by_row
         return float(report["rgap"][-1]), len(report["rgap"]), flows
+
+
+def _two_way_pairs(tail: np.ndarray, head: np.ndarray) -> tuple[np.ndarray, ...]:
+    """``(forward, backward, single)`` link positions: ``forward[i]`` a→b and
+    ``backward[i]`` b→a are the two directions of one road (a < b, no parallel link either
+    way); ``single`` the links left one-way."""
+    key = {}
+    count: dict[tuple[int, int], int] = {}
+    for i, (a, b) in enumerate(zip(tail.tolist(), head.tolist(), strict=True)):
+        key[(a, b)] = i
+        count[(a, b)] = count.get((a, b), 0) + 1
+    forward, backward = [], []
+    for (a, b), i in key.items():
+        if a < b and count[(a, b)] == 1 and count.get((b, a)) == 1:
+            forward.append(i)
+            backward.append(key[(b, a)])
+    paired = np.zeros(tail.shape[0], dtype=np.bool_)
+    paired[forward] = paired[backward] = True
+    return (
+        np.array(forward, dtype=np.int64),
+        np.array(backward, dtype=np.int64),
+        np.flatnonzero(~paired).astype(np.int64),
+    )
+
+
+def tstt_error(result: Any, best_tstt: float | None) -> str:
+    """Relative TSTT error against the best-known flows' TSTT (n/a without them)."""
+    return "n/a" if best_tstt is None else f"{abs(result.tstt / best_tstt - 1):.2e}"
+
+
+def bench(case: Case, args: argparse.Namespace) -> None:
+    """Time both tools on one case and print its rows."""
+    net, demand = case.network, case.demand
+    ctx = SolveContext(net, demand)
+    print(
+        f"\n== {case.name}: {net.n_nodes} nodes, {net.n_links} links, "
+        f"{demand.trips.shape[0]} zones, {len(ctx.od[2])} OD pairs; tripp searches "
+        f"{ctx.search.n_links} links on {ctx.aon.threads} thread(s) =="
+    )
+
+    def tripp(algorithm: str, gap: float, max_iterations: int = args.max_iter) -> Any:
+        spec = AssignmentSpec(algorithm, gap, max_iterations)
+        return assign(net, demand, spec)
+
+    best_tstt = None
+    if case.best_flow is not None:
+        best_tstt = float(np.dot(case.best_flow, ctx.costs(net.csr.from_caller_order(case.best_flow))))
+    aeq = Aequilibrae(case)
+    print(f"AequilibraE compressed graph: {aeq.compact[0]} nodes, {aeq.compact[1]} links")
+    tripp("bfw", 1e-2)
+    tripp("gp", 1e-2)
+    aeq.run(1e-2, 3)  # warm-up, untimed
+    per_iteration: dict[str, float] = {}
+    times_1e4: dict[str, float] = {}
+    for gap in GAPS:
+        budget = args.max_iter
+        if "aeq" in per_iteration:
+            budget = max(2, min(budget, int(args.aeq_limit_s / per_iteration["aeq"])))
+        a_s, (a_gap, a_it, a_flow) = best_of(args.repeats, partial(aeq.run, gap, budget))
+        per_iteration["aeq"] = a_s / a_it
+        reached = a_gap <= gap
+        print(
+            f"gap {gap:.0e}  AequilibraE bfw {a_s:9.3f} s ({a_it:5d} it, "
+            f"{1e3 * a_s / a_it:8.2f} ms/it, gap {a_gap:.2e}{'' if reached else ' NOT REACHED'}, "
+            f"flow err {flow_error(a_flow, case.best_flow)})"
+        )
+        for algorithm in ("auto", "bfw", "gp"):
+            t_s, result = best_of(args.repeats, partial(tripp, algorithm, gap))
+            if gap == 1e-4:
+                times_1e4[algorithm] = t_s
+            bound = "" if reached else "<"
+            print(
+                f"gap {gap:.0e}  tripp {algorithm:4s}{'=' + result.algorithm if algorithm == 'auto' else '   '} "
+                f"{t_s:9.3f} s ({result.iterations:5d} it, "
+                f"{1e3 * t_s / result.iterations:8.2f} ms/it, gap {result.relative_gap:.2e}, "
+                f"flow err {flow_error(result.flow, case.best_flow)}, TSTT err "
+                f"{tstt_error(result, best_tstt)})  ratio tripp/AequilibraE {bound}{t_s / a_s:.3f}"
+            )
+    t8_s, r8 = best_of(args.repeats, partial(tripp, "gp", 1e-8))
+    print(
+        f"gap 1e-8  tripp gp   reached={r8.converged} in {t8_s:.3f} s ({r8.iterations} it, gap "
+        f"{r8.relative_gap:.2e}) = {t8_s / times_1e4['auto']:.1f}x its 1e-4 time (auto), "
+        f"{t8_s / times_1e4['gp']:.1f}x gp's; flow err {flow_error(r8.flow, case.best_flow)}"
+    )
+    print(
+        "peak traced memory (MiB), 5 iterations: "
+        f"tripp bfw {traced_peak_mib(partial(tripp, 'bfw', 1e-12, 5)):.1f}, "
+        f"tripp gp {traced_peak_mib(partial(tripp, 'gp', 1e-12, 5)):.1f}, "
+        f"AequilibraE bfw {traced_peak_mib(partial(aeq.run, 1e-12, 5)):.1f}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--max-iter", type=int, default=20000)
-    parser.add_argument("--networks", nargs="+", default=list(NETWORKS))
+    parser.add_argument("--aeq-limit-s", type=float, default=120.0)
+    parser.add_argument("--networks", nargs="+", default=list(DEFAULT_NETWORKS))
     args = parser.parse_args()
-    if not DATA.is_dir():
-        sys.exit(f"TNTP data not found at {DATA}")
-    print(f"CPU cores: {os.cpu_count()}; warm times are best of {args.repeats}")
+    import aequilibrae  # noqa: F401  (fail early outside the benchmark's environment)
+    from aequilibrae.parameters import Parameters
+
+    threads = Parameters().parameters["system"]["cpus"]
+    print(
+        f"CPU cores: {os.cpu_count()}; AequilibraE threads setting {threads} (0: all); "
+        f"warm times are best of {args.repeats}"
+    )
+    started = time.perf_counter()
+    tiny = grid_case(200, 10, seed=1)
+    assign(tiny.network, tiny.demand, AssignmentSpec("bfw", 1e-4))
+    assign(tiny.network, tiny.demand, AssignmentSpec("gp", 1e-4))
+    print(f"tripp Numba compile (empty cache, bfw + gp): {time.perf_counter() - started:.1f} s")
     for name in args.networks:
-        network, demand = load_tntp(
-            DATA / name / f"{name}_net.tntp", DATA / name / f"{name}_trips.tntp"
-        )
-        known = DATA / name / f"{name}_flow.tntp"  # Berlin has no best-known flows
-        best = read_flows(known).volume if known.is_file() else None
-
-        def tripp(algorithm: str, gap: float, net: Any = network, dem: Any = demand) -> Any:
-            spec = AssignmentSpec(algorithm=algorithm, target_gap=gap, max_iterations=args.max_iter)
-            return assign(net, dem, spec)
-
-        print(f"\n== {name}: {network.n_links} links, {network.n_nodes} nodes ==")
-        started = time.perf_counter()
-        tripp("bfw", 1e-4)
-        tripp("gp", 1e-4)
-        compile_s = time.perf_counter() - started
-        print(f"tripp first calls (Numba compile, empty cache): {compile_s:.2f} s")
-
-        aeq = Aequilibrae(name)
-        aeq.run(1e-2, args.max_iter)  # warm-up, untimed
-        rows = []
-        for gap in (1e-4, 1e-6):
-            a_s, (a_gap, a_it, a_flow) = best_of(args.repeats, partial(aeq.run, gap, args.max_iter))
-            for algorithm in ("bfw", "gp"):
-                t_s, result = best_of(args.repeats, partial(tripp, algorithm, gap))
-                rows.append(
-                    f"gap {gap:.0e}  tripp {algorithm:3s} {t_s * 1e3:9.1f} ms "
-                    f"({result.iterations:5d} it, gap {result.relative_gap:.2e}, "
-                    f"flow err {flow_error(result.flow, best)})   "
-                    f"AequilibraE bfw {a_s * 1e3:9.1f} ms ({a_it:5d} it, gap {a_gap:.2e}, "
-                    f"flow err {flow_error(a_flow, best)})   ratio tripp/AequilibraE "
-                    f"{t_s / a_s:.3f}"
-                )
-            if gap == 1e-6:
-                aeq_per_iteration = a_s / a_it
-        print("\n".join(rows))
-
-        t8_s, r8 = best_of(args.repeats, lambda: tripp("gp", 1e-8))
-        print(
-            f"gap 1e-8  tripp gp  reached={r8.converged} in {t8_s * 1e3:.1f} ms "
-            f"({r8.iterations} it, gap {r8.relative_gap:.2e}, "
-            f"flow err {flow_error(r8.flow, best)})"
-        )
-        budget = max(1, min(args.max_iter, int(10 * t8_s / aeq_per_iteration)))
-        started = time.perf_counter()
-        a8_gap, _, _ = aeq.run(1e-8, budget)
-        a8_s = time.perf_counter() - started
-        print(
-            f"gap 1e-8  AequilibraE bfw given 10x tripp's time ({budget} it): "
-            f"reached={a8_gap <= 1e-8}, gap {a8_gap:.2e} after {a8_s * 1e3:.1f} ms"
-        )
-        print(
-            "peak traced memory (MiB) to 1e-6: "
-            f"tripp bfw {traced_peak_mib(lambda: tripp('bfw', 1e-6)):.2f}, "
-            f"tripp gp {traced_peak_mib(lambda: tripp('gp', 1e-6)):.2f}, "
-            f"AequilibraE bfw {traced_peak_mib(partial(aeq.run, 1e-6, args.max_iter)):.2f}"
-        )
+        bench(load_case(name), args)
     peak_rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\nprocess peak RSS (both tools, all runs): {peak_rss_mib:.0f} MiB")
 

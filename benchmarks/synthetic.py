@@ -7,7 +7,12 @@ join arterial crossings two blocks apart along the arterials (a motorway-like sh
 Free-flow times come from link length and a per-link speed that varies around its class's
 speed; capacities vary with a random lane count. Links use BPR with alpha 0.15, beta 4.
 
-Zones are a seeded sample of nodes; demand follows a gravity pattern
+With ``shape_nodes`` > 0 every street (both directions) is split into a chain by a
+Poisson number of shape nodes of that mean, placed evenly along it, each piece keeping the
+street's speed and capacity: a network as drawn from map data, whose many degree-2 nodes
+change nothing about its equilibrium flows (the pieces of a street carry the same flow).
+
+Zones are a seeded sample of grid nodes; demand follows a gravity pattern
 ``T_ij = P_i A_j exp(-d_ij / decay_km)`` scaled so that, spread over the links it would use,
 the mean volume/capacity ratio is ``load_factor`` (so the network is congested at every size),
 but no zone sends or receives more than 1.5 times the capacity of its own links (so a case with few
@@ -54,6 +59,7 @@ class SyntheticCase:
         seed: the seed everything random was drawn from.
         x_km, y_km: node coordinates (node id order).
         n_corridor_links: how many of the links are corridor shortcuts.
+        n_shape_nodes: how many nodes only split streets into chains (ids from ``side²``).
     """
 
     network: AssignmentNetwork
@@ -63,6 +69,7 @@ class SyntheticCase:
     x_km: np.ndarray
     y_km: np.ndarray
     n_corridor_links: int
+    n_shape_nodes: int = 0
 
     @property
     def label(self) -> str:
@@ -86,6 +93,7 @@ def grid_case(
     arterial_every: int = 6,
     load_factor: float = 0.3,
     decay_km: float | None = None,
+    shape_nodes: float = 0.0,
 ) -> SyntheticCase:
     """A perturbed two-way grid with about ``n_links`` links and ``n_zones`` zones.
 
@@ -93,7 +101,9 @@ def grid_case(
     ``n_links``, plus a few corridor links (about 1 % more). ``block_km`` is the grid
     spacing; ``decay_km`` (default: a quarter of the grid's width) the gravity distance
     decay; ``load_factor`` the mean volume/capacity ratio the demand is scaled to, unless a
-    zone would then send or receive more than ``ZONE_SHARE`` of its links' capacity.
+    zone would then send or receive more than ``ZONE_SHARE`` of its links' capacity;
+    ``shape_nodes`` the mean number of shape nodes splitting each street (drawn from a
+    generator of their own, so the rest of the case is the same as without them).
     Raises ValueError when there are fewer nodes than zones or fewer than 2 zones.
     """
     side = grid_side_for_links(n_links)
@@ -122,13 +132,18 @@ def grid_case(
     lanes = np.where(corridor, 3, np.where(arterial, 2, 1)) + rng.integers(0, 2, n)
     capacity_veh_per_h = LANE_CAPACITY_VEH_PER_H * lanes * rng.uniform(0.85, 1.15, n)
 
+    chain = _Chains(tail, head, free_flow_min, capacity_veh_per_h)
+    if shape_nodes > 0:
+        n_streets = (n - c_tail.shape[0]) // 2  # street i and i + n_streets are one street
+        pieces = 1 + np.random.default_rng([seed, 1]).poisson(shape_nodes, n_streets)
+        chain = chain.split(pieces, side * side)
     network = build_network(
-        tail,
-        head,
-        free_flow_time=free_flow_min,
-        capacity=capacity_veh_per_h,
-        alpha=np.full(n, BPR_ALPHA),
-        beta=np.full(n, BPR_BETA),
+        chain.tail,
+        chain.head,
+        free_flow_time=chain.free_flow_min,
+        capacity=chain.capacity_veh_per_h,
+        alpha=np.full(chain.tail.shape[0], BPR_ALPHA),
+        beta=np.full(chain.tail.shape[0], BPR_BETA),
         extra_node_ids=np.arange(side * side),
     )
     zones = np.sort(rng.choice(side * side, size=n_zones, replace=False))
@@ -152,7 +167,56 @@ def grid_case(
         float(np.min(ZONE_SHARE * in_capacity / np.maximum(trips.sum(axis=0), 1e-300))),
     )
     demand = Demand(zone_nodes=network.node_index(zones), trips=trips, source="synthetic grid")
-    return SyntheticCase(network, demand, side, seed, x_km, y_km, int(c_tail.shape[0]))
+    return SyntheticCase(
+        network, demand, side, seed, x_km, y_km, int(c_tail.shape[0]), chain.n_shape_nodes
+    )
+
+
+@dataclass(frozen=True)
+class _Chains:
+    """Directed links, streets first as pairs ``i`` and ``i + n_streets`` (a→b, b→a)."""
+
+    tail: np.ndarray
+    head: np.ndarray
+    free_flow_min: np.ndarray
+    capacity_veh_per_h: np.ndarray
+    n_shape_nodes: int = 0
+
+    def split(self, pieces: np.ndarray, first_node: int) -> _Chains:
+        """Street ``i`` (both directions) cut into ``pieces[i]`` links by new nodes
+        numbered from ``first_node``; corridor links (after the streets) stay whole."""
+        n_streets = pieces.shape[0]
+        new_nodes = pieces - 1
+        start = first_node + np.concatenate([[0], np.cumsum(new_nodes)[:-1]])
+        forward, backward = np.arange(n_streets), np.arange(n_streets) + n_streets
+        street = np.repeat(np.arange(n_streets), pieces)
+        k = np.arange(street.shape[0]) - np.repeat(np.cumsum(pieces) - pieces, pieces)
+        last = k == pieces[street] - 1
+        # piece k of a→b runs from node k-1 of the chain (a when k = 0) to node k (b at the end)
+        a, b = self.tail[forward][street], self.head[forward][street]
+        from_node = np.where(k == 0, a, start[street] + k - 1)
+        to_node = np.where(last, b, start[street] + k)
+        share = 1.0 / pieces[street]
+        corridor = np.arange(2 * n_streets, self.tail.shape[0])
+        return _Chains(
+            tail=np.concatenate([from_node, to_node, self.tail[corridor]]),
+            head=np.concatenate([to_node, from_node, self.head[corridor]]),
+            free_flow_min=np.concatenate(
+                [
+                    self.free_flow_min[forward][street] * share,
+                    self.free_flow_min[backward][street] * share,
+                    self.free_flow_min[corridor],
+                ]
+            ),
+            capacity_veh_per_h=np.concatenate(
+                [
+                    self.capacity_veh_per_h[forward][street],
+                    self.capacity_veh_per_h[backward][street],
+                    self.capacity_veh_per_h[corridor],
+                ]
+            ),
+            n_shape_nodes=int(new_nodes.sum()),
+        )
 
 
 def _street_links(side: int, arterial_every: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -23,7 +23,7 @@ from tripp.assignment.frank_wolfe import LinkBasedRun, solve_link_based
 from tripp.assignment.gradient_projection import solve_gradient_projection
 from tripp.assignment.network import AssignmentNetwork, Demand
 from tripp.assignment.result import AssignmentResult, IterationRecord
-from tripp.assignment.spec import Algorithm, AssignmentSpec
+from tripp.assignment.spec import Algorithm, AssignmentSpec, choose_algorithm
 from tripp.assignment.tntp import load_tntp
 from tripp.errors import FieldProblem, InputError, Problem
 from tripp.graph.kernels import dijkstra
@@ -61,7 +61,9 @@ def assign(
             )
         )
     started = time.perf_counter()
-    ctx = _prepare(network, demand, spec.threads)
+    ctx = _prepare(network, demand, spec.threads, spec.compress_graph)
+    if algorithm is Algorithm.AUTO:
+        algorithm = choose_algorithm(spec.target_gap, len(ctx.od[2]), ctx.search.n_links)
     run: LinkBasedRun
     if algorithm is Algorithm.GP:
         run = solve_gradient_projection(
@@ -143,12 +145,14 @@ def assign_tntp(
 
 def relative_gap(network: AssignmentNetwork, demand: Demand, flows: np.ndarray) -> float:
     """Relative gap ``(TSTT − SPTT) / TSTT`` of link ``flows`` given in input order."""
-    ctx = _prepare(network, demand, None)
+    ctx = _prepare(network, demand, None, compress_graph=True)
     csr_flows = network.csr.from_caller_order(np.asarray(flows, dtype=np.float64))
     return ctx.gap(csr_flows)[0]
 
 
-def _prepare(network: AssignmentNetwork, demand: Demand, threads: int | None) -> SolveContext:
+def _prepare(
+    network: AssignmentNetwork, demand: Demand, threads: int | None, compress_graph: bool
+) -> SolveContext:
     problems = []
     trips = np.asarray(demand.trips)
     zones = np.asarray(demand.zone_nodes)
@@ -174,7 +178,7 @@ def _prepare(network: AssignmentNetwork, demand: Demand, threads: int | None) ->
         )
     if problems:
         raise InputError(problems)
-    ctx = SolveContext(network, demand, threads)
+    ctx = SolveContext(network, demand, threads, compress_graph)
     _check_reachable(ctx)
     return ctx
 
@@ -186,15 +190,17 @@ def _check_reachable(ctx: SolveContext) -> None:
     if ctx.sptt(cost) < np.inf:
         return
     origin_nodes, od_offsets, od_dest, _ = ctx.od
+    offsets, head, _, no_through = ctx.arrays
+    search_cost = ctx.search_costs(cost)
     w = ctx.work
     missing: list[str] = []
     for i, origin in enumerate(origin_nodes):
         dijkstra(
             origin,
-            net.csr.indptr,
-            net.head,
-            cost,
-            net.no_through,
+            offsets,
+            head,
+            search_cost,
+            no_through,
             w.dist,
             w.pred,
             w.order,

@@ -2,6 +2,11 @@
 
 Jayakrishnan et al. (1994) style, Gauss–Seidel over OD pairs, all in Numba:
 
+Everything runs on the context's search graph (:mod:`tripp.assignment.compress`): a path is
+a list of search links, and a merged chain is one search link whose cost and derivative
+are the sums over its links (which all carry its flow); link flows are gathered back at
+the end.
+
 1. Column generation: for each origin, a shortest-path tree at the current costs; each OD
    adds its shortest path to its path set if the path is new (a new OD gets all its demand
    on it).
@@ -28,6 +33,7 @@ from collections.abc import Callable
 import numpy as np
 from numba import njit
 
+from tripp.assignment.compress import expand_flows
 from tripp.assignment.context import SolveContext, relative_gap_of
 from tripp.assignment.frank_wolfe import LinkBasedRun
 from tripp.assignment.kernels import dot
@@ -61,9 +67,48 @@ def _grow_paths(a: np.ndarray, need: int) -> np.ndarray:
 
 
 @njit(cache=True)
+def _price(
+    c: int,
+    members_ptr: np.ndarray,
+    members: np.ndarray,
+    kind: np.ndarray,
+    params: np.ndarray,
+    x: np.ndarray,
+    cost: np.ndarray,
+    deriv: np.ndarray,
+) -> None:
+    """Cost and derivative of search link ``c`` at its flow: sums over its network links,
+    which all carry that flow."""
+    total = 0.0
+    slope = 0.0
+    for k in range(members_ptr[c], members_ptr[c + 1]):
+        a = members[k]
+        total += cost1(kind[a], params, a, x[c])
+        slope += derivative1(kind[a], params, a, x[c])
+    cost[c] = total
+    deriv[c] = slope
+
+
+@njit(cache=True)
+def _price_all(
+    members_ptr: np.ndarray,
+    members: np.ndarray,
+    kind: np.ndarray,
+    params: np.ndarray,
+    x: np.ndarray,
+    cost: np.ndarray,
+    deriv: np.ndarray,
+) -> None:
+    for c in range(x.shape[0]):
+        _price(c, members_ptr, members, kind, params, x, cost, deriv)
+
+
+@njit(cache=True)
 def _move(
     link: int,
     amount: float,
+    members_ptr: np.ndarray,
+    members: np.ndarray,
     kind: np.ndarray,
     params: np.ndarray,
     x: np.ndarray,
@@ -71,13 +116,14 @@ def _move(
     deriv: np.ndarray,
 ) -> None:
     x[link] += amount
-    cost[link] = cost1(kind[link], params, link, x[link])
-    deriv[link] = derivative1(kind[link], params, link, x[link])
+    _price(link, members_ptr, members, kind, params, x, cost, deriv)
 
 
 @njit(cache=True)
 def _equilibrate_od(
     od: int,
+    members_ptr: np.ndarray,
+    members: np.ndarray,
     kind: np.ndarray,
     params: np.ndarray,
     x: np.ndarray,
@@ -141,11 +187,11 @@ def _equilibrate_od(
                 for j in range(p_lo, p_hi):
                     a = path_links[j]
                     if mark_s[a] != stamp_s:
-                        _move(a, -shift, kind, params, x, cost, deriv)
+                        _move(a, -shift, members_ptr, members, kind, params, x, cost, deriv)
                 for j in range(s_lo, s_hi):
                     a = path_links[j]
                     if mark_p[a] != stamp_p:
-                        _move(a, shift, kind, params, x, cost, deriv)
+                        _move(a, shift, members_ptr, members, kind, params, x, cost, deriv)
                 path_flow[p] = f - shift
                 path_flow[s] += shift
             if path_flow[p] <= 0.0:
@@ -185,6 +231,8 @@ def _column_generation(
     head: np.ndarray,
     tail: np.ndarray,
     no_through: np.ndarray,
+    members_ptr: np.ndarray,
+    members: np.ndarray,
     kind: np.ndarray,
     params: np.ndarray,
     origin_nodes: np.ndarray,
@@ -236,12 +284,14 @@ def _column_generation(
                 if od_head[od] == -1:
                     path_flow[p] = od_demand[od]
                     for j in range(n):
-                        _move(buf[j], od_demand[od], kind, params, x, cost, deriv)
+                        _move(buf[j], od_demand[od], members_ptr, members, kind, params, x, cost, deriv)
                 od_head[od] = p
                 counters[_N_PATHS] = p + 1
                 counters[_POOL] = start + n
             _equilibrate_od(
                 od,
+                members_ptr,
+                members,
                 kind,
                 params,
                 x,
@@ -261,6 +311,8 @@ def _column_generation(
 @njit(cache=True)
 def _equilibrate_all(
     passes: int,
+    members_ptr: np.ndarray,
+    members: np.ndarray,
     kind: np.ndarray,
     params: np.ndarray,
     x: np.ndarray,
@@ -278,6 +330,8 @@ def _equilibrate_all(
         for od in range(od_head.shape[0]):
             _equilibrate_od(
                 od,
+                members_ptr,
+                members,
                 kind,
                 params,
                 x,
@@ -327,18 +381,21 @@ def solve_gradient_projection(
     """
     net = ctx.network
     kind, params = net.vdf_kind, net.vdf_params
+    members_ptr, members = ctx.search.members_ptr, ctx.search.members
     origin_nodes, od_offsets, od_dest, od_demand = ctx.od
-    n_links = net.n_links
-    x = np.zeros(n_links)
-    cost = ctx.costs(x)
-    deriv = ctx.derivatives(x)
+    # flows, costs and derivatives of the search links (a merged chain is one search link)
+    n_search = ctx.search.n_links
+    x = np.zeros(n_search)
+    cost = np.empty(n_search)
+    deriv = np.empty(n_search)
+    _price_all(members_ptr, members, kind, params, x, cost, deriv)
     od_head = np.full(od_dest.shape[0], -1, dtype=np.int64)
     path_links = np.empty(max(16, 8 * od_dest.shape[0]), dtype=np.int64)
     paths = np.empty((max(4, 2 * od_dest.shape[0]), 3), dtype=np.int64)
     path_flow = np.empty(paths.shape[0])
     counters = np.zeros(3, dtype=np.int64)
-    mark_s = np.full(n_links, -1, dtype=np.int64)
-    mark_p = np.full(n_links, -1, dtype=np.int64)
+    mark_s = np.full(n_search, -1, dtype=np.int64)
+    mark_p = np.full(n_search, -1, dtype=np.int64)
     buf = np.empty(net.n_nodes, dtype=np.int64)
     w = ctx.work
     history: list[IterationRecord] = []
@@ -346,10 +403,9 @@ def solve_gradient_projection(
     def sweep() -> None:
         nonlocal path_links, paths, path_flow
         path_links, paths, path_flow = _column_generation(
-            net.csr.indptr,
-            net.head,
-            net.tail,
-            net.no_through,
+            *ctx.arrays,
+            members_ptr,
+            members,
             kind,
             params,
             origin_nodes,
@@ -376,6 +432,8 @@ def solve_gradient_projection(
         )
         _equilibrate_all(
             inner_passes,
+            members_ptr,
+            members,
             kind,
             params,
             x,
@@ -390,12 +448,11 @@ def solve_gradient_projection(
             mark_p,
         )
         _path_link_flows(od_head, path_links, paths, path_flow, x)
-        cost[:] = ctx.costs(x)
-        deriv[:] = ctx.derivatives(x)
+        _price_all(members_ptr, members, kind, params, x, cost, deriv)
 
     sweep()
     for iteration in range(1, max_iterations + 1):
-        gap = _gap(ctx, x, cost)
+        gap = relative_gap_of(dot(x, cost), ctx.search_sptt(cost))
         record = IterationRecord(iteration, gap, None, time.perf_counter() - started)
         history.append(record)
         if progress is not None:
@@ -403,8 +460,6 @@ def solve_gradient_projection(
         if gap <= target_gap:
             break
         sweep()
-    return LinkBasedRun(flows=x, history=tuple(history))
-
-
-def _gap(ctx: SolveContext, x: np.ndarray, cost: np.ndarray) -> float:
-    return relative_gap_of(dot(x, cost), ctx.sptt(cost))
+    flows = np.empty(net.n_links)
+    expand_flows(ctx.search.link_of, x, flows)
+    return LinkBasedRun(flows=flows, history=tuple(history))

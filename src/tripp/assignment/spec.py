@@ -8,12 +8,36 @@ from enum import StrEnum
 
 from tripp.errors import FieldProblem, InputError
 
-__all__ = ["Algorithm", "AssignmentSpec", "ChoiceSpec"]
+__all__ = ["Algorithm", "AssignmentSpec", "ChoiceSpec", "choose_algorithm"]
+
+#: ``auto`` takes gp below this target gap, whatever the network.
+GP_BELOW_GAP = 1e-5
+#: ``auto`` takes gp at looser gaps when there are at most this many OD pairs per search link.
+GP_MAX_ODS_PER_LINK = 20.0
+
+
+def choose_algorithm(target_gap: float, n_od_pairs: int, n_search_links: int) -> Algorithm:
+    """The algorithm ``auto`` runs: gp (path-based gradient projection) when the target gap
+    is below 1e-5, or when there are at most 20 OD pairs with demand per link of the search
+    graph; else bfw.
+
+    A gp iteration costs about as much as a bfw iteration's shortest-path trees plus work
+    on every OD's paths, and needs far fewer iterations; bfw's iterations grow fast as the
+    gap tightens. So gp wins at tight gaps everywhere, and at 1e-4 wherever the ODs are few
+    for the network (Anaheim, Berlin, the 50,000-link grid). With very many ODs per link
+    (Chicago-Sketch-like 387 zones on 3,000 links, a 13,000-node city with 865 zones) bfw
+    reaches 1e-4 first. Measured in ``benchmarks/assignment.py``; see docs/assignment.md.
+    """
+    if target_gap < GP_BELOW_GAP or n_od_pairs <= GP_MAX_ODS_PER_LINK * n_search_links:
+        return Algorithm.GP
+    return Algorithm.BFW
 
 
 class Algorithm(StrEnum):
     """Assignment algorithms."""
 
+    AUTO = "auto"
+    """bfw or gp, whichever :func:`choose_algorithm` expects to be faster."""
     FW = "fw"
     """Frank–Wolfe."""
     CFW = "cfw"
@@ -36,12 +60,16 @@ class AssignmentSpec:
         max_iterations: stop after this many iterations even if the gap is not reached.
         threads: most threads an all-or-nothing pass runs its origins on (None: every core
             this process may use; a small network runs on one whatever this says).
+        compress_graph: search shortest paths on the network with its chains of degree-2
+            nodes merged and its dead ends dropped, when that saves at least 5 % of the
+            links (:mod:`tripp.assignment.compress`); False: on every link as it is.
     """
 
-    algorithm: Algorithm | str = Algorithm.BFW
+    algorithm: Algorithm | str = Algorithm.AUTO
     target_gap: float = 1e-4
     max_iterations: int = 1000
     threads: int | None = None
+    compress_graph: bool = True
 
     def __post_init__(self) -> None:
         problems = []

@@ -41,8 +41,9 @@ def assign_command(
     algorithm: Annotated[
         Algorithm | None,
         typer.Option(
-            help="fw, cfw, bfw (TNTP default), gp (path-based, for gaps of 1e-8), or logit "
-            "(route choice; the --scenario default)."
+            help="auto (TNTP default: gp below gap 1e-5 or with few ODs per link, else bfw), "
+            "fw, cfw, bfw, gp (path-based, for gaps of 1e-8), or logit (route choice; the "
+            "--scenario default)."
         ),
     ] = None,
     gap: Annotated[float, typer.Option(help="Target relative gap (TSTT − SPTT) / TSTT.")] = 1e-4,
@@ -97,13 +98,13 @@ def assign_command(
             Problem(
                 "--algorithm",
                 "logit is the corridor's route choice (--scenario)",
-                "use fw, cfw, bfw or gp for TNTP files",
+                "use auto, fw, cfw, bfw or gp for TNTP files",
             )
         )
     _run(
         tntp_net,
         tntp_trips,
-        AssignmentSpec(algorithm or Algorithm.BFW, gap, max_iter, threads),
+        AssignmentSpec(algorithm or Algorithm.AUTO, gap, max_iter, threads),
         toll_factor=toll_factor,
         distance_factor=distance_factor,
         out=out,
