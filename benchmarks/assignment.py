@@ -5,7 +5,7 @@ Run inside the benchmark's own environment (AequilibraE is not a tripp dependenc
     bash benchmarks/assignment_env.sh                       # once
     benchmarks/.env-aequilibrae/bin/python benchmarks/assignment.py [--repeats 3]
     benchmarks/.env-aequilibrae/bin/python benchmarks/assignment.py --networks grid-200k \\
-        --repeats 1 --aeq-limit-s 300
+        --repeats 1 --limit-s 300
 
 Networks: the TNTP files SiouxFalls, Anaheim and BerlinMPFC (``../shared/data/tntp``), and
 seeded synthetic ones (:mod:`synthetic`): ``chicago-like`` (a 729-node grid with 387 zones,
@@ -15,9 +15,11 @@ into chains, 12,906 nodes and 27,792 links with 865 zones: a network drawn from 
 
 Per network and gap (1e-4, 1e-6) it prints the warm wall time (best of ``--repeats``) of
 tripp's default (``auto``), its bfw and gp, and AequilibraE's bfw, each tool's time per
-iteration, and the ratio tripp auto / AequilibraE. A run of AequilibraE is cut at
-``--aeq-limit-s`` seconds (as an iteration budget from its own time per iteration): the
-row then says it did not reach the gap and the ratio is an upper bound (``<``). Also:
+iteration, and the ratio tripp / AequilibraE (``auto`` runs what
+:func:`~tripp.assignment.spec.choose_algorithm` picks, so its row is that algorithm's run).
+Every run is cut at ``--limit-s`` seconds (an iteration budget from the tool's own time
+per iteration over 3 warm iterations): the row then says NOT REACHED and the ratio is a
+bound (``<`` when AequilibraE stopped short, ``>`` when tripp did). Also:
 whether tripp gp reaches 1e-8 and how long it takes against its own 1e-4 time, flow and
 TSTT errors against the best-known flows where TNTP has them, peak memory traced during
 a 5-iteration run of each tool, and the threads each uses. Numba compile time is measured
@@ -55,6 +57,7 @@ from synthetic import grid_case
 from tripp.assignment import AssignmentSpec, Demand, assign, load_tntp, read_flows
 from tripp.assignment.context import SolveContext
 from tripp.assignment.network import AssignmentNetwork
+from tripp.assignment.spec import choose_algorithm
 from tripp.assignment.vdf_kind import ALPHA, BETA, CAPACITY, T0
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "tntp"
@@ -234,6 +237,19 @@ def _two_way_pairs(tail: np.ndarray, head: np.ndarray) -> tuple[np.ndarray, ...]
     )
 
 
+def _short(reached: bool) -> str:
+    return "" if reached else " NOT REACHED"
+
+
+def _ratio(tripp_s: float, tripp_reached: bool, aeq_s: float, aeq_reached: bool) -> str:
+    """tripp's time over AequilibraE's; a bound when one of them stopped short."""
+    if tripp_reached and aeq_reached:
+        return f"{tripp_s / aeq_s:.3f}"
+    if tripp_reached:
+        return f"< {tripp_s / aeq_s:.3f}"
+    return f"> {tripp_s / aeq_s:.3f}" if aeq_reached else "n/a (neither reached)"
+
+
 def tstt_error(result: Any, best_tstt: float | None) -> str:
     """Relative TSTT error against the best-known flows' TSTT (n/a without them)."""
     return "n/a" if best_tstt is None else f"{abs(result.tstt / best_tstt - 1):.2e}"
@@ -255,39 +271,54 @@ def bench(case: Case, args: argparse.Namespace) -> None:
 
     best_tstt = None
     if case.best_flow is not None:
-        best_tstt = float(np.dot(case.best_flow, ctx.costs(net.csr.from_caller_order(case.best_flow))))
+        best = net.csr.from_caller_order(case.best_flow)
+        best_tstt = float(np.dot(best, ctx.costs(best)))
     aeq = Aequilibrae(case)
     print(f"AequilibraE compressed graph: {aeq.compact[0]} nodes, {aeq.compact[1]} links")
-    tripp("bfw", 1e-2)
-    tripp("gp", 1e-2)
-    aeq.run(1e-2, 3)  # warm-up, untimed
-    per_iteration: dict[str, float] = {}
+    # time per iteration of each, from 3 warm iterations: the budgets that cut runs at
+    # --limit-s (the first calls also warm both tools up)
+    per_iteration = {}
+    for label, probe in (
+        ("aeq", partial(aeq.run, 1e-12, 3)),
+        ("bfw", partial(tripp, "bfw", 1e-12, 3)),
+        ("gp", partial(tripp, "gp", 1e-12, 3)),
+    ):
+        probe()
+        per_iteration[label] = best_of(1, probe)[0] / 3
+
+    def budget(label: str) -> int:
+        return max(2, min(args.max_iter, int(args.limit_s / per_iteration[label])))
+
     times_1e4: dict[str, float] = {}
     for gap in GAPS:
-        budget = args.max_iter
-        if "aeq" in per_iteration:
-            budget = max(2, min(budget, int(args.aeq_limit_s / per_iteration["aeq"])))
-        a_s, (a_gap, a_it, a_flow) = best_of(args.repeats, partial(aeq.run, gap, budget))
-        per_iteration["aeq"] = a_s / a_it
-        reached = a_gap <= gap
+        a_s, (a_gap, a_it, a_flow) = best_of(args.repeats, partial(aeq.run, gap, budget("aeq")))
+        a_reached = a_gap <= gap
         print(
             f"gap {gap:.0e}  AequilibraE bfw {a_s:9.3f} s ({a_it:5d} it, "
-            f"{1e3 * a_s / a_it:8.2f} ms/it, gap {a_gap:.2e}{'' if reached else ' NOT REACHED'}, "
+            f"{1e3 * a_s / a_it:8.2f} ms/it, gap {a_gap:.2e}{_short(a_reached)}, "
             f"flow err {flow_error(a_flow, case.best_flow)})"
         )
+        rows = {}
+        for algorithm in ("bfw", "gp"):
+            rows[algorithm] = best_of(
+                args.repeats, partial(tripp, algorithm, gap, budget(algorithm))
+            )
+        # auto runs exactly what choose_algorithm picks: its row is that algorithm's run
+        rows["auto"] = rows[choose_algorithm(gap, len(ctx.od[2]), ctx.search.n_links).value]
         for algorithm in ("auto", "bfw", "gp"):
-            t_s, result = best_of(args.repeats, partial(tripp, algorithm, gap))
+            t_s, result = rows[algorithm]
             if gap == 1e-4:
                 times_1e4[algorithm] = t_s
-            bound = "" if reached else "<"
+            ran = f"={result.algorithm}" if algorithm == "auto" else "    "
             print(
-                f"gap {gap:.0e}  tripp {algorithm:4s}{'=' + result.algorithm if algorithm == 'auto' else '   '} "
+                f"gap {gap:.0e}  tripp {algorithm:4s}{ran} "
                 f"{t_s:9.3f} s ({result.iterations:5d} it, "
-                f"{1e3 * t_s / result.iterations:8.2f} ms/it, gap {result.relative_gap:.2e}, "
-                f"flow err {flow_error(result.flow, case.best_flow)}, TSTT err "
-                f"{tstt_error(result, best_tstt)})  ratio tripp/AequilibraE {bound}{t_s / a_s:.3f}"
+                f"{1e3 * t_s / result.iterations:8.2f} ms/it, gap {result.relative_gap:.2e}"
+                f"{_short(result.converged)}, flow err {flow_error(result.flow, case.best_flow)},"
+                f" TSTT err {tstt_error(result, best_tstt)})  ratio tripp/AequilibraE "
+                f"{_ratio(t_s, result.converged, a_s, a_reached)}"
             )
-    t8_s, r8 = best_of(args.repeats, partial(tripp, "gp", 1e-8))
+    t8_s, r8 = best_of(args.repeats, partial(tripp, "gp", 1e-8, budget("gp")))
     print(
         f"gap 1e-8  tripp gp   reached={r8.converged} in {t8_s:.3f} s ({r8.iterations} it, gap "
         f"{r8.relative_gap:.2e}) = {t8_s / times_1e4['auto']:.1f}x its 1e-4 time (auto), "
@@ -305,7 +336,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--max-iter", type=int, default=20000)
-    parser.add_argument("--aeq-limit-s", type=float, default=120.0)
+    parser.add_argument("--limit-s", type=float, default=300.0)
     parser.add_argument("--networks", nargs="+", default=list(DEFAULT_NETWORKS))
     args = parser.parse_args()
     import aequilibrae  # noqa: F401  (fail early outside the benchmark's environment)

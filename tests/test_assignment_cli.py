@@ -110,3 +110,10 @@ def test_missing_options_and_the_corridor_hook() -> None:
     assert code == 2 and "apply to corridor assignment, not TNTP files" in err
     code, _, err = _invoke(*FILES, "--gap", "-1")
     assert code == 2 and "--gap: must be positive" in err
+
+
+def test_the_default_algorithm_is_auto_and_says_what_it_ran() -> None:
+    code, out, _ = _invoke(*FILES, "--format", "json", "--gap", "1e-4")
+    assert code == 0
+    # 2 OD pairs on 7 links: few ODs per link, so auto runs gp
+    assert json.loads(out)["algorithm"] == "gp"

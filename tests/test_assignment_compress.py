@@ -162,6 +162,7 @@ def test_a_zone_on_a_chain_gets_its_demand() -> None:
     net = _network(road + [(b, a) for a, b in road], 4)
     trips = np.array([[0.0, 30.0], [0.0, 0.0]])
     result = assign(net, Demand(net.node_index([0, 2]), trips), AssignmentSpec("gp", 1e-10))
-    flows = dict(zip(zip(result.init_node.tolist(), result.term_node.tolist()), result.flow))
+    ends = zip(result.init_node.tolist(), result.term_node.tolist(), strict=True)
+    flows = dict(zip(ends, result.flow, strict=True))
     assert flows[(0, 1)] == pytest.approx(30.0) and flows[(1, 2)] == pytest.approx(30.0)
     assert flows[(2, 3)] == 0.0 and flows[(1, 0)] == 0.0

@@ -18,6 +18,7 @@ from tripp.assignment import (
     build_network,
     relative_gap,
 )
+from tripp.assignment.spec import Algorithm, choose_algorithm
 from tripp.errors import InputError
 
 ALGORITHMS = ("fw", "cfw", "bfw", "gp")
@@ -300,3 +301,17 @@ def test_cfw_gap_still_falls_on_the_cycle_network() -> None:
     short = assign(net, demand, AssignmentSpec("cfw", 1e-12, 50))
     long = assign(net, demand, AssignmentSpec("cfw", 1e-12, 500))
     assert long.relative_gap < short.relative_gap < 1e-2
+
+
+def test_auto_picks_gp_at_tight_gaps_or_few_ods_per_link_else_bfw() -> None:
+    assert choose_algorithm(1e-6, 10**6, 100) is Algorithm.GP  # tight gap: always gp
+    assert choose_algorithm(1e-4, 20 * 4026, 4026) is Algorithm.GP  # the boundary is gp
+    assert choose_algorithm(1e-4, 20 * 4026 + 1, 4026) is Algorithm.BFW
+    assert choose_algorithm(1e-5, 10**6, 100) is Algorithm.BFW  # 1e-5 is not below 1e-5
+    # a run reports the algorithm it ran, not "auto"
+    net = build_network(
+        [1, 1], [2, 2], free_flow_time=[10.0, 20.0], capacity=[100.0, 200.0],
+        alpha=[1.0, 1.0], beta=[1.0, 1.0],
+    )  # fmt: skip
+    demand = Demand(zone_nodes=net.node_index([1, 2]), trips=np.array([[0.0, 200.0], [0, 0]]))
+    assert assign(net, demand).algorithm == "gp"

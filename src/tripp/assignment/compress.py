@@ -246,8 +246,10 @@ def _chain_nodes(
             chain[v] = (
                 ins[0] != ins[1]
                 and outs[0] != outs[1]
-                and ((ins[0] == outs[0] and ins[1] == outs[1])
-                     or (ins[0] == outs[1] and ins[1] == outs[0]))
+                and (
+                    (ins[0] == outs[0] and ins[1] == outs[1])
+                    or (ins[0] == outs[1] and ins[1] == outs[0])
+                )
             )
     return chain
 

@@ -284,7 +284,17 @@ def _column_generation(
                 if od_head[od] == -1:
                     path_flow[p] = od_demand[od]
                     for j in range(n):
-                        _move(buf[j], od_demand[od], members_ptr, members, kind, params, x, cost, deriv)
+                        _move(
+                            buf[j],
+                            od_demand[od],
+                            members_ptr,
+                            members,
+                            kind,
+                            params,
+                            x,
+                            cost,
+                            deriv,
+                        )
                 od_head[od] = p
                 counters[_N_PATHS] = p + 1
                 counters[_POOL] = start + n
@@ -381,6 +391,7 @@ def solve_gradient_projection(
     """
     net = ctx.network
     kind, params = net.vdf_kind, net.vdf_params
+    offsets, head, tail, no_through = ctx.arrays
     members_ptr, members = ctx.search.members_ptr, ctx.search.members
     origin_nodes, od_offsets, od_dest, od_demand = ctx.od
     # flows, costs and derivatives of the search links (a merged chain is one search link)
@@ -403,7 +414,10 @@ def solve_gradient_projection(
     def sweep() -> None:
         nonlocal path_links, paths, path_flow
         path_links, paths, path_flow = _column_generation(
-            *ctx.arrays,
+            offsets,
+            head,
+            tail,
+            no_through,
             members_ptr,
             members,
             kind,
