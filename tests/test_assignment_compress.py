@@ -42,15 +42,19 @@ def _search_links(
     net = _network(links, n_nodes)
     keep = np.zeros(n_nodes, dtype=np.bool_)
     keep[zones] = True
-    graph = compress(net.csr.indptr, net.tail, net.head, keep)
+    graph = compress(net.csr.indptr, net.tail, net.head, keep, np.zeros(n_nodes, np.bool_))
     found = []
     for c in range(graph.n_links):
         members = graph.members[graph.members_ptr[c] : graph.members_ptr[c + 1]]
         assert np.all(graph.link_of[members] == c)
         nodes = [int(net.tail[members[0]])] + [int(net.head[m]) for m in members]
-        assert nodes[0] == graph.csr.tail[c] and nodes[-1] == graph.csr.head[c]
+        ends = graph.nodes[[graph.csr.tail[c], graph.csr.head[c]]]
+        assert nodes[0] == ends[0] and nodes[-1] == ends[1]
         found.append(tuple(nodes))
     dropped = {(int(net.tail[a]), int(net.head[a])) for a in np.flatnonzero(graph.link_of < 0)}
+    # the search nodes: the zones and the ends of search links, nothing else
+    assert set(graph.nodes.tolist()) == set(zones) | {n for f in found for n in (f[0], f[-1])}
+    assert np.array_equal(graph.search_node[graph.nodes], np.arange(graph.n_nodes))
     return sorted(found), dropped
 
 
@@ -166,3 +170,22 @@ def test_a_zone_on_a_chain_gets_its_demand() -> None:
     flows = dict(zip(ends, result.flow, strict=True))
     assert flows[(0, 1)] == pytest.approx(30.0) and flows[(1, 2)] == pytest.approx(30.0)
     assert flows[(2, 3)] == 0.0 and flows[(1, 0)] == 0.0
+
+
+def test_search_nodes_are_numbered_for_locality() -> None:
+    grid = synthetic.grid_case(4000, 30, seed=2, shape_nodes=1.0)
+    net = grid.network
+    shuffled = np.random.default_rng(0).permutation(net.n_nodes)
+    keep = np.zeros(net.n_nodes, dtype=np.bool_)
+    keep[shuffled[grid.demand.zone_nodes]] = True
+    tail, head = shuffled[net.tail], shuffled[net.head]
+    order = np.argsort(tail, kind="stable")
+    offsets = np.searchsorted(tail[order], np.arange(net.n_nodes + 1))
+    graph = compress(offsets, tail[order], head[order], keep, np.zeros(net.n_nodes, np.bool_))
+    # from shuffled ids, a link's ends end up at most as far apart as in the grid's own
+    # row-major numbering (a corridor link, 6 rows), where the shuffle had them anywhere
+    bandwidth = np.abs(graph.csr.tail - graph.csr.head).max()
+    unshuffled = np.argsort(shuffled)[graph.nodes]  # the grid id of each search node
+    row_major = np.abs(unshuffled[graph.csr.tail] - unshuffled[graph.csr.head]).max()
+    assert graph.n_nodes <= grid.side**2  # the shape nodes (and corners) are gone
+    assert bandwidth <= row_major <= 6 * grid.side < 0.2 * np.abs(tail - head).max()

@@ -20,6 +20,12 @@ links a shortest path between zones can use, with each chain of links through
 The flow of a search link is the flow of each of its links (nothing joins or leaves a
 chain), so loading the search graph and gathering through ``link_of`` gives the same
 link flows as searching the full network, up to the choice among equally short paths.
+
+The search graph has nodes of its own: the zones, the ``no_through`` nodes and the ends of
+its links (chain and dead-end nodes are gone), numbered in reverse Cuthill–McKee order
+(SciPy), so that the nodes of one neighbourhood sit together in memory whatever the
+network's ids were. On a 200,000-link grid whose node ids were shuffled, a shortest-path
+tree took 35 % longer than on the row-major one before this renumbering.
 """
 
 from __future__ import annotations
@@ -28,14 +34,25 @@ from dataclasses import dataclass
 
 import numpy as np
 from numba import njit
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import reverse_cuthill_mckee
 
 from tripp.graph.csr import Csr, build_csr
 
-__all__ = ["SearchGraph", "compress", "expand_flows", "search_costs", "worth_compressing"]
+__all__ = [
+    "SearchGraph",
+    "compress",
+    "expand_flows",
+    "identity_search_graph",
+    "search_costs",
+    "worth_compressing",
+]
 
-#: Compress only when it removes at least this share of the links: below it, summing the
-#: chains' costs and gathering their flows every iteration costs more than it saves.
+#: Search the compressed graph when it removes at least this share of the links, or when
+#: the network has more nodes than ``LOCALITY_NODES`` (its node order then matters more than
+#: summing the chains' costs and gathering their flows every iteration).
 MIN_LINKS_SAVED = 0.05
+LOCALITY_NODES = 20_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,7 +60,10 @@ class SearchGraph:
     """The links a shortest path between zones can use, chains merged (see module doc).
 
     Attributes:
-        csr: the search links sorted by tail, on the network's own node indices.
+        csr: the search links sorted by tail, on the search nodes.
+        nodes: the network node index of each search node.
+        search_node: the search node of each network node (-1: not in the search graph).
+        no_through: ``no_through`` of each search node.
         link_of: the search link each network link belongs to (-1: on a dead end, never
             on a shortest path between zones); network CSR order.
         members_ptr, members: the network links of search link ``c``, in path order, are
@@ -51,9 +71,17 @@ class SearchGraph:
     """
 
     csr: Csr
+    nodes: np.ndarray
+    search_node: np.ndarray
+    no_through: np.ndarray
     link_of: np.ndarray
     members_ptr: np.ndarray
     members: np.ndarray
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of search nodes."""
+        return self.csr.n_vertices
 
     @property
     def n_links(self) -> int:
@@ -62,17 +90,21 @@ class SearchGraph:
 
 
 def compress(
-    offsets: np.ndarray, tail: np.ndarray, head: np.ndarray, keep_nodes: np.ndarray
+    offsets: np.ndarray,
+    tail: np.ndarray,
+    head: np.ndarray,
+    keep_nodes: np.ndarray,
+    no_through: np.ndarray,
 ) -> SearchGraph:
     """The search graph of a network in CSR form (``offsets``, ``tail``, ``head``), keeping
     every node where ``keep_nodes`` is true (zones and ``no_through`` nodes) as it is."""
-    n_nodes = offsets.shape[0] - 1
     active = _prune_dead_ends(offsets, tail, head, keep_nodes)
     chain = _chain_nodes(offsets, tail, head, keep_nodes, active)
     c_tail, c_head, members_ptr, members, link_of = _merge_chains(
         offsets, tail, head, active, chain
     )
-    csr = build_csr(c_tail, c_head, n_vertices=n_nodes)
+    nodes, search_node = _renumber(keep_nodes, c_tail, c_head)
+    csr = build_csr(search_node[c_tail], search_node[c_head], n_vertices=nodes.shape[0])
     # renumber the search links from creation order to CSR order
     position = np.empty(csr.n_arcs, dtype=np.int64)
     position[csr.order] = np.arange(csr.n_arcs)
@@ -82,12 +114,46 @@ def compress(
     np.cumsum(counts, out=sorted_ptr[1:])
     sorted_members = np.empty_like(members)
     _copy_runs(members_ptr, members, csr.order, sorted_ptr, sorted_members)
-    return SearchGraph(csr, link_of, sorted_ptr, sorted_members)
+    return SearchGraph(
+        csr, nodes, search_node, no_through[nodes], link_of, sorted_ptr, sorted_members
+    )
 
 
-def worth_compressing(graph: SearchGraph, n_links: int) -> bool:
-    """Whether searching ``graph`` instead of the ``n_links`` network saves enough."""
-    return graph.n_links <= (1.0 - MIN_LINKS_SAVED) * n_links
+def identity_search_graph(csr: Csr, no_through: np.ndarray) -> SearchGraph:
+    """A network as its own search graph: its nodes, each link a search link of one member."""
+    links = np.arange(csr.n_arcs, dtype=np.int64)
+    nodes = np.arange(csr.n_vertices, dtype=np.int64)
+    members_ptr = np.arange(csr.n_arcs + 1, dtype=np.int64)
+    return SearchGraph(csr, nodes, nodes, no_through, links, members_ptr, links)
+
+
+def _renumber(
+    keep_nodes: np.ndarray, c_tail: np.ndarray, c_head: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The search nodes (kept nodes and search link ends) in reverse Cuthill–McKee order of
+    the search links taken both ways: ``(nodes, search_node)`` as in :class:`SearchGraph`."""
+    n_network = keep_nodes.shape[0]
+    used = keep_nodes.copy()
+    used[c_tail] = True
+    used[c_head] = True
+    compact = np.full(n_network, -1, dtype=np.int64)
+    compact[used] = np.arange(int(used.sum()))
+    k = int(used.sum())
+    ends = (
+        np.concatenate([compact[c_tail], compact[c_head]]),
+        np.concatenate([compact[c_head], compact[c_tail]]),
+    )
+    adjacency = csr_matrix((np.ones(ends[0].shape[0]), ends), shape=(k, k))
+    order = np.asarray(reverse_cuthill_mckee(adjacency, symmetric_mode=True), dtype=np.int64)
+    nodes = np.flatnonzero(used)[order]
+    search_node = np.full(n_network, -1, dtype=np.int64)
+    search_node[nodes] = np.arange(k)
+    return nodes, search_node
+
+
+def worth_compressing(graph: SearchGraph, n_links: int, n_nodes: int) -> bool:
+    """Whether searching ``graph`` instead of the network (``n_links``, ``n_nodes``) pays."""
+    return graph.n_links <= (1.0 - MIN_LINKS_SAVED) * n_links or n_nodes > LOCALITY_NODES
 
 
 @njit(cache=True, nogil=True)

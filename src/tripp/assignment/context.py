@@ -11,6 +11,7 @@ from tripp.assignment.compress import (
     SearchGraph,
     compress,
     expand_flows,
+    identity_search_graph,
     search_costs,
     worth_compressing,
 )
@@ -36,8 +37,9 @@ class SolveContext:
     may use); ``aon`` holds its chunks, ``work`` the first chunk's tree for single searches.
     Shortest paths are searched on ``search``, the network with its chains merged and dead
     ends dropped (:mod:`tripp.assignment.compress`), when ``compress_graph`` is set and that
-    saves enough links (``compressed``); else on the network itself, through an identity
-    search graph. ``arrays`` is ``(offsets, head, tail, no_through)`` of what is searched.
+    pays (``compressed``); else on the network itself, through an identity search graph.
+    ``arrays`` is ``(offsets, head, tail, no_through)`` of what is searched, and ``od`` the
+    OD table (:meth:`Demand.od_table`) with its nodes numbered as the search graph's.
     """
 
     network: AssignmentNetwork
@@ -55,19 +57,21 @@ class SolveContext:
 
     def __post_init__(self) -> None:
         net = self.network
-        self.od = self.demand.od_table()
         keep = net.no_through.copy()
         keep[np.asarray(self.demand.zone_nodes, dtype=np.int64)] = True
-        self.search = _identity(net)
+        self.search = identity_search_graph(net.csr, net.no_through)
         self.compressed = False
         if self.compress_graph:
-            graph = compress(net.csr.indptr, net.tail, net.head, keep)
-            if worth_compressing(graph, net.n_links):
+            graph = compress(net.csr.indptr, net.tail, net.head, keep, net.no_through)
+            if worth_compressing(graph, net.n_links, net.n_nodes):
                 self.search, self.compressed = graph, True
+        origins, od_offsets, dests, trips = self.demand.od_table()
+        node = self.search.search_node
+        self.od = (node[origins], od_offsets, node[dests], trips)
         csr = self.search.csr
-        self.arrays = (csr.indptr, csr.head, csr.tail, net.no_through)
+        self.arrays = (csr.indptr, csr.head, csr.tail, self.search.no_through)
         threads = default_threads() if self.threads is None else self.threads
-        self.aon = AonWork(net.n_nodes, csr.n_arcs, len(self.od[0]), threads)
+        self.aon = AonWork(self.search.n_nodes, csr.n_arcs, len(self.od[0]), threads)
         self.work = self.aon.trees[0]
         self.search_cost = np.empty(csr.n_arcs)
         self.search_flow = np.empty(csr.n_arcs)
@@ -112,12 +116,6 @@ class SolveContext:
         tstt = dot(flows, cost)
         sptt = self.sptt(cost)
         return relative_gap_of(tstt, sptt), tstt, cost
-
-
-def _identity(net: AssignmentNetwork) -> SearchGraph:
-    """The network as its own search graph: each link a search link of one member."""
-    links = np.arange(net.n_links, dtype=np.int64)
-    return SearchGraph(net.csr, links, np.arange(net.n_links + 1, dtype=np.int64), links)
 
 
 def relative_gap_of(tstt: float, sptt: float) -> float:

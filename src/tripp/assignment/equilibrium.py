@@ -210,7 +210,8 @@ def _check_reachable(ctx: SolveContext) -> None:
         )
         dests = od_dest[od_offsets[i] : od_offsets[i + 1]]
         for dest in dests[~np.isfinite(w.dist[dests])]:
-            missing.append(f"{net.node_ids[origin]}→{net.node_ids[dest]}")
+            at = ctx.search.nodes
+            missing.append(f"{net.node_ids[at[origin]]}→{net.node_ids[at[dest]]}")
     shown = ", ".join(missing[:10]) + (
         f" and {len(missing) - 10} more" if len(missing) > 10 else ""
     )

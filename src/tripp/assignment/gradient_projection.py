@@ -407,7 +407,7 @@ def solve_gradient_projection(
     counters = np.zeros(3, dtype=np.int64)
     mark_s = np.full(n_search, -1, dtype=np.int64)
     mark_p = np.full(n_search, -1, dtype=np.int64)
-    buf = np.empty(net.n_nodes, dtype=np.int64)
+    buf = np.empty(ctx.search.n_nodes, dtype=np.int64)
     w = ctx.work
     history: list[IterationRecord] = []
 
