@@ -294,7 +294,7 @@ def bench(case: Case, args: argparse.Namespace) -> None:
         a_s, (a_gap, a_it, a_flow) = best_of(args.repeats, partial(aeq.run, gap, budget("aeq")))
         a_reached = a_gap <= gap
         print(
-            f"gap {gap:.0e}  AequilibraE bfw {a_s:9.3f} s ({a_it:5d} it, "
+            f"gap {gap:.0e}  AequilibraE bfw {a_s:10.4g} s ({a_it:5d} it, "
             f"{1e3 * a_s / a_it:8.2f} ms/it, gap {a_gap:.2e}{_short(a_reached)}, "
             f"flow err {flow_error(a_flow, case.best_flow)})"
         )
@@ -312,7 +312,7 @@ def bench(case: Case, args: argparse.Namespace) -> None:
             ran = f"={result.algorithm}" if algorithm == "auto" else "    "
             print(
                 f"gap {gap:.0e}  tripp {algorithm:4s}{ran} "
-                f"{t_s:9.3f} s ({result.iterations:5d} it, "
+                f"{t_s:10.4g} s ({result.iterations:5d} it, "
                 f"{1e3 * t_s / result.iterations:8.2f} ms/it, gap {result.relative_gap:.2e}"
                 f"{_short(result.converged)}, flow err {flow_error(result.flow, case.best_flow)},"
                 f" TSTT err {tstt_error(result, best_tstt)})  ratio tripp/AequilibraE "
@@ -320,7 +320,7 @@ def bench(case: Case, args: argparse.Namespace) -> None:
             )
     t8_s, r8 = best_of(args.repeats, partial(tripp, "gp", 1e-8, budget("gp")))
     print(
-        f"gap 1e-8  tripp gp   reached={r8.converged} in {t8_s:.3f} s ({r8.iterations} it, gap "
+        f"gap 1e-8  tripp gp   reached={r8.converged} in {t8_s:.4g} s ({r8.iterations} it, gap "
         f"{r8.relative_gap:.2e}) = {t8_s / times_1e4['auto']:.1f}x its 1e-4 time (auto), "
         f"{t8_s / times_1e4['gp']:.1f}x gp's; flow err {flow_error(r8.flow, case.best_flow)}"
     )
