@@ -59,12 +59,14 @@ class SolveContext:
         net = self.network
         keep = net.no_through.copy()
         keep[np.asarray(self.demand.zone_nodes, dtype=np.int64)] = True
-        self.search = identity_search_graph(net.csr, net.no_through)
         self.compressed = False
         if self.compress_graph:
             graph = compress(net.csr.indptr, net.tail, net.head, keep, net.no_through)
-            if worth_compressing(graph, net.n_links, net.n_nodes):
-                self.search, self.compressed = graph, True
+            self.compressed = worth_compressing(graph, net.n_links, net.n_nodes)
+        if self.compressed:
+            self.search = graph
+        else:
+            self.search = identity_search_graph(net.csr, net.no_through)
         origins, od_offsets, dests, trips = self.demand.od_table()
         node = self.search.search_node
         self.od = (node[origins], od_offsets, node[dests], trips)

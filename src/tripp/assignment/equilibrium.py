@@ -193,6 +193,7 @@ def _check_reachable(ctx: SolveContext) -> None:
     offsets, head, _, no_through = ctx.arrays
     search_cost = ctx.search_costs(cost)
     w = ctx.work
+    at = ctx.search.nodes  # the network node of each search node
     missing: list[str] = []
     for i, origin in enumerate(origin_nodes):
         dijkstra(
@@ -210,7 +211,6 @@ def _check_reachable(ctx: SolveContext) -> None:
         )
         dests = od_dest[od_offsets[i] : od_offsets[i + 1]]
         for dest in dests[~np.isfinite(w.dist[dests])]:
-            at = ctx.search.nodes
             missing.append(f"{net.node_ids[at[origin]]}→{net.node_ids[at[dest]]}")
     shown = ", ".join(missing[:10]) + (
         f" and {len(missing) - 10} more" if len(missing) > 10 else ""

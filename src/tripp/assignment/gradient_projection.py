@@ -2,11 +2,6 @@
 
 Jayakrishnan et al. (1994) style, Gauss–Seidel over OD pairs, all in Numba:
 
-Everything runs on the context's search graph (:mod:`tripp.assignment.compress`): a path is
-a list of search links, and a merged chain is one search link whose cost and derivative
-are the sums over its links (which all carry its flow); link flows are gathered back at
-the end.
-
 1. Column generation: for each origin, a shortest-path tree at the current costs; each OD
    adds its shortest path to its path set if the path is new (a new OD gets all its demand
    on it).
@@ -19,6 +14,11 @@ the end.
    without new trees, since it is cheap.
 3. Link flows are rebuilt from the path flows (so every node conserves flow exactly, up to
    rounding), and the relative gap is measured with a fresh shortest-path pass.
+
+Everything runs on the context's search graph (:mod:`tripp.assignment.compress`): a path is
+a list of search links, and a merged chain is one search link whose cost and derivative
+are the sums over its links (which all carry its flow); link flows are gathered back at
+the end.
 
 Path storage is a pool of link indices plus, per path, ``(start, length, next)`` where
 ``next`` links the paths of one OD into a list headed by ``od_head[od]``; the pool grows

@@ -62,7 +62,8 @@ class AssignmentSpec:
             this process may use; a small network runs on one whatever this says).
         compress_graph: search shortest paths on the network with its chains of degree-2
             nodes merged and its dead ends dropped, when that saves at least 5 % of the
-            links (:mod:`tripp.assignment.compress`); False: on every link as it is.
+            links or the network has more than 20,000 nodes
+            (:mod:`tripp.assignment.compress`); False: on every link as it is.
     """
 
     algorithm: Algorithm | str = Algorithm.AUTO
