@@ -312,6 +312,7 @@ def _register_more() -> None:
     from tripp.cli.assign import register as register_assign
     from tripp.cli.energy import register as register_energy
     from tripp.cli.freight import register as register_freight
+    from tripp.cli.imports import register as register_imports
     from tripp.cli.resilience import register as register_resilience
     from tripp.cli.scenarios import register
     from tripp.cli.serve import register as register_serve
@@ -323,6 +324,7 @@ def _register_more() -> None:
     register_resilience(app)
     register_serve(app)
     register_appraise(app)
+    register_imports(app)
 
 
 _register_more()

@@ -1,0 +1,110 @@
+"""Write imported rows as an atlas folder: CSV in the column registry's order, atomically,
+and only once the whole folder passes the atlas's validation gate.
+
+The folder is built beside ``out``, read back with :func:`tripp.atlas.io.load_atlas`, and
+swapped in only when it is valid; otherwise nothing is written and the
+:class:`~tripp.errors.InputError` lists every problem (file, row, column, fix). ``out`` is
+replaced only as :mod:`tripp.reporting.atomic` allows (``force``, and only an output tripp
+wrote).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, TypeAlias
+
+from tripp.atlas.io import load_atlas
+from tripp.atlas.model import Atlas
+from tripp.atlas.schema import TABLES, Table
+from tripp.errors import InputError, Problem
+from tripp.reporting.atomic import output_folder
+
+#: Imported rows per atlas table name: each row maps column names to values (str, int,
+#: float, bool, a tuple for list columns; None or absent for an empty cell).
+AtlasTables: TypeAlias = Mapping[str, Sequence[Mapping[str, Any]]]
+
+
+def write_atlas_folder(tables: AtlasTables, out: Path, *, command: str, force: bool) -> Atlas:
+    """Write ``tables`` as an atlas folder at ``out`` and return it as loaded from there.
+
+    Every required table is written, header only where ``tables`` has no rows for it;
+    optional tables only when they have rows. Raises :class:`~tripp.errors.InputError` when a
+    table or column is unknown, or when the folder fails validation (nothing is written).
+    """
+    unknown = sorted(set(tables) - set(TABLES))
+    if unknown:
+        raise InputError(
+            Problem(", ".join(unknown), "is not an atlas table", f"use {', '.join(TABLES)}")
+        )
+    with output_folder(Path(out), command=command, force=force) as staging:
+        for table in TABLES.values():
+            rows = tables.get(table.name, ())
+            if rows or table.required:
+                _write_table(staging / table.filename, table, rows)
+        try:
+            atlas = load_atlas(staging)
+        except InputError as error:
+            raise InputError(
+                [_in_output(problem, staging, Path(out)) for problem in error.problems]
+            ) from None
+    return replace(atlas, folder=Path(out))
+
+
+def _write_table(file: Path, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Write ``rows`` to ``file`` with the columns of ``table`` that any row fills, in the
+    registry's order (required columns always)."""
+    known = [column.name for column in table.columns]
+    used = {name for row in rows for name, value in row.items() if value is not None}
+    extra = sorted(used - set(known))
+    if extra:
+        raise InputError(
+            Problem(
+                table.filename,
+                f"unknown column(s) {', '.join(extra)}",
+                f"use the columns of {table.name} (docs/data-dictionary.md)",
+            )
+        )
+    header = [c.name for c in table.columns if c.required or c.name in used]
+    with file.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([cell_text(row.get(name)) for name in header])
+
+
+def cell_text(value: Any) -> str:
+    """One value as the atlas writes it: lists ';'-joined, booleans lower case, floats in
+    the shortest form that reads back equal (``repr``), None empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (tuple, list)):
+        return ";".join(str(item) for item in value)
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _in_output(problem: Problem, staging: Path, out: Path) -> Problem:
+    """``problem`` as found in the folder to be written at ``out`` (not its staging twin)."""
+    return Problem(
+        problem.where.replace(str(staging), str(out)),
+        f"{problem.problem} (nothing was written)",
+        problem.fix,
+        problem.row,
+        problem.column,
+    )
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an importer read: the rows to write, counts of what it saw and did (``summary``,
+    e.g. ways read, chains merged, rows skipped by reason) and notes for the user."""
+
+    tables: AtlasTables
+    summary: Mapping[str, int | float | str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
