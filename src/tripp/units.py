@@ -29,6 +29,9 @@ FREIGHT_MODES: Final[tuple[str, ...]] = ("rail", "road", "ferry", "sea")
 ENERGY_MODES: Final[tuple[str, ...]] = ("gas_pipeline", "oil_pipeline", "power_line", "fibre")
 ALL_MODES: Final[tuple[str, ...]] = FREIGHT_MODES + ENERGY_MODES
 
+#: Radius of the sphere great-circle distances are measured on (km; the IUGG mean radius).
+EARTH_RADIUS_KM: Final = 6371.0088
+
 #: Track gauges known to the model, in mm.
 GAUGES_MM: Final[tuple[int, ...]] = (1435, 1520, 1668, 1067, 1000)
 

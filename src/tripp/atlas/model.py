@@ -442,6 +442,13 @@ class Atlas:
         return table.get((mode, country, cargo_type)) or table.get((mode, "*", cargo_type))
 
     @cached_property
+    def latest_open_year(self) -> int | None:
+        """The latest ``open_year`` of the links (None when no link gives one)."""
+        return max(
+            (link.open_year for link in self.links if link.open_year is not None), default=None
+        )
+
+    @cached_property
     def _tariff_table(self) -> dict[tuple[str, str, str], Tariff]:
         return {(t.mode, t.country, t.cargo_type): t for t in self.tariffs}
 

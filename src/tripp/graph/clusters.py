@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 
 from tripp.atlas.model import Atlas, Node
+from tripp.units import EARTH_RADIUS_KM
 
 __all__ = ["CITY_FACILITY_KM", "EARTH_RADIUS_KM", "SAME_PLACE_KM", "cluster", "great_circle_km"]
 
@@ -32,8 +33,6 @@ SAME_PLACE_KM = 5.0
 CITY_FACILITY_KM = 65.0
 _SAME_PLACE_KINDS = ("port", "rail_station", "terminal", "dry_port", "border_crossing")
 _FACILITY_KINDS = ("port", "terminal", "dry_port")
-#: Mean Earth radius (IUGG), km.
-EARTH_RADIUS_KM = 6371.0088
 
 
 def great_circle_km(lon_a: float, lat_a: float, lon_b: float, lat_b: float) -> float:

@@ -4,9 +4,10 @@ assignment and resilience share.
 :func:`dijkstra` grows a shortest-path tree from one origin into preallocated work arrays
 (so a caller looping over origins allocates nothing) and can stop once a target is settled;
 :func:`single_pair_path` reads one path back from it, and :func:`shortest_path_trees`
-keeps the whole tree of each of many origins. Ties pop by lower node index, so
-answers are reproducible. A node flagged ``no_through`` (a TNTP zone below FIRST THRU NODE)
-can be reached but never passed through unless it is the origin.
+keeps the whole tree of each of many origins. :func:`astar_path` answers one pair on a large
+graph by A* with a straight-line lower bound, touching only the nodes it reaches. Ties pop by
+lower node index, so answers are reproducible. A node flagged ``no_through`` (a TNTP zone
+below FIRST THRU NODE) can be reached but never passed through unless it is the origin.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["dijkstra", "shortest_path_trees", "single_pair_path"]
+__all__ = ["astar_path", "dijkstra", "shortest_path_trees", "single_pair_path"]
 
 
 @njit(cache=True, inline="always")
@@ -183,3 +184,121 @@ def shortest_path_trees(
             heap_node,
         )
     return dist, pred
+
+
+@njit(cache=True)
+def astar_path(
+    origin: int,
+    target: int,
+    offsets: np.ndarray,
+    head: np.ndarray,
+    cost: np.ndarray,
+    position_km: np.ndarray,
+    rate_per_km: float,
+    dist: np.ndarray,
+    pred: np.ndarray,
+    bound: np.ndarray,
+    heap_key: np.ndarray,
+    heap_node: np.ndarray,
+    touched: np.ndarray,
+) -> tuple[float, np.ndarray]:
+    """Cheapest path from ``origin`` to ``target`` by A*: its cost (inf when there is none)
+    and its arcs in order.
+
+    The lower bound on the rest of a path from node v is ``rate_per_km`` times the straight
+    distance (km, through the Earth) from v's position (row of ``position_km``: x, y, z) to
+    the target's; it is consistent when no arc weighs less than the rate times the straight
+    distance between its ends (the caller's duty, :func:`tripp.graph.astar.lower_bound_rate`),
+    so the cost is the one Dijkstra finds. Ties pop by lower node index. The work arrays are
+    preallocated by the caller and left as they came: ``dist`` inf, ``pred`` -1, ``bound``
+    -1 (not yet computed) on every node (``touched`` holds the nodes reached, for the reset).
+    """
+    target_x, target_y, target_z = (
+        position_km[target, 0],
+        position_km[target, 1],
+        position_km[target, 2],
+    )
+    n_touched = 1
+    touched[0] = origin
+    dist[origin] = 0.0
+    bound[origin] = rate_per_km * np.sqrt(
+        (position_km[origin, 0] - target_x) ** 2
+        + (position_km[origin, 1] - target_y) ** 2
+        + (position_km[origin, 2] - target_z) ** 2
+    )
+    heap_key[0] = bound[origin]
+    heap_node[0] = origin
+    size = 1
+    found = False
+    while size > 0:
+        key = heap_key[0]
+        u = heap_node[0]
+        size -= 1
+        last_key = heap_key[size]
+        last_node = heap_node[size]
+        i = 0
+        while True:
+            child = 2 * i + 1
+            if child >= size:
+                break
+            if child + 1 < size and _before(
+                heap_key[child + 1], heap_node[child + 1], heap_key[child], heap_node[child]
+            ):
+                child += 1
+            if not _before(heap_key[child], heap_node[child], last_key, last_node):
+                break
+            heap_key[i] = heap_key[child]
+            heap_node[i] = heap_node[child]
+            i = child
+        heap_key[i] = last_key
+        heap_node[i] = last_node
+        if key > dist[u] + bound[u]:  # a stale entry: u was reached more cheaply since
+            continue
+        if u == target:
+            found = True
+            break
+        for k in range(offsets[u], offsets[u + 1]):
+            v = head[k]
+            candidate = dist[u] + cost[k]
+            if candidate < dist[v]:
+                if bound[v] < 0.0:
+                    bound[v] = rate_per_km * np.sqrt(
+                        (position_km[v, 0] - target_x) ** 2
+                        + (position_km[v, 1] - target_y) ** 2
+                        + (position_km[v, 2] - target_z) ** 2
+                    )
+                    touched[n_touched] = v
+                    n_touched += 1
+                dist[v] = candidate
+                pred[v] = k
+                priority = candidate + bound[v]
+                j = size
+                size += 1
+                while j > 0:
+                    parent = (j - 1) // 2
+                    if not _before(priority, v, heap_key[parent], heap_node[parent]):
+                        break
+                    heap_key[j] = heap_key[parent]
+                    heap_node[j] = heap_node[parent]
+                    j = parent
+                heap_key[j] = priority
+                heap_node[j] = v
+    total = dist[target] if found else np.inf
+    count = 0
+    if found:
+        node = target
+        while node != origin:
+            count += 1
+            node = np.searchsorted(offsets, pred[node], side="right") - 1
+    arcs = np.empty(count, dtype=np.int64)
+    if found:
+        node = target
+        for position in range(count - 1, -1, -1):
+            arcs[position] = pred[node]
+            node = np.searchsorted(offsets, pred[node], side="right") - 1
+    for index in range(n_touched):
+        node = touched[index]
+        dist[node] = np.inf
+        pred[node] = -1
+        bound[node] = -1.0
+    return total, arcs

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tripp.graph.astar import LowerBound, astar_search
 from tripp.graph.compile import ARC_LINK, Graph, IntArray
 from tripp.graph.paths import Kernel, Path, choose_kernel, shortest_path
 
@@ -41,11 +42,20 @@ class SearchGraph:
     source: int
     target: int
     n_base: int  # states per copy
+    #: A* bound for the first search (large graphs without via points), else None.
+    lower_bound: LowerBound | None = None
 
     def shortest(
         self, weight: np.ndarray, source: int, *, kernel: Kernel | str = Kernel.AUTO
     ) -> Path | None:
-        """Cheapest arc sequence from ``source`` to the target under ``weight`` (or None)."""
+        """Cheapest arc sequence from ``source`` to the target under ``weight`` (or None):
+        by A* where the graph has a lower bound and the compiled kernel runs, else by
+        Dijkstra (:func:`tripp.graph.paths.shortest_path`)."""
+        compiled = choose_kernel(kernel, len(self.indptr) - 1) is Kernel.COMPILED
+        if self.lower_bound is not None and compiled:
+            return astar_search(
+                self.indptr, self.head, weight, source, self.target, self.lower_bound
+            )
         return shortest_path(self.indptr, self.head, weight, source, self.target, kernel=kernel)
 
 

@@ -66,8 +66,7 @@ def supported_years(atlas: Atlas) -> tuple[int, int]:
     2026 with projects to 2030). Every interface checks a year against it (routes,
     scenarios, the REST API).
     """
-    opens = [link.open_year for link in atlas.links if link.open_year is not None]
-    last = max([atlas.as_of_year, *opens]) + HORIZON_YEARS
+    last = max(atlas.as_of_year, atlas.latest_open_year or atlas.as_of_year) + HORIZON_YEARS
     return atlas.as_of_year - LOOKBACK_YEARS, last
 
 

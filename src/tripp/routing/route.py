@@ -20,6 +20,7 @@ import numpy as np
 
 from tripp.atlas.model import DEFAULT_CARGO_TYPE
 from tripp.errors import InputError, NoRouteError
+from tripp.graph.astar import ASTAR_ABOVE_STATES, LowerBound, lower_bound
 from tripp.graph.cargo import cargo_cost_usd, cargo_mask
 from tripp.graph.clusters import cluster
 from tripp.graph.compile import ARC_LINK, NEVER, Graph
@@ -263,7 +264,18 @@ def _search_weight(graph: Graph, request: RouteRequest) -> np.ndarray:
     (searches copy it before closing arcs).
     """
     vot = _vot(graph, request) if request.objective is Objective.GENERALIZED else None
-    key = (
+
+    def compute() -> np.ndarray:
+        weight = _objective_weight(graph, request.objective, vot, request.cargo_type)
+        masked: np.ndarray = np.where(usable_arcs(graph, request), weight, np.inf)
+        return masked
+
+    return graph.memo("search weight", _weight_key(request, vot), compute)
+
+
+def _weight_key(request: RouteRequest, vot: float | None) -> Hashable:
+    """What a request's search weights depend on."""
+    return (
         request.year,
         request.modes,
         request.avoid_countries,
@@ -273,12 +285,14 @@ def _search_weight(graph: Graph, request: RouteRequest) -> np.ndarray:
         request.cargo_type,
     )
 
-    def compute() -> np.ndarray:
-        weight = _objective_weight(graph, request.objective, vot, request.cargo_type)
-        masked: np.ndarray = np.where(usable_arcs(graph, request), weight, np.inf)
-        return masked
 
-    return graph.memo("search weight", key, compute)
+def _lower_bound(graph: Graph, request: RouteRequest, weight: np.ndarray) -> LowerBound | None:
+    """The A* lower bound for single-pair searches under ``weight`` on a graph above
+    :data:`~tripp.graph.astar.ASTAR_ABOVE_STATES` states (kept with the weights), else None."""
+    if graph.n_states <= ASTAR_ABOVE_STATES:
+        return None
+    vot = _vot(graph, request) if request.objective is Objective.GENERALIZED else None
+    return graph.memo("lower bound", _weight_key(request, vot), lambda: lower_bound(graph, weight))
 
 
 def _objective_weight(
@@ -316,7 +330,14 @@ def _search_graph(
     target_base = int(graph.end_state[graph.node_index(request.destination)])
     if not request.via:
         return SearchGraph(
-            graph.indptr, graph.head, np.arange(graph.n_arcs), weight, source, target_base, n
+            graph.indptr,
+            graph.head,
+            np.arange(graph.n_arcs),
+            weight,
+            source,
+            target_base,
+            n,
+            _lower_bound(graph, request, weight),
         )
     copies = len(request.via) + 1
     tails = [graph.tail + k * n for k in range(copies)]
