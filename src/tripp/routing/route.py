@@ -332,7 +332,7 @@ def _search_graph(
         return SearchGraph(
             graph.indptr,
             graph.head,
-            np.arange(graph.n_arcs),
+            _arc_numbers(graph),
             weight,
             source,
             target_base,
@@ -342,7 +342,7 @@ def _search_graph(
     copies = len(request.via) + 1
     tails = [graph.tail + k * n for k in range(copies)]
     heads = [graph.head + k * n for k in range(copies)]
-    refs = [np.arange(graph.n_arcs)] * copies
+    refs = [_arc_numbers(graph)] * copies
     weights = [weight] * copies
     blocks = [copies]  # the next free block of n states (each entering arc takes one)
     has_layer = np.array([layer is not None for layer in graph.state_layer])
@@ -371,6 +371,12 @@ def _search_graph(
         target_base + (copies - 1) * n,
         n,
     )
+
+
+def _arc_numbers(graph: Graph) -> np.ndarray:
+    """0, 1, … for each arc of ``graph`` (kept on it: the arc refs of a search without via
+    points; never modified)."""
+    return graph.memo("arc numbers", None, lambda: np.arange(graph.n_arcs))
 
 
 def _passing_joins(
