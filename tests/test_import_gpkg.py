@@ -4,6 +4,7 @@ path (exit 2, one line per problem, nothing written)."""
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,6 +25,8 @@ from tripp.cli.main import app
 from tripp.errors import InputError
 from tripp.importers.gpkg import GEODESIC_METHOD
 from tripp.importers.mapping import read_mapping
+from tripp.importers.origins import LayerOrigin
+from tripp.importers.tables import cell_text
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "atlas.gpkg.toml"
 #: Tables the example mapping reads from attribute layers.
@@ -318,7 +321,7 @@ def test_a_bad_value_is_reported_by_the_validation_gate_and_nothing_is_written(
 ) -> None:
     code, err = import_small(tmp_path, speed=900.0)
     assert code == 2
-    assert "links.csv:2: speed_kmh:" in err and "900" in err
+    assert "net.gpkg layer 'lines' feature 1: links.speed_kmh (field speed): 900" in err
     assert "nothing was written" in err and not (tmp_path / "out").exists()
 
 
@@ -357,3 +360,17 @@ def test_embedded_modes_keep_only_those_modes_rows(tmp_path: Path) -> None:
 
 def _cited(rows: Sequence[Any]) -> set[str]:
     return {source for row in rows for source in row.source_ids}
+
+
+def test_csv_lines_count_line_breaks_as_the_atlas_reader_does(tmp_path: Path) -> None:
+    rows = [{"note": "one\ntwo", "year": 2020}, {"note": "three\r\nfour\rfive"}, {"note": "six"}]
+    file = tmp_path / "t.csv"
+    with file.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["note", "year"])
+        writer.writerows([[cell_text(row.get("note")), cell_text(row.get("year"))] for row in rows])
+    with file.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        read_lines = [reader.line_num for _ in reader]
+    origin = LayerOrigin("layer", (1, 2, 3), {"note": "remark"})
+    assert origin.csv_lines(rows) == read_lines == [3, 6, 7]

@@ -25,7 +25,8 @@ from tripp.atlas.schema import TABLES
 from tripp.errors import InputError, Problem
 from tripp.importers import geometry
 from tripp.importers.mapping import GEOMETRY_COLUMNS, Constant, TableMapping, read_mapping
-from tripp.importers.tables import ImportResult, cell_text, embedded_rows
+from tripp.importers.origins import GpkgImport, LayerOrigin
+from tripp.importers.tables import cell_text, embedded_rows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -67,7 +68,7 @@ class _Features:
             )
 
 
-def import_gpkg(file: Path, mapping_file: Path) -> ImportResult:
+def import_gpkg(file: Path, mapping_file: Path) -> GpkgImport:
     """Read the GeoPackage ``file`` into atlas rows as ``mapping_file`` says.
 
     Raises :class:`~tripp.errors.InputError` for a bad mapping, a missing file or one that
@@ -80,6 +81,7 @@ def import_gpkg(file: Path, mapping_file: Path) -> ImportResult:
     tables: dict[str, list[dict[str, Any]]] = {}
     summary: dict[str, int | float | str] = {}
     notes: list[str] = []
+    origins: dict[str, LayerOrigin] = {}
     for table in mapping.tables:
         layer = _read_layer(file, table, infos[table.layer])
         rows = _mapped_rows(table, layer)
@@ -91,6 +93,7 @@ def import_gpkg(file: Path, mapping_file: Path) -> ImportResult:
             if table.table == "links":
                 summary.update(_lines(rows, table, features, tables.get("nodes")))
         tables[table.table] = rows
+        origins[table.table] = _origin(table, layer)
         summary[f"{table.table} rows from layer {table.layer}"] = len(rows)
         if layer.note:
             notes.append(layer.note)
@@ -100,7 +103,7 @@ def import_gpkg(file: Path, mapping_file: Path) -> ImportResult:
             summary[f"{name} rows kept from the embedded atlas"] = len(kept[name])
         tables.update({name: list(kept[name]) for name in mapping.embedded})
         tables["sources"] = _merged_sources(tables.get("sources", []), kept["sources"], file)
-    return ImportResult(tables, summary, tuple(notes))
+    return GpkgImport(tables, summary, tuple(notes), file=file, origins=origins)
 
 
 def _layer_infos(file: Path, tables: Sequence[TableMapping]) -> dict[str, dict[str, Any]]:
@@ -148,6 +151,19 @@ def _layer_infos(file: Path, tables: Sequence[TableMapping]) -> dict[str, dict[s
     if problems:
         raise InputError(problems)
     return infos
+
+
+def _origin(table: TableMapping, layer: _Layer) -> LayerOrigin:
+    """The layer, feature ids and source field of each column of ``table``'s rows."""
+    fields: dict[str, str | None] = {
+        column: source if isinstance(source, str) else ""
+        for column, source in table.columns.items()
+    }
+    if layer.geometries is not None:
+        fields.update({c: None for c in GEOMETRY_COLUMNS.get(table.table, ()) if c not in fields})
+        if table.snap_m is not None:
+            fields.update(from_node=None, to_node=None)
+    return LayerOrigin(table.layer, tuple(layer.frame.index.tolist()), fields)
 
 
 def _uses_geometry(table: TableMapping) -> bool:
@@ -300,11 +316,11 @@ def _snap(
     """``from_node``/``to_node``: the nearest imported node to each end of the line, within
     ``snap_m`` metres; an end farther from every node, or both ends at one node, is an
     error naming the feature."""
-    if not nodes:
+    if not nodes or not any(_number(n.get("lon")) and _number(n.get("lat")) for n in nodes):
         raise InputError(
             Problem(
                 features.where,
-                "links snap to nodes (links.snap_m), but no nodes are imported",
+                "links snap to nodes (links.snap_m), but no node with lon and lat is imported",
                 "map a [nodes] layer in the same mapping file",
             )
         )
@@ -314,9 +330,11 @@ def _snap(
         "has no single line to snap to nodes",
         "give the feature one LineString (a MultiLineString's parts must join end to end)",
     )
-    node_ids = [str(node.get("node_id")) for node in nodes]
-    node_lon = np.array([float(node["lon"]) for node in nodes])
-    node_lat = np.array([float(node["lat"]) for node in nodes])
+    # A node without a usable position cannot be snapped to; the validation gate reports it.
+    placed = [node for node in nodes if _number(node.get("lon")) and _number(node.get("lat"))]
+    node_ids = [str(node.get("node_id")) for node in placed]
+    node_lon = np.array([float(node["lon"]) for node in placed])
+    node_lat = np.array([float(node["lat"]) for node in placed])
     problems: list[Problem] = []
     fids = features.ids
     snapped: dict[str, list[str]] = {}
@@ -348,6 +366,14 @@ def _snap(
         raise InputError(problems)
     for row, first, last in zip(rows, snapped["from_node"], snapped["to_node"], strict=True):
         row["from_node"], row["to_node"] = first, last
+
+
+def _number(value: Any) -> bool:
+    """Whether ``value`` reads as a finite number (a float or its text)."""
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
 
 
 def _merged_sources(
