@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import pytest
 from pyproj import Geod
-from shapely.geometry import LineString, Point
+from shapely.geometry import LineString, MultiLineString, Point
 from typer.testing import CliRunner
 
 import tripp
@@ -23,12 +24,14 @@ from tripp.atlas.io import default_atlas_folder
 from tripp.atlas.schema import TABLES
 from tripp.cli.main import app
 from tripp.errors import InputError
+from tripp.importers import geometry
 from tripp.importers.gpkg import GEODESIC_METHOD
 from tripp.importers.mapping import read_mapping
 from tripp.importers.origins import LayerOrigin
 from tripp.importers.tables import cell_text
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "atlas.gpkg.toml"
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+EXAMPLE = DOCS / "examples" / "atlas.gpkg.toml"
 #: Tables the example mapping reads from attribute layers.
 ATTRIBUTE_TABLES = ("sources", "crossings", "transfers", "tariffs", "cargo_types", "services")
 runner = CliRunner()
@@ -374,3 +377,25 @@ def test_csv_lines_count_line_breaks_as_the_atlas_reader_does(tmp_path: Path) ->
         read_lines = [reader.line_num for _ in reader]
     origin = LayerOrigin("layer", (1, 2, 3), {"note": "remark"})
     assert origin.csv_lines(rows) == read_lines == [3, 6, 7]
+
+
+def test_the_mapping_shown_in_the_docs_is_valid(tmp_path: Path) -> None:
+    text = (DOCS / "import-gpkg.md").read_text(encoding="utf-8")
+    block = text.split("```toml\n", 1)[1].split("```", 1)[0]
+    file = tmp_path / "docs.toml"
+    file.write_text(block, encoding="utf-8")
+    mapping = read_mapping(file)
+    assert [t.table for t in mapping.tables] == ["nodes", "links", "sources"]
+    assert mapping.table("links") is not None and mapping.table("links").snap_m == 50
+    assert mapping.embedded == ("tariffs", "cargo_types") and mapping.embedded_modes == ("rail",)
+
+
+def test_a_multilinestring_is_measured_over_its_parts_and_joined_for_its_ends() -> None:
+    joined = MultiLineString([[(0, 0), (1, 0)], [(1, 0), (2, 0)]])
+    apart = MultiLineString([[(0, 0), (1, 0)], [(5, 0), (6, 0)]])
+    lengths_km = geometry.geodesic_length_km(np.array([joined, apart, Point(0, 0)]))
+    assert lengths_km[0] == pytest.approx(2 * 111.319, abs=0.002)
+    assert lengths_km[1] == pytest.approx(2 * 111.319, abs=0.002) and np.isnan(lengths_km[2])
+    start, end, bad = geometry.line_ends(np.array([joined, apart]))
+    assert start[0].tolist() == [0, 0] and end[0].tolist() == [2, 0]
+    assert bad.tolist() == [False, True]
