@@ -23,11 +23,11 @@ import tripp
 from tripp.atlas.io import default_atlas_folder
 from tripp.atlas.schema import TABLES
 from tripp.cli.main import app
-from tripp.errors import InputError
+from tripp.errors import InputError, Problem
 from tripp.importers import geometry
 from tripp.importers.gpkg import GEODESIC_METHOD
 from tripp.importers.mapping import read_mapping
-from tripp.importers.origins import LayerOrigin
+from tripp.importers.origins import GpkgImport, LayerOrigin
 from tripp.importers.tables import cell_text
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -340,7 +340,7 @@ def test_a_missing_or_foreign_file_is_an_error(tmp_path: Path, content: str | No
         path.write_text(content, encoding="utf-8")
     code, _, err = run("import", "gpkg", str(path), "--mapping", str(mapping), "--out", "x")
     assert code == 2
-    assert ("not found" if content is None else "is not a GeoPackage") in err
+    assert ("not found" if content is None else "is not a GeoPackage with layers") in err
 
 
 def test_embedded_tables_come_with_the_sources_they_cite(tmp_path: Path) -> None:
@@ -399,3 +399,21 @@ def test_a_multilinestring_is_measured_over_its_parts_and_joined_for_its_ends() 
     start, end, bad = geometry.line_ends(np.array([joined, apart]))
     assert start[0].tolist() == [0, 0] and end[0].tolist() == [2, 0]
     assert bad.tolist() == [False, True]
+
+
+def test_gate_problems_name_the_feature_only_for_rows_read_from_a_layer() -> None:
+    result = GpkgImport(
+        {"sources": [{"source_id": "mine", "year": 3000}, {"source_id": "kept", "year": 1}]},
+        file=Path("net.gpkg"),
+        origins={"sources": LayerOrigin("refs", (7,), {"source_id": "id", "year": ""})},
+    )
+    gate = InputError(
+        [
+            Problem("sources.csv", "3000 is out of range", "fix it", 2, "year"),
+            Problem("sources.csv", "1 is out of range", "fix it", 3, "year"),
+            Problem("links.csv", "no rows", "add some"),
+        ]
+    )
+    mine, kept, whole = result.located(gate).problems
+    assert str(mine).startswith("net.gpkg layer 'refs' feature 7: sources.year (constant):")
+    assert kept == gate.problems[1] and whole == gate.problems[2]

@@ -121,7 +121,11 @@ def _layer_infos(file: Path, tables: Sequence[TableMapping]) -> dict[str, dict[s
         driver = None
     if driver != "GPKG":
         raise InputError(
-            Problem(str(file), "is not a GeoPackage", "give a .gpkg file (GIS: save as GeoPackage)")
+            Problem(
+                str(file),
+                "is not a GeoPackage with layers",
+                "give a .gpkg file (in a GIS: export the layers as GeoPackage)",
+            )
         )
     problems: list[Problem] = []
     infos: dict[str, dict[str, Any]] = {}

@@ -54,7 +54,8 @@ class GpkgImport(ImportResult):
         origin = self.origins.get(table)
         if origin is None or problem.row is None or Path(problem.where).suffix != ".csv":
             return problem
-        lines = origin.csv_lines(self.tables[table])
+        # Rows past the layer's (sources the embedded tables cite) came from no feature.
+        lines = origin.csv_lines(self.tables[table])[: len(origin.feature_ids)]
         if problem.row not in lines:
             return problem
         feature = origin.feature_ids[lines.index(problem.row)]
