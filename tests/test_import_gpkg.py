@@ -302,6 +302,8 @@ def test_every_mapping_problem_is_reported_at_once_with_did_you_mean(tmp_path: P
         ('[nodes.columns]\nnode_id = "code"', "nodes.layer: is missing"),
         ("[links]\nlayer = 'lines'\nsnap_m = -5\n[links.columns]\nlink_id = 'id'", "snap_m"),
         ("[embedded]\ntables = ['tarifs']", "did you mean 'tariffs'?"),
+        ("[sources]\nlayr = 'refs'\n[sources.columns]\nsource_id = 'id'", "did you mean 'layer'?"),
+        ("[sources]\nlayer = 'refs'\n[sources.columns]\ntitle = {value = [1]}", "not a usable"),
     ],
 )
 def test_mapping_errors(tmp_path: Path, text: str, expected: str) -> None:
