@@ -42,7 +42,7 @@ from tripp.errors import InputError, Problem
 #: A constant value of a column: text, a number, a boolean, or a list (list columns).
 ConstantValue: TypeAlias = str | int | float | bool | tuple[str, ...]
 
-#: Keys a table block may hold, and the tables that accept each optional one.
+#: Keys a table block may hold (snap_m: links only).
 BLOCK_KEYS: Final = ("layer", "columns", "crs", "snap_m")
 #: Columns the importer derives from geometry when the mapping leaves them out.
 GEOMETRY_COLUMNS: Final = {"nodes": ("lon", "lat"), "links": ("length_km",)}
