@@ -86,7 +86,10 @@ def import_gpkg_command(
     from tripp.importers.tables import write_atlas_folder
 
     result = import_gpkg(file, mapping)
-    atlas = write_atlas_folder(result.tables, out, command="tripp import gpkg", force=force)
+    try:
+        atlas = write_atlas_folder(result.tables, out, command="tripp import gpkg", force=force)
+    except InputError as error:
+        raise result.located(error) from None
     _report(atlas, result, format)
 
 
