@@ -47,7 +47,7 @@ def _write(file: Path, header: list[str], rows: list[dict[str, str]]) -> None:
         writer.writerows(rows)
 
 
-def _overlay(folder: Path, *, extra_links: list[dict[str, str]] = ()) -> Path:  # type: ignore[assignment]
+def _overlay(folder: Path, *, extra_links: tuple[dict[str, str], ...] = ()) -> Path:
     """An overlay folder: a new node joined to Baku by a new road link, one embedded rail
     link 15 km/h faster, and its own source."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -185,7 +185,7 @@ def test_a_problem_in_the_overlay_names_its_folder_and_line(tmp_path: Path) -> N
     }
     slow = road | {"link_id": "baku__slow__road", "to_node": NEW_NODE, "speed_kmh": "fast"}
     lost = road | {"link_id": "baku__nowhere__road", "to_node": "nowhere"}
-    overlay = _overlay(tmp_path / "imported", extra_links=[slow, lost])
+    overlay = _overlay(tmp_path / "imported", extra_links=(slow, lost))
     with pytest.raises(InputError) as raised:
         tripp.load_atlas(["embedded", overlay])
     shown = {(p.where, p.row, p.column) for p in raised.value.problems}
@@ -199,9 +199,8 @@ def test_a_problem_in_the_overlay_names_its_folder_and_line(tmp_path: Path) -> N
 
 
 def test_a_duplicate_id_within_one_folder_is_still_an_error(tmp_path: Path) -> None:
-    header, _ = _embedded_rows("links.csv")
     _, row = _overridden_link()
-    overlay = _overlay(tmp_path / "dup", extra_links=[row])  # its id is on line 2 already
+    overlay = _overlay(tmp_path / "dup", extra_links=(row,))  # its id is on line 2 already
     with pytest.raises(InputError) as raised:
         tripp.load_atlas(["embedded", overlay])
     (problem,) = raised.value.problems
