@@ -44,7 +44,6 @@ from concurrent.futures import (
     ThreadPoolExecutor,
 )
 from concurrent.futures.process import BrokenProcessPool
-from pathlib import Path
 from typing import Any
 
 import anyio
@@ -52,7 +51,7 @@ from fastapi import Request, Response
 
 from tripp.api.problems import ErrorModel, error_response
 from tripp.api.routes_atlas import json_response
-from tripp.api.state import ApiState
+from tripp.api.state import ApiState, AtlasFolders
 from tripp.errors import Problem, TrippError
 
 logger = logging.getLogger(__name__)
@@ -266,7 +265,7 @@ def _init_process(server_pid: int) -> None:
     threading.Thread(target=watch, name="tripp-orphan-watch", daemon=True).start()
 
 
-def _in_process(folder: Path | None, compute: Compute, *args: Any) -> tuple[int, bytes]:
+def _in_process(folder: AtlasFolders, compute: Compute, *args: Any) -> tuple[int, bytes]:
     """Run ``compute`` in a pool process on that process's own state; with its pid."""
     return os.getpid(), compute(_process_state(folder), *args)
 
@@ -277,7 +276,7 @@ def _here(state: ApiState, compute: Compute, *args: Any) -> tuple[int, bytes]:
 
 
 @functools.cache
-def _process_state(folder: Path | None) -> ApiState:
+def _process_state(folder: AtlasFolders) -> ApiState:
     """The state of a pool process (the atlas in ``folder``): one per process, kept for its
     life, its caches bounded as the server's are."""
     return ApiState(atlas_folder=folder)

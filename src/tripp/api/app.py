@@ -11,7 +11,7 @@ the loopback names by default (:mod:`tripp.api.guards`).
 from __future__ import annotations
 
 import gc
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -34,7 +34,7 @@ from tripp.api.guards import (
 )
 from tripp.api.jobs import JobManager
 from tripp.api.problems import error_body, install_handlers
-from tripp.api.state import ApiState
+from tripp.api.state import ApiState, atlas_key
 from tripp.errors import Problem
 from tripp.graph.paths import Kernel
 from tripp.version import __version__
@@ -100,7 +100,7 @@ class _TooLarge(Exception):
 
 
 def create_app(
-    atlas_folder: Path | None = None,
+    atlas_folder: Path | str | Sequence[Path | str] | None = None,
     *,
     node_modules: Path | None = None,
     jobs: JobManager | None = None,
@@ -111,7 +111,8 @@ def create_app(
     heavy_processes: bool = True,
     body_timeout_s: float = BODY_TIMEOUT_S,
 ) -> FastAPI:
-    """The API and page for the atlas in ``atlas_folder`` (default: the embedded atlas).
+    """The API and page for the atlas in ``atlas_folder`` (default: the embedded atlas; a
+    sequence of folders: their stack, see :func:`tripp.atlas.io.load_atlas`).
 
     The atlas is read on the first request that needs it; scenarios are compiled once and
     kept (LRU). ``node_modules`` holds Leaflet and Swagger UI (default: found, see
@@ -160,7 +161,7 @@ def create_app(
         redoc_url=None,
         lifespan=lifespan,
     )
-    app.state.tripp = ApiState(atlas_folder=atlas_folder, kernel=kernel)
+    app.state.tripp = ApiState(atlas_folder=atlas_key(atlas_folder), kernel=kernel)
     app.state.jobs = jobs
     app.state.admission = Admission(app.state.tripp, limits=heavy_limits, processes=heavy_processes)
     vendor = find_node_modules(node_modules)

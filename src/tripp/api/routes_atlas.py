@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse
 from tripp.api.params import MAX_TEXT, CountryQuery, ScenarioQuery, shipped_scenario
 from tripp.api.problems import ERRORS
 from tripp.api.schemas import FeatureCollectionModel, HealthModel, ScenarioModel
-from tripp.api.state import ApiState
+from tripp.api.state import ApiState, AtlasFolders
 from tripp.atlas.countries import outlines_file
 from tripp.version import __version__
 
@@ -37,6 +37,15 @@ def state_of(request: Request) -> ApiState:
     return state
 
 
+def _folder_name(folders: AtlasFolders) -> str:
+    """The name of the served atlas folder, ``embedded`` for the embedded atlas, a stack's
+    names joined by " + " (``embedded + imported``)."""
+    if folders is None:
+        return "embedded"
+    stack = folders if isinstance(folders, tuple) else (folders,)
+    return " + ".join(Path(folder).name for folder in stack)
+
+
 @router.get("/health", response_model=HealthModel, summary="Service health and capabilities")
 def health(request: Request) -> dict[str, Any]:
     """Whether the atlas loaded, what it holds, and the analyses and job kinds it serves."""
@@ -46,7 +55,7 @@ def health(request: Request) -> dict[str, Any]:
         "status": "ok",
         "version": __version__,
         "atlas": {
-            "folder": "embedded" if state.atlas_folder is None else Path(state.atlas_folder).name,
+            "folder": _folder_name(state.atlas_folder),
             "as_of_year": atlas.as_of_year,
             "nodes": len(atlas.nodes),
             "links": len(atlas.links),

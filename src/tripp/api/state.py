@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,12 +159,28 @@ class QueryIndex:
         return len(self._items)
 
 
+#: The atlas a server serves, hashable (a pool process's state is cached on it): one folder,
+#: None (the embedded atlas) or a stack of folders, first to last (``embedded``: the embedded).
+AtlasFolders = Path | str | tuple[Path | str, ...] | None
+
+
+def atlas_key(folders: Path | str | Sequence[Path | str] | None) -> AtlasFolders:
+    """``folders`` as :data:`AtlasFolders`: a stack as a tuple.
+
+    >>> atlas_key(["embedded", Path("imported")])
+    ('embedded', PosixPath('imported'))
+    """
+    if folders is None or isinstance(folders, Path | str):
+        return folders
+    return tuple(folders)
+
+
 @dataclass
 class ApiState:
     """The base atlas (loaded on first use), the caches built on it, and the shortest-path
     kernel its route searches run (``tripp.api.create_app`` asks for the compiled one)."""
 
-    atlas_folder: Path | None = None
+    atlas_folder: AtlasFolders = None
     kernel: Kernel = Kernel.AUTO
     networks: LruCache[ScenarioNetwork] = field(default_factory=lambda: LruCache(NETWORKS))
     results: LruCache[bytes] = field(

@@ -88,6 +88,7 @@ def describe_atlas(atlas: Atlas) -> dict[str, Any]:
     estimated["overall"] = _share(all_rows, all_estimated)
     return {
         "folder": str(atlas.folder),
+        "folders": [str(folder) for folder in atlas.folders],
         "as_of_year": atlas.as_of_year,
         "totals": {table: len(getattr(atlas, table)) for table in TOTAL_TABLES},
         "by_country": {code: by_country[code] for code in sorted(by_country)},

@@ -13,6 +13,7 @@ import csv
 import math
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
@@ -20,7 +21,9 @@ from typing import Any, TextIO
 from tripp.atlas import model
 from tripp.atlas.countries import country_hint, is_country
 from tripp.atlas.names import did_you_mean
+from tripp.atlas.overrides import NO_MERGE
 from tripp.atlas.schema import TABLES, Column, ParsedRow, Table
+from tripp.atlas.stack import AtlasFolders, Layer, atlas_layers, stack_tables
 from tripp.atlas.validate import Parsed, check_tables
 from tripp.errors import InputError, Problem
 from tripp.units import to_canonical_capacity
@@ -44,6 +47,8 @@ ROW_TYPES: dict[str, type] = {
     "projects": model.Project,
 }
 _BOOLS = {"true": True, "false": False}
+#: The file of each table, as the reader names it in a problem.
+FILENAMES = frozenset(table.filename for table in TABLES.values())
 
 
 def default_atlas_folder() -> Path:
@@ -51,38 +56,41 @@ def default_atlas_folder() -> Path:
     return Path(str(resources.files("tripp") / "data" / "atlas"))
 
 
-def load_atlas(folder: str | Path | None = None) -> model.Atlas:
-    """Read and validate the atlas in ``folder`` (default: the embedded atlas).
+def load_atlas(folders: AtlasFolders = None) -> model.Atlas:
+    """Read and validate the atlas in ``folders``: one folder, None (the embedded atlas), or
+    a stack of folders, first to last, where the word ``embedded`` stands for the embedded
+    atlas (a folder so named is ``./embedded``).
 
-    Raises :class:`~tripp.errors.InputError` listing every problem found.
+    A stack is merged table by table by each table's key (:mod:`tripp.atlas.stack`): a
+    later folder adds rows or overrides rows of the same key, and every override that
+    changes a value is listed in :attr:`~tripp.atlas.model.Atlas.merge`. The checks across
+    tables run once on the merged rows; a required table need only be in one folder.
+    Raises :class:`~tripp.errors.InputError` listing every problem found, each naming the
+    folder's file in a stack (``imported/links.csv``).
 
     >>> atlas = load_atlas()
     >>> "kars" in atlas.node_by_id
     True
     """
-    path = default_atlas_folder() if folder is None else Path(folder)
-    if not path.is_dir():
-        raise InputError(
-            Problem(str(path), "atlas folder not found", "give a folder holding nodes.csv etc.")
-        )
+    layers = atlas_layers(folders, default_atlas_folder())
     problems: list[Problem] = []
-    parsed = Parsed()
-    for table in TABLES.values():
-        file = path / table.filename
-        parsed.rows[table.name], parsed.failed[table.name] = [], []
-        if not file.exists():
-            if table.required:
-                problems.append(
-                    Problem(
-                        str(file),
-                        "required table is missing",
-                        f"create {table.filename} (see docs/data-dictionary.md)",
-                    )
-                )
-                parsed.unreadable.add(table.name)
-            continue
-        _read_table(file, table, problems, parsed)
-    check_tables(path, parsed, problems)
+    last = layers[-1].path
+    if len(layers) == 1:
+        parsed = _read_folder(last, problems, require=True)
+        check_tables(last, parsed, problems)
+        merge = NO_MERGE
+    else:
+        read = []
+        for layer in layers:
+            found: list[Problem] = []
+            read.append((layer, _read_folder(layer.path, found, require=False)))
+            problems.extend(_in_layer(problem, layer) for problem in found)
+        stack = stack_tables(read, problems)
+        parsed, merge = stack.parsed, stack.merge
+        _require_in_stack(layers, parsed, problems)
+        checked: list[Problem] = []
+        check_tables(last, parsed, checked)
+        problems.extend(map(stack.relocate, checked))
     if problems:
         raise InputError(problems)
     for name in ("links", "transfers"):
@@ -91,11 +99,17 @@ def load_atlas(folder: str | Path | None = None) -> model.Atlas:
     rows = {
         name: tuple(ROW_TYPES[name](**row.values) for row in parsed.rows[name]) for name in TABLES
     }
-    return model.Atlas(folder=path, **rows)  # type: ignore[arg-type]
+    return model.Atlas(
+        folder=last,
+        base_folders=tuple(layer.path for layer in layers[:-1]),
+        merge=merge,
+        **rows,  # type: ignore[arg-type]
+    )
 
 
-def validate(folder: str | Path | None = None) -> tuple[Problem, ...]:
-    """Every problem :func:`load_atlas` finds in the atlas ``folder``; empty when it is valid.
+def validate(folders: AtlasFolders = None) -> tuple[Problem, ...]:
+    """Every problem :func:`load_atlas` finds in the atlas ``folders`` (one folder, None for
+    the embedded atlas, or a stack); empty when it is valid.
 
     Each :class:`~tripp.errors.Problem` names file, row (1-based, header 1), column and fix.
 
@@ -103,10 +117,55 @@ def validate(folder: str | Path | None = None) -> tuple[Problem, ...]:
     ()
     """
     try:
-        load_atlas(folder)
+        load_atlas(folders)
     except InputError as error:
         return error.problems
     return ()
+
+
+def _read_folder(path: Path, problems: list[Problem], *, require: bool) -> Parsed:
+    """The tables of the folder ``path`` as parsed (a missing table: no rows); appends a
+    problem for anything that does not parse and, with ``require``, for a missing required
+    table (marked unreadable: nothing can be said about references into it)."""
+    parsed = Parsed()
+    for table in TABLES.values():
+        file = path / table.filename
+        parsed.rows[table.name], parsed.failed[table.name] = [], []
+        if file.exists():
+            _read_table(file, table, problems, parsed)
+        elif require and table.required:
+            problems.append(
+                Problem(
+                    str(file),
+                    "required table is missing",
+                    f"create {table.filename} (see docs/data-dictionary.md)",
+                )
+            )
+            parsed.unreadable.add(table.name)
+    return parsed
+
+
+def _require_in_stack(layers: tuple[Layer, ...], parsed: Parsed, problems: list[Problem]) -> None:
+    """Append a problem for each required table that no folder of the stack has (and mark
+    it unreadable)."""
+    for table in TABLES.values():
+        if table.required and not any((each.path / table.filename).exists() for each in layers):
+            problems.append(
+                Problem(
+                    table.filename,
+                    "required table is missing from every folder of the stack "
+                    f"({', '.join(layer.name for layer in layers)})",
+                    f"create {table.filename} in one of them (see docs/data-dictionary.md)",
+                )
+            )
+            parsed.unreadable.add(table.name)
+
+
+def _in_layer(problem: Problem, layer: Layer) -> Problem:
+    """A problem of a stacked folder's table file named with its folder (``imported/…``)."""
+    if problem.where in FILENAMES:
+        return replace(problem, where=f"{layer.name}/{problem.where}")
+    return problem
 
 
 def read_reference_rows(

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
+from tripp.atlas.overrides import NO_MERGE, AtlasMerge
 from tripp.units import FREIGHT_MODES, INTERNATIONAL_WATERS
 
 #: The cargo type of a request that names none, of a tariffs.csv row with an empty
@@ -402,7 +403,11 @@ def is_available(status: str, open_year: int | None, year: int) -> bool:
 
 @dataclass(frozen=True)
 class Atlas:
-    """The validated tables of one atlas folder."""
+    """The validated tables of one atlas folder, or of a stack of folders merged by key.
+
+    ``folder`` is the folder read, or the last of a stack; ``base_folders`` the folders
+    beneath it, first to last (none for one folder); ``merge`` what stacking them overrode.
+    """
 
     folder: Path
     sources: tuple[Source, ...]
@@ -422,6 +427,18 @@ class Atlas:
     services: tuple[Service, ...] = ()
     projects: tuple[Project, ...] = ()
     as_of_year: int = ATLAS_AS_OF_YEAR
+    base_folders: tuple[Path, ...] = ()
+    merge: AtlasMerge = NO_MERGE
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        """Every folder read, first to last: ``base_folders`` and ``folder``."""
+        return (*self.base_folders, self.folder)
+
+    @property
+    def name(self) -> str:
+        """The folder's name, or the names of a stack's folders joined by " + "."""
+        return " + ".join(folder.name for folder in self.folders)
 
     @cached_property
     def node_by_id(self) -> dict[str, Node]:

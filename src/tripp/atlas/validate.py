@@ -53,14 +53,9 @@ def check_tables(folder: Path, parsed: Parsed, problems: list[Problem]) -> None:
     """Run every cross-row check on the rows of the atlas in ``folder`` that parsed."""
     del folder  # problems name files relative to the folder the user gave
     rows = parsed.rows
-    for name, column, default in (
-        ("tariffs", "cargo_type", DEFAULT_CARGO_TYPE),
-        ("transfers", "cargo_types", (DEFAULT_CARGO_TYPE,)),
-    ):  # the documented meaning of an empty cell, made explicit before the key checks
-        for row in (*rows[name], *parsed.failed[name]):
-            row.values.setdefault(column, default)
+    fill_empty_defaults(parsed)
     for table in TABLES.values():
-        _check_keys(table.name, table.key, rows[table.name], problems)
+        check_keys(table.name, table.key, rows[table.name], problems)
         _check_references(table.name, parsed, problems)
         _check_provenance(table.name, rows[table.name], problems)
     nodes = {r.values["node_id"]: r.values for r in rows["nodes"]}
@@ -79,6 +74,17 @@ def check_tables(folder: Path, parsed: Parsed, problems: list[Problem]) -> None:
     _check_demand(rows["demand"], cargo, problems)
     check_energy_tables(rows, problems)
     check_projects(rows, problems)
+
+
+def fill_empty_defaults(parsed: Parsed) -> None:
+    """Write the documented meaning of an empty key cell into the rows (a tariff's or a
+    transfer's cargo type: container), so that keys compare as the engine reads them."""
+    for name, column, default in (
+        ("tariffs", "cargo_type", DEFAULT_CARGO_TYPE),
+        ("transfers", "cargo_types", (DEFAULT_CARGO_TYPE,)),
+    ):
+        for row in (*parsed.rows[name], *parsed.failed[name]):
+            row.values.setdefault(column, default)
 
 
 def _check_demand(
@@ -133,9 +139,10 @@ def _check_demand(
             )
 
 
-def _check_keys(
+def check_keys(
     name: str, key: tuple[str, ...], rows: list[ParsedRow], problems: list[Problem]
 ) -> None:
+    """Append a problem for each row of table ``name`` whose ``key`` an earlier row gave."""
     seen: dict[tuple[Any, ...], int] = {}
     for row in rows:
         value = tuple(row.values.get(k) for k in key)

@@ -17,7 +17,13 @@ from tripp.appraisal.settings import (
     DEFAULT_HORIZON_YEARS,
     DISCOUNT_PRESETS,
 )
-from tripp.cli.common import TableFormat, handle_errors, quiet_chatty_loggers
+from tripp.cli.common import (
+    AtlasOption,
+    TableFormat,
+    handle_errors,
+    load_atlas_stack,
+    quiet_chatty_loggers,
+)
 
 if TYPE_CHECKING:
     from tripp.appraisal.result import AppraisalResult
@@ -85,9 +91,7 @@ def appraise_command(
     force: Annotated[
         bool, typer.Option("--force", help="Replace --out if an earlier tripp run wrote it.")
     ] = False,
-    atlas: Annotated[
-        Path | None, typer.Option("--atlas", help="Atlas folder (default: the embedded atlas).")
-    ] = None,
+    atlas: AtlasOption = None,
     format: Annotated[
         TableFormat, typer.Option("--format", help="table or json.")
     ] = TableFormat.TABLE,
@@ -141,15 +145,14 @@ def _run(
     seed: int,
     workers: int | None,
     scheduler: str | None,
-    folder: Path | None,
+    folders: list[str] | None,
 ) -> AppraisalResult:
     from tripp.appraisal.run import appraise
-    from tripp.atlas.io import load_atlas
     from tripp.cli.resilience_output import progress_bar
     from tripp.scenarios.network import scenario_network
 
     quiet_chatty_loggers()
-    loaded = load_atlas(folder)
+    loaded = load_atlas_stack(folders)
     other, base = scenario_network(loaded, scenario), scenario_network(loaded, against)
     with progress_bar() as progress:
         return appraise(

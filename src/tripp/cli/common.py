@@ -10,15 +10,19 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import shlex
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from tripp.errors import InputError, NoRouteError, TrippError, Wording
+
+if TYPE_CHECKING:
+    from tripp.atlas.model import Atlas
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -39,8 +43,16 @@ class TableFormat(StrEnum):
 
 
 AtlasOption = Annotated[
-    Path | None, typer.Option("--atlas", help="Atlas folder (default: the embedded atlas).")
+    list[str] | None,
+    typer.Option(
+        "--atlas",
+        help="Atlas folder (default: the embedded atlas); repeat to stack folders, later ones "
+        "adding or overriding rows by id ('embedded': the embedded atlas, e.g. --atlas "
+        "embedded --atlas imported/).",
+    ),
 ]
+#: The conflicts (overrides that change a value) a command notes on stderr, at most.
+NOTED_CONFLICTS = 20
 FormatOption = Annotated[Format, typer.Option("--format", help="table, json or geojson.")]
 
 
@@ -115,3 +127,36 @@ def quiet_chatty_loggers() -> None:
 def emit_json(data: object) -> None:
     """Write JSON to stdout."""
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def load_atlas_stack(folders: Sequence[str | Path] | str | Path | None) -> Atlas:
+    """The atlas in ``folders`` (``--atlas``, repeatable; None: the embedded one), with a
+    ``note:`` line on stderr for each row a later folder overrode with other values."""
+    from tripp.atlas.io import load_atlas
+
+    atlas = load_atlas(folders or None)
+    note_conflicts(atlas)
+    return atlas
+
+
+def absolute_folders(folders: Sequence[str]) -> list[str]:
+    """``folders`` (``--atlas``) as absolute paths, the word ``embedded`` kept as it is: what
+    a sweep's manifest or a server's worker processes keep, whatever their working folder."""
+    from tripp.atlas.stack import EMBEDDED
+
+    return [f if f == EMBEDDED else str(Path(f).resolve()) for f in folders]
+
+
+def note_conflicts(atlas: Atlas) -> None:
+    """One ``note:`` line on stderr per override of ``atlas``'s stack that changed a value,
+    the first :data:`NOTED_CONFLICTS` of them, then how many more and where all are listed."""
+    overrides = atlas.merge.overrides
+    for override in overrides[:NOTED_CONFLICTS]:
+        typer.echo(f"note: {override}", err=True)
+    more = len(overrides) - NOTED_CONFLICTS
+    if more > 0:
+        folders = shlex.join(atlas.merge.layers)
+        typer.echo(
+            f"note: … and {more} more conflicts (tripp validate {folders} --format json lists all)",
+            err=True,
+        )

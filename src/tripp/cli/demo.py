@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tripp.atlas.io import load_atlas
 from tripp.scenarios.compare import compare
 from tripp.scenarios.network import ScenarioNetwork, scenario_network
 
@@ -67,8 +66,10 @@ def print_tripp_appraisal(base: ScenarioNetwork, other: ScenarioNetwork) -> None
     print_appraisal_summary(appraise(other, against=base))
 
 
-def run_demo(atlas_folder: Path | None = None, out_folder: Path | None = None) -> Path:
-    """Run the comparison, print it and write the report; returns the report folder."""
+def run_demo(atlas_folders: list[str] | None = None, out_folder: Path | None = None) -> Path:
+    """Run the comparison on the atlas in ``atlas_folders`` (default: embedded), print it
+    and write the report; returns the report folder."""
+    from tripp.cli.common import load_atlas_stack
     from tripp.cli.display import console
     from tripp.cli.display_compare import print_comparison
     from tripp.reporting.atomic import check_output_folder
@@ -76,7 +77,7 @@ def run_demo(atlas_folder: Path | None = None, out_folder: Path | None = None) -
 
     out = out_folder or Path("tripp-output")
     check_output_folder(out, force=True)
-    atlas = load_atlas(atlas_folder)
+    atlas = load_atlas_stack(atlas_folders)
     base, other = scenario_network(atlas, BASE), scenario_network(atlas, OTHER)
     print_comparison(compare(base, other))
     print_tripp_freight(base, other)

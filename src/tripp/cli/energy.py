@@ -6,12 +6,17 @@ the command runs, so importing this module (and ``tripp route``) stays fast.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tripp.cli.common import TableFormat, handle_errors, quiet_chatty_loggers
+from tripp.cli.common import (
+    AtlasOption,
+    TableFormat,
+    handle_errors,
+    load_atlas_stack,
+    quiet_chatty_loggers,
+)
 from tripp.energy_model.settings import Carrier, MissingCapacity
 
 if TYPE_CHECKING:
@@ -40,9 +45,7 @@ def energy_command(
             help="A link without capacity: 'error', or 'unbounded' (listed as an assumption)."
         ),
     ] = MissingCapacity.ERROR,
-    atlas: Annotated[
-        Path | None, typer.Option("--atlas", help="Atlas folder (default: the embedded atlas).")
-    ] = None,
+    atlas: AtlasOption = None,
     format: Annotated[
         TableFormat, typer.Option("--format", help="table or json.")
     ] = TableFormat.TABLE,
@@ -85,28 +88,26 @@ def _run(
     carrier: Carrier,
     year: int | None,
     missing_capacity: MissingCapacity,
-    folder: Path | None,
+    folders: list[str] | None,
 ) -> EnergyResult:
-    from tripp.atlas.io import load_atlas
     from tripp.energy_model.settings import EnergySettings
     from tripp.scenarios.energy import energy
     from tripp.scenarios.network import scenario_network
 
     quiet_chatty_loggers()
     return energy(
-        scenario_network(load_atlas(folder), scenario),
+        scenario_network(load_atlas_stack(folders), scenario),
         carrier=carrier,
         year=year,
         settings=EnergySettings(missing_capacity=missing_capacity),
     )
 
 
-def _security(scenario: str, year: int | None, folder: Path | None) -> SecurityReport:
-    from tripp.atlas.io import load_atlas
+def _security(scenario: str, year: int | None, folders: list[str] | None) -> SecurityReport:
     from tripp.scenarios.energy import energy_security
     from tripp.scenarios.network import scenario_network
 
-    return energy_security(scenario_network(load_atlas(folder), scenario), year=year)
+    return energy_security(scenario_network(load_atlas_stack(folders), scenario), year=year)
 
 
 def _print_security(report: SecurityReport) -> None:

@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from tripp.cli.common import Format, TableFormat, emit_json, handle_errors
+from tripp.cli.common import (
+    AtlasOption,
+    Format,
+    TableFormat,
+    emit_json,
+    handle_errors,
+    load_atlas_stack,
+)
 from tripp.errors import InputError, Problem
 
 if TYPE_CHECKING:
@@ -28,13 +35,12 @@ def run_corridor(
     force: bool,
     json_format: bool,
     top: int,
-    atlas_folder: Path | None = None,
+    atlas_folders: list[str] | None = None,
     spec: AssignmentSpec | None = None,
 ) -> None:
     """Assign the scenario's freight demand (:func:`tripp.freight.scenario.assign` run as
     ``spec`` says, else :func:`~tripp.freight.scenario.bottlenecks`), print and write the
     loads; exit 4 when the run did not converge."""
-    from tripp.atlas.io import load_atlas
     from tripp.cli.freight_output import print_assignment, write_assignment
     from tripp.freight.corridor import LOGIT
     from tripp.freight.scenario import assign
@@ -46,7 +52,7 @@ def run_corridor(
         raise InputError(Problem("--demand", f"'{demand}' is not a year", "give e.g. 2030"))
     if out is not None:
         check_output_folder(out, force=force)
-    network = scenario_network(load_atlas(atlas_folder), scenario)
+    network = scenario_network(load_atlas_stack(atlas_folders), scenario)
     demand_year = None if demand is None else int(demand)
     algorithm = LOGIT if spec is None else str(spec.algorithm)
     if spec is None:
@@ -105,7 +111,7 @@ def bottlenecks_command(
         Path | None, typer.Option(help="Folder for links.gpkg and elements.csv.")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace --out.")] = False,
-    atlas: Annotated[Path | None, typer.Option("--atlas", help="Atlas folder.")] = None,
+    atlas: AtlasOption = None,
     format: Annotated[TableFormat, typer.Option("--format", help="table or json.")] = (
         TableFormat.TABLE
     ),
@@ -122,7 +128,7 @@ def bottlenecks_command(
         force=force,
         json_format=format is TableFormat.JSON,
         top=top,
-        atlas_folder=atlas,
+        atlas_folders=atlas,
     )
 
 
@@ -154,7 +160,7 @@ def flows_command(
     year: Annotated[
         int | None, typer.Option(help="Network year (default: the scenario's).")
     ] = None,
-    atlas: Annotated[Path | None, typer.Option("--atlas", help="Atlas folder.")] = None,
+    atlas: AtlasOption = None,
     format: Annotated[Format, typer.Option("--format", help="table, json or geojson.")] = (
         Format.TABLE
     ),
@@ -164,13 +170,12 @@ def flows_command(
     Volumes in t/year and TEU/year; v/c "unknown" where the atlas has no capacity. Exits 4
     when the assignment did not converge.
     """
-    from tripp.atlas.io import load_atlas
     from tripp.cli.freight_output import print_flows
     from tripp.freight.flows import flows
     from tripp.freight.settings import CHOICE_TOLERANCE
     from tripp.scenarios.network import scenario_network
 
-    result = flows(scenario_network(load_atlas(atlas), scenario), year=year)
+    result = flows(scenario_network(load_atlas_stack(atlas), scenario), year=year)
     if format is Format.JSON:
         emit_json(result.to_dict())
     elif format is Format.GEOJSON:
@@ -199,7 +204,7 @@ def flows_check_command(
     demand: Annotated[
         int | None, typer.Option("--demand", help="Demand year (default: the base year).")
     ] = None,
-    atlas: Annotated[Path | None, typer.Option("--atlas", help="Atlas folder.")] = None,
+    atlas: AtlasOption = None,
     format: Annotated[TableFormat, typer.Option("--format", help="table or json.")] = (
         TableFormat.TABLE
     ),
@@ -210,11 +215,12 @@ def flows_check_command(
     and median |ratio - 1|. Exits 1 unless at least 80 % of the counts and every key
     total (tolerance 0.25) are within their tolerance.
     """
-    from tripp.atlas.io import load_atlas
     from tripp.freight.counts import check_flows
     from tripp.scenarios.network import scenario_network
 
-    result = check_flows(scenario_network(load_atlas(atlas), scenario), counts, demand_year=demand)
+    result = check_flows(
+        scenario_network(load_atlas_stack(atlas), scenario), counts, demand_year=demand
+    )
     if format is TableFormat.JSON:
         emit_json(result.to_dict())
     else:
@@ -237,14 +243,13 @@ def flows_fit_command(
     counts: Annotated[
         Path | None, typer.Option("--counts", help="Counts CSV (default: the shipped one).")
     ] = None,
-    atlas: Annotated[Path | None, typer.Option("--atlas", help="Atlas folder.")] = None,
+    atlas: AtlasOption = None,
     format: Annotated[TableFormat, typer.Option("--format", help="table or json.")] = (
         TableFormat.TABLE
     ),
 ) -> None:
     """Fit the route choice's θ to the observed counts: the share within, key totals and
     RMSE % at each θ, and the best (the model's default is docs/freight-model.md's)."""
-    from tripp.atlas.io import load_atlas
     from tripp.freight.calibrate import fit_flows
     from tripp.scenarios.network import scenario_network
 
@@ -255,7 +260,7 @@ def flows_fit_command(
             Problem("--theta", f"'{theta}' is not a list of numbers", "give e.g. 2,4,8")
         ) from None
     best, grid = fit_flows(
-        scenario_network(load_atlas(atlas), scenario), thetas=values, counts=counts
+        scenario_network(load_atlas_stack(atlas), scenario), thetas=values, counts=counts
     )
     if format is TableFormat.JSON:
         emit_json({"best": best.to_dict(), "grid": [p.to_dict() for p in grid]})
@@ -277,7 +282,7 @@ def flows_shift_command(
         int | None,
         typer.Option("--demand", help="Demand year of both sides (default: the other's)."),
     ] = None,
-    atlas: Annotated[Path | None, typer.Option("--atlas", help="Atlas folder.")] = None,
+    atlas: AtlasOption = None,
     format: Annotated[TableFormat, typer.Option("--format", help="table or json.")] = (
         TableFormat.TABLE
     ),
@@ -285,11 +290,10 @@ def flows_shift_command(
     """What the other scenario moves, on one demand: the tonnes and TEU a corridor
     attracts, by market and by the route they left, and each country's transit change.
     Exits 4 when either route choice did not converge."""
-    from tripp.atlas.io import load_atlas
     from tripp.freight.shift import flow_shift
     from tripp.scenarios.network import scenario_network
 
-    loaded = load_atlas(atlas)
+    loaded = load_atlas_stack(atlas)
     result, runs = flow_shift(
         scenario_network(loaded, base),
         scenario_network(loaded, other),

@@ -13,7 +13,14 @@ from typing import Annotated, Any
 
 import typer
 
-from tripp.cli.common import AtlasOption, Format, FormatOption, emit_json, handle_errors
+from tripp.cli.common import (
+    AtlasOption,
+    Format,
+    FormatOption,
+    emit_json,
+    handle_errors,
+    load_atlas_stack,
+)
 from tripp.errors import InputError
 from tripp.routing.objective import DEFAULT_OBJECTIVE
 
@@ -36,11 +43,10 @@ ScenarioOption = Annotated[
 ]
 
 
-def _load(atlas: Path | None, scenario: str | None = None) -> Any:
-    """The atlas in ``atlas`` (default: embedded), with ``scenario`` applied if given."""
-    from tripp.atlas.io import load_atlas
-
-    loaded = load_atlas(atlas)
+def _load(atlas: list[str] | None, scenario: str | None = None) -> Any:
+    """The atlas in the folders ``atlas`` (default: embedded), with ``scenario`` applied if
+    given."""
+    loaded = load_atlas_stack(atlas)
     if scenario is None:
         return loaded
     from tripp.scenarios import apply_scenario, load_scenario
@@ -48,13 +54,12 @@ def _load(atlas: Path | None, scenario: str | None = None) -> Any:
     return apply_scenario(loaded, load_scenario(scenario, loaded))
 
 
-def _network(atlas: Path | None, scenario: str | None) -> Any:
+def _network(atlas: list[str] | None, scenario: str | None) -> Any:
     """The :class:`~tripp.scenarios.network.ScenarioNetwork` of ``scenario`` (None: the
-    atlas as is) on the atlas in ``atlas``: atlas, graph and year together."""
-    from tripp.atlas.io import load_atlas
+    atlas as is) on the atlas in the folders ``atlas``: atlas, graph and year together."""
     from tripp.scenarios.network import scenario_network
 
-    return scenario_network(load_atlas(atlas), scenario)
+    return scenario_network(load_atlas_stack(atlas), scenario)
 
 
 @app.command()
@@ -194,13 +199,21 @@ def _as_dict(row: Any) -> dict[str, Any]:
 @app.command()
 @handle_errors
 def validate(
-    folder: Annotated[Path | None, typer.Argument(help="Atlas folder (default: embedded).")] = None,
+    folders: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Atlas folder (default: embedded); several are stacked, later ones adding or "
+            "overriding rows by id ('embedded': the embedded atlas).",
+            show_default=False,
+        ),
+    ] = None,
     scenario: ScenarioOption = None,
     format: FormatOption = Format.TABLE,
 ) -> None:
-    """Check every table of an atlas folder; list every problem (exit 2) or say it is valid."""
+    """Check every table of an atlas folder, or of a stack of folders merged by id; list
+    every problem (exit 2) or say it is valid, with the rows a later folder overrode."""
     try:
-        loaded = _load(folder, scenario)
+        loaded = _load(folders, scenario)
     except InputError as error:
         if format is Format.JSON:
             emit_json({"valid": False, "problems": [p.to_dict() for p in error.problems]})
@@ -212,11 +225,27 @@ def validate(
     from tripp.atlas.describe import TOTAL_TABLES
 
     counts = {name: len(getattr(loaded, name)) for name in TOTAL_TABLES}
+    merge = loaded.merge
     if format is Format.JSON:
-        emit_json({"valid": True, "folder": str(loaded.folder), "counts": counts})
+        emit_json(
+            {
+                "valid": True,
+                "folder": str(loaded.folder),
+                "folders": [str(folder) for folder in loaded.folders],
+                "counts": counts,
+                "conflicts": [override.to_dict() for override in merge.overrides],
+                "identical_overrides": merge.identical_rows,
+            }
+        )
     else:
         shown = ", ".join(f"{n} {k}" for k, n in counts.items())
-        typer.echo(f"valid: {loaded.folder} ({shown})")
+        stacked = " + ".join(merge.layers) if merge.layers else str(loaded.folder)
+        typer.echo(f"valid: {stacked} ({shown})")
+        if merge.layers:
+            typer.echo(
+                f"{len(merge.overrides)} conflict(s) (rows overridden with other values), "
+                f"{merge.identical_rows} identical override(s)"
+            )
 
 
 @atlas_app.command("check")

@@ -14,7 +14,14 @@ from typing import Annotated, Any
 
 import typer
 
-from tripp.cli.common import AtlasOption, Format, emit_json, handle_errors
+from tripp.cli.common import (
+    AtlasOption,
+    Format,
+    absolute_folders,
+    emit_json,
+    handle_errors,
+    load_atlas_stack,
+)
 from tripp.errors import InputError, Problem
 from tripp.resilience.elements import ElementKind
 from tripp.resilience.runner import check_cluster_options
@@ -52,11 +59,10 @@ def register(app: typer.Typer) -> None:
     app.command("reliability")(reliability_command)
 
 
-def _network(atlas: Path | None, scenario: str):  # type: ignore[no-untyped-def]
-    from tripp.atlas.io import load_atlas
+def _network(atlas: list[str] | None, scenario: str):  # type: ignore[no-untyped-def]
     from tripp.scenarios.network import scenario_network
 
-    return scenario_network(load_atlas(atlas), scenario)
+    return scenario_network(load_atlas_stack(atlas), scenario)
 
 
 def _settings(vot_usd_per_teu_h: float | None):  # type: ignore[no-untyped-def]
@@ -288,8 +294,7 @@ def reliability_command(
     folder = resume or out
     if folder is not None:
         check_folder_location(folder)
-    atlas_folder = None if options["atlas"] is None else Path(options["atlas"])
-    network = _network(atlas_folder, options["scenario"])
+    network = _network(options["atlas"], options["scenario"])
     loaded = load_params(options["params"], network.atlas)
     _dask_logs(verbose)
     done = 0
@@ -366,7 +371,10 @@ def _sweep_options(given: dict[str, Any], resume: Path | None) -> dict[str, Any]
 def _normal(name: str, value: Any) -> Any:
     """``value`` as the manifest keeps it: paths absolute, a scenario file's path absolute
     (a shipped scenario's name as it is), numbers as numbers."""
-    if name in ("atlas", "params"):
+    if name == "atlas":
+        folders = absolute_folders(value)
+        return folders[0] if len(folders) == 1 else folders
+    if name == "params":
         return str(Path(value).resolve())
     if name == "scenario":
         path = Path(value)

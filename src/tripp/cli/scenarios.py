@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tripp.cli.common import AtlasOption, Format, FormatOption, emit_json, handle_errors
+from tripp.cli.common import (
+    AtlasOption,
+    Format,
+    FormatOption,
+    emit_json,
+    handle_errors,
+    load_atlas_stack,
+)
 from tripp.routing.objective import DEFAULT_OBJECTIVE
 
 if TYPE_CHECKING:
@@ -19,10 +26,9 @@ scenario_app = typer.Typer(help="List, show and validate scenarios.", no_args_is
 TableOrJson = Annotated[Format, typer.Option("--format", help="table or json.")]
 
 
-def _atlas(folder: Path | None) -> Atlas:
-    from tripp.atlas.io import load_atlas
+def _atlas(folders: list[str] | None) -> Atlas:
 
-    return load_atlas(folder)
+    return load_atlas_stack(folders)
 
 
 @scenario_app.command("list")

@@ -9,12 +9,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from tripp.cli.common import AtlasOption, absolute_folders, load_atlas_stack
+
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
 __all__ = ["register", "worker_app"]
 
-#: How ``tripp serve --workers N`` tells each worker process which atlas to serve.
+#: How ``tripp serve --workers N`` tells each worker process which atlas to serve (its
+#: folders, one a line).
 ATLAS_ENV = "TRIPP_SERVE_ATLAS"
 #: ... and the state folder where the workers share their jobs.
 STATE_ENV = "TRIPP_SERVE_STATE"
@@ -50,9 +53,7 @@ def serve_command(
         str, typer.Option(help="Address to bind; loopback by default (this machine only).")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8000,
-    atlas: Annotated[
-        Path | None, typer.Option("--atlas", help="Atlas folder (default: the embedded atlas).")
-    ] = None,
+    atlas: AtlasOption = None,
     workers: Annotated[
         int | None,
         typer.Option(
@@ -102,7 +103,6 @@ def serve_command(
     from tripp.api.jobstore import default_state_dir, open_state_dir
     from tripp.api.protocol import BACKSTOP_CONNECTIONS, GuardedProtocol
     from tripp.api.workers import BACKLOG, check_port_free, listening_socket
-    from tripp.atlas.io import load_atlas
     from tripp.errors import TrippError
 
     workers = workers or default_workers()
@@ -112,7 +112,8 @@ def serve_command(
         sock = listening_socket(host, port, share=False) if workers == 1 else None
         if sock is None:
             check_port_free(host, port)
-        load_atlas(atlas)  # fail now, with the problems listed, not on the first request
+        # fail now, with the problems listed, not on the first request
+        load_atlas_stack(atlas)
         state = open_state_dir(state_dir or default_state_dir(), option="--state-dir")
     except TrippError as error:
         typer.echo(f"error: {error}", err=True)
@@ -161,7 +162,7 @@ def serve_command(
         server = uvicorn.Server(
             uvicorn.Config(
                 create_app(
-                    atlas,
+                    tuple(atlas) if atlas else None,
                     jobs=JobManager(state),
                     prepare=True,
                     allowed_hosts=hosts,
@@ -177,7 +178,7 @@ def serve_command(
     # worker processes import the app themselves: pass the atlas, the host names and the state
     # folder (whose store they share, so that any worker can answer about any job) in the
     # environment
-    os.environ[ATLAS_ENV] = "" if atlas is None else str(atlas.resolve())
+    os.environ[ATLAS_ENV] = "\n".join(absolute_folders(atlas or []))
     os.environ[HOSTS_ENV] = "\n".join(hosts)
     os.environ[STATE_ENV] = str(state.resolve())
     os.environ[BODY_TIMEOUT_ENV] = repr(body_timeout)
@@ -212,7 +213,7 @@ def worker_app() -> FastAPI:
     hosts, body_timeout = os.environ.get(HOSTS_ENV), os.environ.get(BODY_TIMEOUT_ENV)
     jobs = JobManager(Path(state)) if state else None
     return create_app(
-        Path(folder) if folder else None,
+        tuple(folder.split("\n")) if folder else None,
         jobs=jobs,
         prepare=True,
         allowed_hosts=hosts.split("\n") if hosts else None,

@@ -145,15 +145,18 @@ def vdf_arrays(
 
 def reliability_file(atlas: Atlas, given: str | None) -> Path:
     """The reliability parameters route choice prices: ``given``, else the atlas folder's
-    own reliability.csv, else the shipped one for the embedded atlas. Another atlas without
-    its own file is an :class:`~tripp.errors.InputError`: the shipped figures name its
+    own reliability.csv (in a stack: that of the last folder with one), else the shipped
+    one for the embedded atlas or a stack on it. Another atlas without its own file is an
+    :class:`~tripp.errors.InputError`: the shipped figures name the embedded atlas's
     elements and sources, not the user's."""
     if given is not None:
         return Path(given)
+    for folder in reversed(atlas.folders):
+        if (folder / RELIABILITY_FILE).is_file():
+            return folder / RELIABILITY_FILE
     own = atlas.folder / RELIABILITY_FILE
-    if own.is_file():
-        return own
-    if atlas.folder.resolve() == default_atlas_folder().resolve():
+    embedded = default_atlas_folder().resolve()
+    if any(folder.resolve() == embedded for folder in atlas.folders):
         return default_params_file()
     raise InputError(
         Problem(

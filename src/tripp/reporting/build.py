@@ -164,7 +164,7 @@ def provenance_context(atlas: Atlas) -> dict[str, Any]:
     described = describe_atlas(atlas)
     overall = described["estimated"]["overall"]
     return {
-        "atlas": atlas.folder.name,
+        "atlas": atlas.name,
         "as_of_year": atlas.as_of_year,
         "sources": len(atlas.sources),
         "rows": overall["rows"],

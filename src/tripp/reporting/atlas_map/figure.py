@@ -180,7 +180,7 @@ def build_figure(
     figure.text(
         0.98,
         0.22 / fig_h_in,
-        f"Network: tripp atlas ({atlas.folder.name}), {len(atlas.sources)} "
+        f"Network: tripp atlas ({atlas.name}), {len(atlas.sources)} "
         f"source{'s' if len(atlas.sources) != 1 else ''}. "
         f"Equirectangular, scaled for {_mid_lat(extent):.0f}°N.",
         fontsize=8,
