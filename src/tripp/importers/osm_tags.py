@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Protocol
 
 from tripp.units import GAUGES_MM
 
@@ -61,6 +60,12 @@ PLACE_TAGS: Final = {
 }
 KMH_PER_MPH: Final = 1.609344
 KMH_PER_KNOT: Final = 1.852
+
+
+class TagLookup(Protocol):
+    """What :func:`place_kind` needs of a node's tags (a dict or pyosmium's TagList)."""
+
+    def get(self, key: str, default: None = None) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +114,9 @@ def classify_way(tags: tuple[str | None, ...]) -> tuple[WayClass, ...] | str:
     """The classes of a way from its :data:`WAY_KEYS` values (None: absent), or the reason it
     is skipped. A dual-gauge track (``gauge=1520;1435``) gives one class per gauge.
 
-    >>> classify_way(("rail", None, None, "1520;1435", "80", None, "no", "main", None))[1]
-    WayClass(mode='rail', road_class='', gauge_mm=1435, limit_kmh=80.0, electrified='no', usage='main')
+    >>> dual = classify_way(("rail", None, None, "1520;1435", "80", None, "no", "main", None))
+    >>> [(c.gauge_mm, c.limit_kmh) for c in dual]
+    [(1520, 80.0), (1435, 80.0)]
     >>> classify_way(("rail", None, None, "1435", None, None, None, None, "siding"))
     'rail service=siding'
     """
@@ -126,9 +132,7 @@ def classify_way(tags: tuple[str | None, ...]) -> tuple[WayClass, ...] | str:
         if gauges is None:
             return "rail with a gauge the atlas does not know"
         limit = parse_speed_kmh(maxspeed)
-        return tuple(
-            WayClass("rail", "", g, limit, electrified or "", usage or "") for g in gauges
-        )
+        return tuple(WayClass("rail", "", g, limit, electrified or "", usage or "") for g in gauges)
     if highway in ROAD_CLASSES:
         limit = parse_speed_kmh(maxspeed_hgv)
         if math.isnan(limit):
@@ -201,7 +205,7 @@ def parse_duration_h(text: str | None) -> float:
     return hours if hours > 0 else math.nan
 
 
-def place_kind(tags: Mapping[str, str]) -> str | None:
+def place_kind(tags: TagLookup) -> str | None:
     """The atlas node kind a tagged node stands for (:data:`PLACE_TAGS`), or None."""
     for (key, value), kind in PLACE_TAGS.items():
         if tags.get(key) == value:
