@@ -62,7 +62,7 @@ def import_osm(
         "transfers": transfer_rows,
         **published,
     }
-    summary = _summary(extract, ways, network, Counter(link_modes), len(node_rows))
+    summary = _summary(extract, ways, network, Counter(link_modes), node_rows)
     notes = (
         "Map data © OpenStreetMap contributors, under the Open Database Licence (ODbL) 1.0: "
         "an atlas made from it is a derived database; share it under the ODbL and credit "
@@ -253,15 +253,17 @@ def _summary(
     ways: OsmWays,
     network: Network,
     links_by_mode: Counter[str],
-    n_nodes: int,
+    node_rows: list[dict[str, Any]],
 ) -> dict[str, int | float | str]:
     kept: Counter[str] = Counter(ways.classes[c].mode for c in ways.class_index)
     summary: dict[str, int | float | str] = {"ways read": extract.ways_read}
     summary.update({f"way pieces kept ({mode})": n for mode, n in sorted(kept.items())})
     summary.update({f"ways skipped ({why})": n for why, n in sorted(extract.skipped.items())})
     summary.update({f"links ({mode})": n for mode, n in sorted(links_by_mode.items())})
-    summary["nodes"] = n_nodes
-    summary["places"] = sum(1 for kind in network.node_kind if kind)
+    summary["nodes"] = len(node_rows)
+    summary.update(
+        {f"nodes ({kind})": n for kind, n in sorted(Counter(r["kind"] for r in node_rows).items())}
+    )
     summary["crossing rows"] = len(network.crossings)
     summary.update(network.counts)
     return summary

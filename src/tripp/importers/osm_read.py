@@ -246,11 +246,11 @@ def _ferry_speeds_kmh(
     pieces: list[tuple[int, int, int, float]], offsets: IntArray, coords: FloatArray
 ) -> FloatArray:
     """Per piece: the whole way's geodesic length over its ``duration`` (NaN: none)."""
+    durations_h = np.array([p[3] for p in pieces], dtype=np.float64)
     speeds = np.full(len(pieces), math.nan)
-    for i, (_way, _copy, _class, duration_h) in enumerate(pieces):
-        if not math.isnan(duration_h):
-            points = coords[offsets[i] : offsets[i + 1]]
-            speeds[i] = float(pair_lengths_km(points[:, 0], points[:, 1]).sum()) / duration_h
+    for i in np.flatnonzero(~np.isnan(durations_h)):
+        points = coords[offsets[i] : offsets[i + 1]]
+        speeds[i] = float(pair_lengths_km(points[:, 0], points[:, 1]).sum()) / durations_h[i]
     return speeds
 
 
