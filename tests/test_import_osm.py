@@ -298,3 +298,16 @@ def test_land_node_outside_the_outlines_is_named(tmp_path: Path) -> None:
     path = write_pbf(tmp_path / "sea.osm.pbf", nodes, {7: ([1, 2], {"highway": "primary"})})
     with pytest.raises(InputError, match="OSM node 1"):
         import_osm(path)
+
+
+def test_dual_gauge_way_gives_one_link_per_gauge(tmp_path: Path) -> None:
+    nodes = {n: NODES[n] for n in (5, 6, 7)}
+    ways = {
+        11: ([5, 6], {"railway": "rail", "gauge": "1520;1435"}),
+        12: ([6, 7], {"railway": "rail", "gauge": "1435"}),
+    }
+    tables = import_osm(write_pbf(tmp_path / "dual.osm.pbf", nodes, ways)).tables
+    links = {row["link_id"]: row["gauge_mm"] for row in tables["links"]}
+    assert links == {"osm-w11-g1520-1": 1520, "osm-w11-g1435-1": 1435, "osm-w12-1": 1435}
+    changes = [(r["node_id"], r["from_gauge_mm"], r["to_gauge_mm"]) for r in tables["transfers"]]
+    assert ("osm-n6", 1435, 1520) in changes  # the 1520 rail ends where the dual gauge does

@@ -63,20 +63,20 @@ class Network:
 
 def build_network(segments: Segments, ways: OsmWays, places: OsmPlaces) -> Network:
     """Assemble the network of ``segments`` (see the module docstring)."""
-    mode = np.array([ways.classes[c].mode for c in ways.class_index[segments.piece]])
+    class_mode = np.array([c.mode for c in ways.classes] or [""])
+    mode = class_mode[ways.class_index[segments.piece]]
     is_ferry = mode == "ferry"
     network = _nodes(segments, places, is_ferry)
     u, v = segments.u.copy(), segments.v.copy()
     piece, length_km = segments.piece.copy(), segments.length_km.copy()
-    country = [network.node_country[a] for a in u]
-    for s in np.flatnonzero(is_ferry):
-        country[s] = INTERNATIONAL_WATERS
-    u, v, piece, length_km, country = _split_at_borders(
-        network, segments, ways, mode, (u, v, piece, length_km, country)
+    country = np.array(network.node_country, dtype=object)[u]
+    country[is_ferry] = INTERNATIONAL_WATERS
+    u, v, piece, length_km, country_list = _split_at_borders(
+        network, segments, ways, mode, (u, v, piece, length_km, country.tolist())
     )
-    mode = np.array([ways.classes[c].mode for c in ways.class_index[piece]])
+    mode = class_mode[ways.class_index[piece]]
     _snap_ferries(network, u, v, mode == "ferry")
-    _merge_chains(network, ways, mode, (u, v, piece, length_km, country))
+    _merge_chains(network, ways, mode, (u, v, piece, length_km, country_list))
     _transfers_and_ports(network, ways, mode_of_link=_link_modes(network, ways))
     return network
 
@@ -137,11 +137,10 @@ def _split_at_borders(
     """Crossings at border controls, and border nodes where a segment leaves an outline."""
     u, v, piece, length_km, country = columns
     node_country, kind = network.node_country, network.node_kind
+    countries = np.array(node_country, dtype=object)
     to_split = []
-    for s in np.flatnonzero(mode != "ferry"):
+    for s in np.flatnonzero((mode != "ferry") & (countries[u] != countries[v])):
         a, b = int(u[s]), int(v[s])
-        if node_country[a] == node_country[b]:
-            continue
         if kind[a] == "border_crossing" or kind[b] == "border_crossing":
             at, other = (a, b) if kind[a] == "border_crossing" else (b, a)
             country[s] = node_country[other]
