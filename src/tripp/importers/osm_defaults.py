@@ -46,11 +46,11 @@ class Defaults:
         water = INTERNATIONAL_WATERS
         if entered == water:
             rows = [r for r in self.crossings if r["to_country"] == water and r["mode"] == mode]
-            what = f"embedded {mode} departures to international waters"
+            what = f"{mode} departures to international waters"
         elif left == water:
             arrivals = [r for r in self.crossings if r["from_country"] == water]
             rows = [r for r in arrivals if r["mode"] == mode] or arrivals
-            what = "embedded arrivals from international waters" + (
+            what = "arrivals from international waters" + (
                 f" by {mode}" if any(r["mode"] == mode for r in arrivals) else ""
             )
         else:
@@ -59,7 +59,7 @@ class Defaults:
                 for r in self.crossings
                 if r["mode"] == mode and water not in (r["from_country"], r["to_country"])
             ]
-            what = f"embedded {mode} border crossings"
+            what = f"{mode} border crossings"
         return _median(rows, "dwell_h", what)
 
     def transfer(self, from_mode: str, to_mode: str) -> Figure:
@@ -68,11 +68,7 @@ class Defaults:
         rows = [
             r for r in self.transfers if r["from_mode"] == from_mode and r["to_mode"] == to_mode
         ]
-        what = (
-            "embedded gauge changes"
-            if from_mode == to_mode
-            else (f"embedded {from_mode} → {to_mode} transfers")
-        )
+        what = "gauge changes" if from_mode == to_mode else (f"{from_mode} → {to_mode} transfers")
         figure = _median(rows, "time_h", what)
         kinds = sorted({k for r in rows for k in r.get("cargo_types", "container").split(";")})
         return Figure(
