@@ -38,7 +38,19 @@ def import_osm(
     road, ferry), only their parts inside ``bbox`` (W, S, E, N degrees) when given.
 
     Raises :class:`~tripp.errors.InputError` when the file cannot be read or a node lies
-    outside every country of the bundled outlines.
+    outside every country of the bundled outlines. Write the result with
+    :func:`tripp.importers.tables.write_atlas_folder`.
+
+    >>> import tempfile, osmium
+    >>> path = Path(tempfile.mkdtemp()) / "tbilisi.osm.pbf"
+    >>> writer = osmium.SimpleWriter(str(path))
+    >>> writer.add_node(osmium.osm.mutable.Node(id=1, location=(44.80, 41.72)))
+    >>> writer.add_node(osmium.osm.mutable.Node(id=2, location=(45.00, 41.45)))
+    >>> writer.add_way(osmium.osm.mutable.Way(id=7, nodes=[1, 2], tags={"highway": "trunk"}))
+    >>> writer.close()
+    >>> result = import_osm(path)
+    >>> [(r["link_id"], r["mode"], r["country"], r["speed_kmh"]) for r in result.tables["links"]]
+    [('osm-w7-1', 'road', 'GE', 42.0)]
     """
     path = Path(path)
     extract = read_osm(path, modes=modes)
