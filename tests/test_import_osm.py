@@ -311,3 +311,16 @@ def test_dual_gauge_way_gives_one_link_per_gauge(tmp_path: Path) -> None:
     assert links == {"osm-w11-g1520-1": 1520, "osm-w11-g1435-1": 1435, "osm-w12-1": 1435}
     changes = [(r["node_id"], r["from_gauge_mm"], r["to_gauge_mm"]) for r in tables["transfers"]]
     assert ("osm-n6", 1435, 1520) in changes  # the 1520 rail ends where the dual gauge does
+
+
+def test_station_beside_the_line_moves_onto_its_nearest_node(tmp_path: Path) -> None:
+    nodes = {n: NODES[n] for n in (5, 6, 7)}
+    nodes[40] = (43.8010, 41.5010, {"railway": "station", "name": "Ninotsminda"})  # ~140 m off
+    nodes[41] = (43.8000, 41.5500, {"railway": "station", "name": "Far"})  # ~5.6 km off
+    ways = {11: ([5, 6, 7], {"railway": "rail", "gauge": "1520"})}
+    result = import_osm(write_pbf(tmp_path / "beside.osm.pbf", nodes, ways))
+    station = next(r for r in result.tables["nodes"] if r["node_id"] == "osm-n6")
+    assert (station["kind"], station["name"]) == ("rail_station", "Ninotsminda")
+    assert len(result.tables["links"]) == 2  # the line is split at the station
+    assert result.summary["places moved onto a way"] == 1
+    assert result.summary["places not on a kept way"] == 1

@@ -19,7 +19,7 @@ from tripp.importers.osm_defaults import Defaults, embedded_defaults
 from tripp.importers.osm_network import Network, build_network
 from tripp.importers.osm_read import OsmExtract, OsmWays, clip_to_bbox, read_osm
 from tripp.importers.osm_tags import WayClass
-from tripp.importers.osm_topology import build_segments
+from tripp.importers.osm_topology import PLACE_SNAP_KM, attach_places, build_segments
 from tripp.importers.tables import ImportResult, embedded_rows, embedded_sources
 
 #: The id of the extract's row in sources.csv.
@@ -55,8 +55,11 @@ def import_osm(
     path = Path(path)
     extract = read_osm(path, modes=modes)
     ways = extract.ways if bbox is None else clip_to_bbox(extract.ways, bbox)
-    segments = build_segments(ways, extract.places)
-    network = build_network(segments, ways, extract.places)
+    places, places_moved = attach_places(ways, extract.places)
+    segments = build_segments(ways, places)
+    network = build_network(segments, ways, places)
+    network.counts["places moved onto a way"] = places_moved
+    network.counts["places not on a kept way"] = len(extract.places.node_id) - len(places.node_id)
     defaults = embedded_defaults()
     link_rows, link_modes, sources = _link_rows(network, ways, defaults)
     node_rows, node_ids = _node_rows(network)
@@ -292,6 +295,7 @@ def _notes(extract: OsmExtract, network: Network) -> list[str]:
     if network.counts.get("places not on a kept way"):
         notes.append(
             f"{network.counts['places not on a kept way']} stations, ferry terminals or border "
-            "controls are not nodes of a kept way and were left out."
+            f"controls are neither nodes of a kept way nor within {PLACE_SNAP_KM} km of one, "
+            "and were left out."
         )
     return notes

@@ -25,7 +25,7 @@ import numpy.typing as npt
 from tripp.errors import InputError, Problem
 from tripp.importers.osm_countries import countries_of, country_outlines
 from tripp.importers.osm_read import OsmPlaces, OsmWays, pair_lengths_km
-from tripp.importers.osm_topology import Segments
+from tripp.importers.osm_topology import Segments, local_km
 from tripp.units import INTERNATIONAL_WATERS
 
 IntArray = npt.NDArray[np.int64]
@@ -35,7 +35,6 @@ FloatArray = npt.NDArray[np.float64]
 FERRY_SNAP_KM: Final = 2.0
 #: Problems listed at most when land nodes lie outside every country.
 MAX_LISTED: Final = 20
-KM_PER_DEGREE_LAT: Final = 110.574
 
 
 @dataclass
@@ -120,7 +119,6 @@ def _nodes(segments: Segments, places: OsmPlaces, is_ferry: npt.NDArray[np.bool_
         link_piece=np.zeros(0, np.int64),
         link_length_km=np.zeros(0),
         link_country=[],
-        counts={"places not on a kept way": len(places.node_id) - sum(1 for k in kind if k)},
     )
 
 
@@ -240,14 +238,13 @@ def _snap_ferries(
     lon, lat = np.array(network.node_lon), np.array(network.node_lat)
     snapped = 0
     if len(land):
-        scale = np.cos(np.radians(lat[land].mean())) * KM_PER_DEGREE_LAT
-        tree = cKDTree(np.column_stack([lon[land] * scale, lat[land] * KM_PER_DEGREE_LAT]))
+        tree = cKDTree(local_km(lon[land], lat[land]))
     for ends in (u, v):
         for s in np.flatnonzero(is_ferry):
             node = int(ends[s])
             if len(land) and not np.isin(node, land):
                 distance, nearest = tree.query(
-                    [lon[node] * scale, lat[node] * KM_PER_DEGREE_LAT],
+                    local_km(lon[node : node + 1], lat[node : node + 1])[0],
                     distance_upper_bound=FERRY_SNAP_KM,
                 )
                 if np.isfinite(distance):
