@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
 
+import numpy as np
+
 from tripp.importers.osm_defaults import Defaults, embedded_defaults
 from tripp.importers.osm_network import Network, build_network
 from tripp.importers.osm_read import OsmExtract, OsmWays, clip_to_bbox, read_osm
@@ -105,6 +107,8 @@ def _node_rows(network: Network) -> tuple[list[dict[str, Any]], dict[int, str]]:
     used = sorted(set(network.link_u.tolist()) | set(network.link_v.tolist()))
     rows, ids = [], {}
     border_count: Counter[int] = Counter()
+    lon = np.round(np.array(network.node_lon), 7).tolist()
+    lat = np.round(np.array(network.node_lat), 7).tolist()
     for node in used:
         osm_id, way = network.node_osm_id[node], network.node_way[node]
         if osm_id >= 0:
@@ -118,8 +122,8 @@ def _node_rows(network: Network) -> tuple[list[dict[str, Any]], dict[int, str]]:
             "name": network.node_name[node] or node_id,
             "kind": network.node_kind[node] or "junction",
             "country": network.node_country[node],
-            "lon": round(network.node_lon[node], 7),
-            "lat": round(network.node_lat[node], 7),
+            "lon": lon[node],
+            "lat": lat[node],
             "source_ids": (OSM_SOURCE_ID,),
         }
         if osm_id < 0:
@@ -136,57 +140,78 @@ def _link_rows(
     network: Network, ways: OsmWays, defaults: Defaults
 ) -> tuple[list[dict[str, Any]], list[str], set[str]]:
     """Link rows (ends as node indices, replaced by the caller), their modes and the
-    default sources they cite."""
+    default sources they cite. The cells a class decides are worked out once per class."""
+    templates = [_class_cells(way_class) for way_class in ways.classes]
     rows, modes, cited = [], [], set()
     ordinal: Counter[tuple[int, int]] = Counter()
-    for i in range(len(network.link_u)):
-        piece = int(network.link_piece[i])
-        way_class = ways.classes[ways.class_index[piece]]
-        way, copy = int(ways.way_id[piece]), int(ways.gauge_copy[piece])
+    lengths_km = network.link_length_km.tolist()
+    pieces = network.link_piece.tolist()
+    class_of = ways.class_index[network.link_piece].tolist()
+    way_of = ways.way_id[network.link_piece].tolist()
+    copy_of = ways.gauge_copy[network.link_piece].tolist()
+    for i, (u, v) in enumerate(zip(network.link_u.tolist(), network.link_v.tolist(), strict=True)):
+        way, copy = way_of[i], copy_of[i]
         ordinal[(way, copy)] += 1
         gauge_suffix = f"-g{copy}" if copy else ""
-        length_km = float(network.link_length_km[i])
-        methods = []
-        if length_km < MIN_LENGTH_KM:
-            methods.append(f"OSM length {length_km * 1000:.1f} m raised to the atlas minimum")
-            length_km = MIN_LENGTH_KM
         row: dict[str, Any] = {
             "link_id": f"osm-w{way}{gauge_suffix}-{ordinal[(way, copy)]}",
-            "from_node": int(network.link_u[i]),
-            "to_node": int(network.link_v[i]),
-            "mode": way_class.mode,
+            "from_node": u,
+            "to_node": v,
             "country": network.link_country[i],
-            "length_km": round(length_km, 3),
-            "status": "operating",
-            "note": _tag_note(way_class),
+            **templates[class_of[i]],
         }
-        sources = [OSM_SOURCE_ID]
-        if way_class.mode == "ferry":
-            speed = float(ways.ferry_speed_kmh[piece])
-            if math.isnan(speed):
-                row["speed_kmh"] = defaults.ferry_speed_kmh
-                sources += defaults.ferry_sources
-                methods.append(f"no duration tag: {defaults.ferry_method}")
-            else:
-                row["time_h"] = round(max(length_km / speed, 0.01), 3)
-        else:
-            speed, default, capped = way_class.speed_kmh()
-            row["speed_kmh"] = round(speed, 1)
-            row["gauge_mm"] = way_class.gauge_mm or None
-            sources.append(default.source_id)
-            methods.append(
-                f"speed capped at the tagged limit {speed:.0f} km/h (default: {default.basis})"
-                if capped
-                else f"default freight speed: {default.basis}"
+        length_km = lengths_km[i]
+        if length_km < MIN_LENGTH_KM:
+            row["method"] = (
+                f"OSM length {length_km * 1000:.1f} m raised to the atlas minimum; "
+                + row.get("method", "")
             )
-        if methods:
-            row["estimated"] = True
-            row["method"] = "; ".join(methods) + "; length geodesic along the OSM way"
-        row["source_ids"] = tuple(dict.fromkeys(sources))
-        cited.update(sources[1:])
+            length_km = MIN_LENGTH_KM
+        row["length_km"] = round(length_km, 3)
+        if row["mode"] == "ferry":
+            _ferry_cells(row, float(ways.ferry_speed_kmh[pieces[i]]), defaults)
+        cited.update(row["source_ids"][1:])
         rows.append(row)
-        modes.append(way_class.mode)
+        modes.append(row["mode"])
     return rows, modes, cited
+
+
+def _class_cells(way_class: WayClass) -> dict[str, Any]:
+    """The link cells a way class decides: mode, status, note and, on rail and road, the
+    speed with its default's source and method."""
+    cells: dict[str, Any] = {
+        "mode": way_class.mode,
+        "status": "operating",
+        "note": _tag_note(way_class),
+        "source_ids": (OSM_SOURCE_ID,),
+    }
+    if way_class.mode != "ferry":
+        speed, default, capped = way_class.speed_kmh()
+        cells["speed_kmh"] = round(speed, 1)
+        cells["gauge_mm"] = way_class.gauge_mm or None
+        cells["source_ids"] = (OSM_SOURCE_ID, default.source_id)
+        cells["estimated"] = True
+        cells["method"] = (
+            f"speed capped at the tagged limit {speed:.0f} km/h (default: {default.basis})"
+            if capped
+            else f"default freight speed: {default.basis}"
+        ) + "; length geodesic along the OSM way"
+    return cells
+
+
+def _ferry_cells(row: dict[str, Any], speed_kmh: float, defaults: Defaults) -> None:
+    """A ferry's time from its ``duration`` (as a speed over the whole way), else the
+    default ferry speed with its sources and method."""
+    if math.isnan(speed_kmh):
+        row["speed_kmh"] = defaults.ferry_speed_kmh
+        row["source_ids"] = (OSM_SOURCE_ID, *defaults.ferry_sources)
+        row["estimated"] = True
+        row["method"] = (
+            row.get("method", "") + f"no duration tag: {defaults.ferry_method}; "
+            "length geodesic along the OSM way"
+        )
+    else:
+        row["time_h"] = round(max(row["length_km"] / speed_kmh, 0.01), 3)
 
 
 def _tag_note(way_class: WayClass) -> str:
