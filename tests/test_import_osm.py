@@ -324,3 +324,8 @@ def test_station_beside_the_line_moves_onto_its_nearest_node(tmp_path: Path) -> 
     assert len(result.tables["links"]) == 2  # the line is split at the station
     assert result.summary["places moved onto a way"] == 1
     assert result.summary["places not on a kept way"] == 1
+
+
+def test_nothing_to_import_is_an_input_error(pbf: Path) -> None:
+    with pytest.raises(InputError, match="has no rail way that tripp reads inside --bbox"):
+        import_osm(pbf, modes=("rail",), bbox=(10.0, 10.0, 11.0, 11.0))

@@ -17,6 +17,7 @@ from typing import Any, Final
 
 import numpy as np
 
+from tripp.errors import InputError, Problem
 from tripp.importers.osm_defaults import Defaults, embedded_defaults
 from tripp.importers.osm_network import Network, build_network
 from tripp.importers.osm_read import OsmExtract, OsmWays, clip_to_bbox, read_osm
@@ -57,6 +58,16 @@ def import_osm(
     path = Path(path)
     extract = read_osm(path, modes=modes)
     ways = extract.ways if bbox is None else clip_to_bbox(extract.ways, bbox)
+    if ways.n_pieces == 0:
+        inside = "" if bbox is None else " inside --bbox"
+        raise InputError(
+            Problem(
+                str(path),
+                f"has no {', '.join(modes)} way that tripp reads{inside} "
+                f"({extract.ways_read} rail, road or ferry ways read)",
+                "check --modes and --bbox, or the tags the extract uses (docs/import.md)",
+            )
+        )
     places, places_moved = attach_places(ways, extract.places)
     segments = build_segments(ways, places)
     network = build_network(segments, ways, places)
