@@ -329,3 +329,19 @@ def test_station_beside_the_line_moves_onto_its_nearest_node(tmp_path: Path) -> 
 def test_nothing_to_import_is_an_input_error(pbf: Path) -> None:
     with pytest.raises(InputError, match="has no rail way that tripp reads inside --bbox"):
         import_osm(pbf, modes=("rail",), bbox=(10.0, 10.0, 11.0, 11.0))
+
+
+def test_ferry_end_at_sea_lies_in_international_waters(tmp_path: Path) -> None:
+    from tripp.importers.tables import write_atlas_folder
+
+    nodes = {n: NODES[n] for n in (30, 31, 32, 37)}
+    ways = {
+        401: ([30, 31], {"railway": "rail", "gauge": "1520"}),
+        404: ([32, 37], {"route": "ferry"}),
+    }
+    result = import_osm(write_pbf(tmp_path / "sea.osm.pbf", nodes, ways))
+    at_sea = next(r for r in result.tables["nodes"] if r["node_id"] == "osm-n37")
+    assert (at_sea["country"], at_sea["kind"]) == ("XZ", "port")
+    assert not rows_at(list(result.tables["crossings"]), "osm-n37")
+    atlas = write_atlas_folder(result.tables, tmp_path / "out", command="test", force=False)
+    assert len(atlas.links) == 2

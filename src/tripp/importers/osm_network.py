@@ -1,7 +1,8 @@
 """From segments to the atlas's network: countries, borders, ferry ends and merged chains.
 
-1. Every topology node gets its country from the outlines (:mod:`.osm_countries`); a land
-   node in none is an error naming its OSM id.
+1. Every topology node gets its country from the outlines (:mod:`.osm_countries`); a rail or
+   road node in none is an error naming its OSM id, a node of ferries only in none lies in
+   international waters (``XZ``).
 2. A rail or road segment whose ends lie in different countries crosses a border: at its
    end that is a ``barrier=border_control`` node if it has one, else at each point where its
    line leaves one outline for another, where a ``border_crossing`` node is inserted. The
@@ -86,19 +87,19 @@ def _nodes(segments: Segments, places: OsmPlaces, is_ferry: npt.NDArray[np.bool_
     on_land = np.zeros(len(countries), dtype=bool)
     on_land[segments.u[~is_ferry]] = True
     on_land[segments.v[~is_ferry]] = True
-    lost = [i for i, code in enumerate(countries) if not code]
+    lost = [i for i, code in enumerate(countries) if not code and on_land[i]]
     if lost:
         problems = [
             Problem(
                 f"OSM node {segments.node_osm_id[i]}",
                 f"at {segments.node_lon[i]:.5f}, {segments.node_lat[i]:.5f} lies in no country "
-                "of the bundled outlines (lon -12…125, lat 0…62) "
-                + ("" if on_land[i] else "(a ferry end)"),
+                "of the bundled outlines (lon -12…125, lat 0…62)",
                 "give --bbox to leave it out, or import an extract inside the outlines",
             )
             for i in lost[:MAX_LISTED]
         ]
         raise InputError(problems)
+    countries = [code or INTERNATIONAL_WATERS for code in countries]  # ferry nodes at sea
     kind = [""] * len(countries)
     name = [""] * len(countries)
     position = np.searchsorted(places.node_id, segments.node_osm_id)
@@ -339,6 +340,8 @@ def _transfers_and_ports(network: Network, ways: OsmWays, *, mode_of_link: list[
         if "ferry" not in modes:
             continue
         home = network.node_country[node]
+        if home == INTERNATIONAL_WATERS:
+            continue  # a ferry end at sea: no port to clear
         network.crossings.add((node, home, INTERNATIONAL_WATERS, "ferry"))
         for mode in modes:
             network.crossings.add((node, INTERNATIONAL_WATERS, home, mode))
