@@ -54,6 +54,7 @@ def import_osm(
     >>> result = import_osm(path)
     >>> [(r["link_id"], r["mode"], r["country"], r["speed_kmh"]) for r in result.tables["links"]]
     [('osm-w7-1', 'road', 'GE', 42.0)]
+    >>> import shutil; shutil.rmtree(path.parent)
     """
     path = Path(path)
     extract = read_osm(path, modes=modes)

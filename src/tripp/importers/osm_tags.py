@@ -58,6 +58,8 @@ PLACE_TAGS: Final = {
     ("amenity", "ferry_terminal"): "port",
     ("barrier", "border_control"): "border_crossing",
 }
+#: ``station`` values of stations that are not on the freight network.
+URBAN_STATIONS: Final = frozenset({"subway", "light_rail", "monorail", "funicular", "tram"})
 KMH_PER_MPH: Final = 1.609344
 KMH_PER_KNOT: Final = 1.852
 
@@ -206,7 +208,14 @@ def parse_duration_h(text: str | None) -> float:
 
 
 def place_kind(tags: TagLookup) -> str | None:
-    """The atlas node kind a tagged node stands for (:data:`PLACE_TAGS`), or None."""
+    """The atlas node kind a tagged node stands for (:data:`PLACE_TAGS`), or None; stations
+    of metros, trams and the like (``station`` in :data:`URBAN_STATIONS`) are not places.
+
+    >>> place_kind({"railway": "station"}), place_kind({"railway": "station", "station": "subway"})
+    ('rail_station', None)
+    """
+    if tags.get("station") in URBAN_STATIONS:
+        return None
     for (key, value), kind in PLACE_TAGS.items():
         if tags.get(key) == value:
             return kind
