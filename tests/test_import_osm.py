@@ -345,3 +345,12 @@ def test_ferry_end_at_sea_lies_in_international_waters(tmp_path: Path) -> None:
     assert not rows_at(list(result.tables["crossings"]), "osm-n37")
     atlas = write_atlas_folder(result.tables, tmp_path / "out", command="test", force=False)
     assert len(atlas.links) == 2
+
+
+def test_way_with_nodes_missing_from_the_extract_keeps_its_parts(tmp_path: Path) -> None:
+    nodes = {n: NODES[n] for n in (5, 6, 7, 8)}  # node 999 is outside the extract
+    ways = {11: ([5, 6, 999, 7, 8], {"railway": "rail", "gauge": "1520"})}
+    result = import_osm(write_pbf(tmp_path / "cut.osm.pbf", nodes, ways))
+    ends = {frozenset((r["from_node"], r["to_node"])) for r in result.tables["links"]}
+    assert ends == {frozenset(("osm-n5", "osm-n6")), frozenset(("osm-n7", "osm-n8"))}
+    assert result.summary["ways kept in parts (nodes missing from the extract)"] == 1

@@ -308,7 +308,10 @@ def _summary(
     node_rows: list[dict[str, Any]],
 ) -> dict[str, int | float | str]:
     kept: Counter[str] = Counter(ways.classes[c].mode for c in ways.class_index)
-    summary: dict[str, int | float | str] = {"ways read": extract.ways_read}
+    summary: dict[str, int | float | str] = {
+        "ways read": extract.ways_read,
+        "ways kept in parts (nodes missing from the extract)": extract.ways_cut,
+    }
     summary.update({f"way pieces kept ({mode})": n for mode, n in sorted(kept.items())})
     summary.update({f"ways skipped ({why})": n for why, n in sorted(extract.skipped.items())})
     summary.update({f"links ({mode})": n for mode, n in sorted(links_by_mode.items())})

@@ -59,6 +59,7 @@ class OsmWays:
 
     way_id: IntArray  # OSM way id of each piece
     gauge_copy: IntArray  # gauge of a dual-gauge copy (mm), 0 otherwise
+    repeats_way: npt.NDArray[np.bool_]  # a second (third…) gauge copy of a dual-gauge way
     class_index: IntArray  # index into classes
     ferry_speed_kmh: FloatArray  # ferry way's length / its duration tag (NaN: none)
     offsets: IntArray
@@ -86,14 +87,17 @@ class OsmPlaces:
 
 @dataclass(frozen=True, slots=True)
 class OsmExtract:
-    """What :func:`read_osm` found: ways, places, skipped ways by reason and the year the
-    extract's data is from (the header's timestamp, else the file's date)."""
+    """What :func:`read_osm` found: ways, places, skipped ways by reason, the year the
+    extract's data is from (the header's timestamp, else the file's date), and how many ways
+    were kept in parts: a way with nodes missing from the extract (cut at its edge) keeps
+    its runs of two or more nodes that are there (a ferry's ``duration`` is then not used)."""
 
     ways: OsmWays
     places: OsmPlaces
     ways_read: int
     skipped: dict[str, int]
     year: int
+    ways_cut: int  # ways kept in parts because some of their nodes are not in the extract
 
 
 def read_osm(path: Path, *, modes: Sequence[str]) -> OsmExtract:
@@ -131,7 +135,12 @@ def read_osm(path: Path, *, modes: Sequence[str]) -> OsmExtract:
             )
         ) from None
     return OsmExtract(
-        collector.finish_ways(), collector.finish_places(), collector.read, collector.skipped, year
+        collector.finish_ways(),
+        collector.finish_places(),
+        collector.read,
+        dict(collector.skipped),
+        year,
+        collector.ways_cut,
     )
 
 
@@ -149,7 +158,9 @@ class _Collector:
         self.class_ids: dict[WayClass, int] = {}
         self.skipped: Counter[str] = Counter()
         self.read = 0
-        self.pieces: list[tuple[int, int, int, float]] = []  # way id, gauge copy, class, h
+        self.ways_cut = 0
+        # per piece: way id, gauge copy, class, duration (h), is a second gauge copy
+        self.pieces: list[tuple[int, int, int, float, bool]] = []
         self.lengths: list[int] = []
         self.refs: list[int] = []
         self.hex_coords: list[str] = []
@@ -178,20 +189,28 @@ class _Collector:
             return
         try:
             line = self.wkb.create_linestring(way, use_nodes=self.all_nodes)
+            runs = [([node.ref for node in nodes], line[WKB_HEADER_HEX:])]
+            whole = True
         except self.invalid_location:
-            self.skipped["nodes missing from the extract"] += 1
-            return
-        refs = [node.ref for node in nodes]
+            runs = _runs_with_locations(nodes)
+            whole = False
+            if not runs:
+                self.skipped["nodes missing from the extract"] += 1
+                return
+            self.ways_cut += 1
         duration_h = (
-            parse_duration_h(tags.get("duration")) if classes[0].mode == "ferry" else math.nan
+            parse_duration_h(tags.get("duration"))
+            if classes[0].mode == "ferry" and whole
+            else math.nan
         )
-        for way_class in classes:
+        for copy_number, way_class in enumerate(classes):
             index = self.class_ids.setdefault(way_class, len(self.class_ids))
             copy = way_class.gauge_mm if len(classes) > 1 else 0
-            self.pieces.append((way.id, copy, index, duration_h))
-            self.lengths.append(len(refs))
-            self.refs.extend(refs)
-            self.hex_coords.append(line[WKB_HEADER_HEX:])
+            for refs, coordinates in runs:
+                self.pieces.append((way.id, copy, index, duration_h, copy_number > 0))
+                self.lengths.append(len(refs))
+                self.refs.extend(refs)
+                self.hex_coords.append(coordinates)
         if len(self.hex_coords) >= BATCH_WAYS:
             self._flush()
 
@@ -222,6 +241,7 @@ class _Collector:
         return OsmWays(
             way_id=np.array([p[0] for p in pieces], dtype=np.int64),
             gauge_copy=np.array([p[1] for p in pieces], dtype=np.int64),
+            repeats_way=np.array([p[4] for p in pieces], dtype=bool),
             class_index=np.array([p[2] for p in pieces], dtype=np.int64),
             ferry_speed_kmh=_ferry_speeds_kmh(pieces, offsets, coords),
             offsets=offsets,
@@ -242,8 +262,25 @@ class _Collector:
         )
 
 
+def _runs_with_locations(nodes: osmium.osm.WayNodeList) -> list[tuple[list[int], str]]:
+    """The runs of two or more consecutive nodes of a way whose locations the extract holds,
+    as (node ids, coordinates as little-endian float64 lon/lat pairs in hex)."""
+    runs: list[tuple[list[int], str]] = []
+    refs: list[int] = []
+    coordinates: list[float] = []
+    for node in [*nodes, None]:
+        if node is not None and node.location.valid():
+            refs.append(node.ref)
+            coordinates += (node.location.lon, node.location.lat)
+            continue
+        if len(refs) >= 2:
+            runs.append((refs, np.array(coordinates, dtype="<f8").tobytes().hex()))
+        refs, coordinates = [], []
+    return runs
+
+
 def _ferry_speeds_kmh(
-    pieces: list[tuple[int, int, int, float]], offsets: IntArray, coords: FloatArray
+    pieces: list[tuple[int, int, int, float, bool]], offsets: IntArray, coords: FloatArray
 ) -> FloatArray:
     """Per piece: the whole way's geodesic length over its ``duration`` (NaN: none)."""
     durations_h = np.array([p[3] for p in pieces], dtype=np.float64)
@@ -298,6 +335,7 @@ def clip_to_bbox(ways: OsmWays, bbox: tuple[float, float, float, float]) -> OsmW
     return OsmWays(
         way_id=ways.way_id[run_pieces],
         gauge_copy=ways.gauge_copy[run_pieces],
+        repeats_way=ways.repeats_way[run_pieces],
         class_index=ways.class_index[run_pieces],
         ferry_speed_kmh=ways.ferry_speed_kmh[run_pieces],
         offsets=offsets,

@@ -51,9 +51,7 @@ def build_segments(ways: OsmWays, places: OsmPlaces) -> Segments:
     piece_of = np.repeat(np.arange(ways.n_pieces), lengths)
     osm_ids, inverse = np.unique(ways.node_id, return_inverse=True)
     # count each way once per node: the second copy of a dual-gauge way does not count
-    second_copy = np.zeros(ways.n_pieces, dtype=bool)
-    second_copy[1:] = (ways.gauge_copy[1:] != 0) & (ways.way_id[1:] == ways.way_id[:-1])
-    counted = ~second_copy[piece_of]
+    counted = ~ways.repeats_way[piece_of]
     uses = np.bincount(inverse[counted], minlength=len(osm_ids))
     is_topology = uses >= 2
     starts, ends = ways.offsets[:-1], ways.offsets[1:] - 1
