@@ -153,7 +153,7 @@ def _split_at_borders(
         return columns
     points = np.concatenate([np.arange(segments.first[s], segments.last[s] + 1) for s in to_split])
     point_country = dict(
-        zip(points.tolist(), countries_of(ways.lon[points], ways.lat[points]), strict=False)
+        zip(points.tolist(), countries_of(ways.lon[points], ways.lat[points]), strict=True)
     )
     new: list[tuple[int, int, int, float, str]] = []
     for s in to_split:
@@ -166,7 +166,7 @@ def _split_at_borders(
         np.concatenate([v[keep], np.array([n[1] for n in new], dtype=np.int64)]),
         np.concatenate([piece[keep], np.array([n[2] for n in new], dtype=np.int64)]),
         np.concatenate([length_km[keep], np.array([n[3] for n in new])]),
-        [c for c, k in zip(country, keep, strict=False) if k] + [n[4] for n in new],
+        [c for c, k in zip(country, keep, strict=True) if k] + [n[4] for n in new],
     )
 
 
@@ -198,8 +198,12 @@ def _split_one(
         line = shapely.LineString([(ways.lon[p - 1], ways.lat[p - 1]), (ways.lon[p], ways.lat[p])])
         left = outlines.geometries[outlines.codes.index(codes[k - 1])]
         cut = shapely.intersection(line, shapely.boundary(left))
-        points = shapely.get_coordinates(cut)
-        lon, lat = points[0] if len(points) else shapely.get_coordinates(line).mean(axis=0)
+        points = shapely.get_coordinates(cut)  # where the outline's boundary cuts the line
+        if len(points):
+            offsets = points - [ways.lon[p - 1], ways.lat[p - 1]]
+            lon, lat = points[np.argmin(np.hypot(offsets[:, 0], offsets[:, 1]))]
+        else:  # the outlines disagree with themselves here: the middle of the pair
+            lon, lat = shapely.get_coordinates(line).mean(axis=0)
         to_cut_km = float(
             pair_lengths_km(np.array([ways.lon[p - 1], lon]), np.array([ways.lat[p - 1], lat]))[0]
         )
