@@ -77,7 +77,7 @@ def build_network(segments: Segments, ways: OsmWays, places: OsmPlaces) -> Netwo
     mode = class_mode[ways.class_index[piece]]
     _snap_ferries(network, u, v, mode == "ferry")
     _merge_chains(network, ways, mode, (u, v, piece, length_km, country_list))
-    _transfers_and_ports(network, ways, mode_of_link=_link_modes(network, ways))
+    _transfers_and_ports(network, ways)
     return network
 
 
@@ -239,6 +239,9 @@ def _snap_ferries(
     :data:`FERRY_SNAP_KM` (in place); mark every ferry end as a port."""
     from scipy.spatial import cKDTree
 
+    network.counts["ferry ends snapped"] = 0
+    if not is_ferry.any():
+        return
     land = np.unique(np.concatenate([u[~is_ferry], v[~is_ferry]]))
     lon, lat = np.array(network.node_lon), np.array(network.node_lat)
     snapped = 0
@@ -318,37 +321,31 @@ def _merge_chains(
     network.counts["loops dropped"] = int(n_chains - len(network.link_u))
 
 
-def _link_modes(network: Network, ways: OsmWays) -> list[str]:
-    return [ways.classes[c].mode for c in ways.class_index[network.link_piece]]
-
-
-def _transfers_and_ports(network: Network, ways: OsmWays, *, mode_of_link: list[str]) -> None:
+def _transfers_and_ports(network: Network, ways: OsmWays) -> None:
     """Gauge changes where rail of two gauges meets; ferry ↔ rail/road transfers and the
     port crossings (country ↔ XZ) at every ferry end."""
-    modes_at: dict[int, set[str]] = {}
-    gauges_at: dict[int, set[int]] = {}
-    classes = ways.classes
-    for i, (a, b) in enumerate(zip(network.link_u.tolist(), network.link_v.tolist(), strict=False)):
-        mode = mode_of_link[i]
-        for node in (a, b):
-            modes_at.setdefault(node, set()).add(mode)
-            if mode == "rail":
-                gauge = classes[ways.class_index[network.link_piece[i]]].gauge_mm
-                gauges_at.setdefault(node, set()).add(gauge)
-    for node, gauges in gauges_at.items():
-        ordered = sorted(gauges)
-        for i, low in enumerate(ordered):
-            for high in ordered[i + 1 :]:
+    class_mode = np.array([c.mode for c in ways.classes] or [""])
+    class_gauge = np.array([c.gauge_mm for c in ways.classes] or [0], dtype=np.int64)
+    link_class = ways.class_index[network.link_piece]
+    nodes = np.concatenate([network.link_u, network.link_v])
+    mode = np.tile(class_mode[link_class], 2)
+    gauge = np.tile(class_gauge[link_class], 2)
+    rail = np.unique(np.column_stack([nodes[mode == "rail"], gauge[mode == "rail"]]), axis=0)
+    mixed = np.flatnonzero(np.bincount(rail[:, 0], minlength=len(network.node_osm_id)) > 1)
+    starts = np.searchsorted(rail[:, 0], mixed)  # rail is sorted by node, then gauge
+    stops = np.searchsorted(rail[:, 0], mixed, side="right")
+    for node, start, stop in zip(mixed.tolist(), starts, stops, strict=True):
+        gauges = rail[start:stop, 1].tolist()
+        for i, low in enumerate(gauges):
+            for high in gauges[i + 1 :]:
                 network.gauge_changes.add((node, low, high))
-    for node, modes in modes_at.items():
-        if "ferry" not in modes:
-            continue
+    at_ports = np.isin(nodes, nodes[mode == "ferry"])
+    for node, mode_here in set(zip(nodes[at_ports].tolist(), mode[at_ports].tolist(), strict=True)):
         home = network.node_country[node]
         if home == INTERNATIONAL_WATERS:
             continue  # a ferry end at sea: no port to clear
         network.crossings.add((node, home, INTERNATIONAL_WATERS, "ferry"))
-        for mode in modes:
-            network.crossings.add((node, INTERNATIONAL_WATERS, home, mode))
-            if mode != "ferry":
-                network.ferry_transfers.add((node, mode))
+        network.crossings.add((node, INTERNATIONAL_WATERS, home, mode_here))
+        if mode_here != "ferry":
+            network.ferry_transfers.add((node, mode_here))
     network.counts["gauge changes"] = len(network.gauge_changes)
