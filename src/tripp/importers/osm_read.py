@@ -170,8 +170,15 @@ class _Collector:
 
     def way(self, way: osmium.osm.Way) -> None:
         tags = way.tags
-        values = tuple(tags.get(key) for key in WAY_KEYS)
-        if values[0] != "rail" and values[1] not in ROAD_CLASSES and values[2] != "ferry":
+        railway, highway = tags.get("railway"), tags.get("highway")
+        if railway == "rail":
+            values = (railway, None, None, *(tags.get(key) for key in WAY_KEYS[3:]))
+        elif highway in ROAD_CLASSES:
+            values = (None, highway, None, None, tags.get("maxspeed"), tags.get("maxspeed:hgv"))
+            values += (None, None, None)
+        elif tags.get("route") == "ferry":
+            values = (None, None, "ferry", None, None, None, None, None, None)
+        else:
             return  # a station or platform drawn as a way: not a line
         self.read += 1
         classes = self.class_cache.get(values)
