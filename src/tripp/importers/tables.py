@@ -136,3 +136,15 @@ class ImportResult:
     tables: AtlasTables
     summary: Mapping[str, int | float | str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+
+
+def embedded_sources(source_ids: Sequence[str]) -> list[dict[str, str]]:
+    """The embedded atlas's sources.csv rows of ``source_ids`` (text cells), in file order.
+
+    >>> [row["publisher"] for row in embedded_sources(["carec_2022_all"])]
+    ['ADB / CAREC']
+    """
+    wanted = set(source_ids)
+    with (default_atlas_folder() / "sources.csv").open(newline="", encoding="utf-8-sig") as handle:
+        rows = [{k: v for k, v in row.items() if v} for row in csv.DictReader(handle)]
+    return [row for row in rows if row["source_id"] in wanted]
