@@ -382,7 +382,7 @@ def test_csv_lines_count_line_breaks_as_the_atlas_reader_does(tmp_path: Path) ->
 
 
 def test_the_mapping_shown_in_the_docs_is_valid(tmp_path: Path) -> None:
-    text = (DOCS / "import-gpkg.md").read_text(encoding="utf-8")
+    text = (DOCS / "import.md").read_text(encoding="utf-8")
     block = text.split("```toml\n", 1)[1].split("```", 1)[0]
     file = tmp_path / "docs.toml"
     file.write_text(block, encoding="utf-8")

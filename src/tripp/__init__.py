@@ -101,6 +101,8 @@ _EXPORTS = {
     "AppraisalSettings": "tripp.appraisal.settings",
     # interfaces
     "import_osm": "tripp.importers.osm",
+    "import_gpkg": "tripp.importers.gpkg",
+    "write_atlas_folder": "tripp.importers.tables",
     "report": "tripp.reporting.write:write_report",
     "draw_atlas_map": "tripp.reporting.atlas_map",
     # errors
@@ -159,6 +161,7 @@ __all__ = [
     "fit_flows",
     "flow_shift",
     "flows",
+    "import_gpkg",
     "import_osm",
     "links",
     "list_scenarios",
@@ -171,6 +174,7 @@ __all__ = [
     "route_request",
     "scenario",
     "validate",
+    "write_atlas_folder",
 ]
 
 if TYPE_CHECKING:
@@ -197,7 +201,9 @@ if TYPE_CHECKING:
     from tripp.graph.compile import Graph
     from tripp.graph.compile import compile_graph as compile
     from tripp.graph.paths import Kernel
+    from tripp.importers.gpkg import import_gpkg
     from tripp.importers.osm import import_osm
+    from tripp.importers.tables import write_atlas_folder
     from tripp.reporting.atlas_map import draw_atlas_map
     from tripp.reporting.write import write_report as report
     from tripp.resilience.criticality import CriticalityResult, criticality

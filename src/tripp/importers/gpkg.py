@@ -73,7 +73,57 @@ def import_gpkg(file: Path, mapping_file: Path) -> GpkgImport:
 
     Raises :class:`~tripp.errors.InputError` for a bad mapping, a missing file or one that
     is not a GeoPackage, a missing layer or field, a layer without CRS, and features whose
-    geometry cannot give the columns left to it, each problem naming the fix.
+    geometry cannot give the columns left to it, each problem naming the fix. Write the
+    result with :func:`tripp.importers.tables.write_atlas_folder`.
+
+    >>> import tempfile, geopandas as gpd, pandas as pd
+    >>> from shapely.geometry import LineString, Point
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> stations = gpd.GeoDataFrame(
+    ...     {"code": ["kars", "ani"], "name": ["Kars", "Ani"]},
+    ...     geometry=[Point(43.10, 40.60), Point(43.57, 40.51)], crs="EPSG:4326")
+    >>> stations.to_file(folder / "net.gpkg", layer="stations")
+    >>> lines = gpd.GeoDataFrame({"id": ["kars-ani"]},
+    ...     geometry=[LineString([(43.10, 40.60), (43.35, 40.58), (43.57, 40.51)])], crs=4326)
+    >>> lines.to_file(folder / "net.gpkg", layer="lines")
+    >>> refs = pd.DataFrame({"ref": ["my_gis"], "title": ["Our lines"], "by": ["Us"],
+    ...     "url": ["https://example.org/lines"], "year": [2026]})
+    >>> gpd.GeoDataFrame(refs).to_file(folder / "net.gpkg", layer="refs")
+    >>> _ = (folder / "map.toml").write_text('''
+    ... [nodes]
+    ... layer = "stations"
+    ... [nodes.columns]
+    ... node_id = "code"
+    ... name = "name"
+    ... kind = {value = "rail_station"}
+    ... country = {value = "TR"}
+    ... source_ids = {value = "my_gis"}
+    ... [links]
+    ... layer = "lines"
+    ... snap_m = 10
+    ... [links.columns]
+    ... link_id = "id"
+    ... mode = {value = "rail"}
+    ... gauge_mm = {value = 1435}
+    ... status = {value = "operating"}
+    ... speed_kmh = {value = 40}
+    ... source_ids = {value = "my_gis"}
+    ... [sources]
+    ... layer = "refs"
+    ... [sources.columns]
+    ... source_id = "ref"
+    ... title = "title"
+    ... publisher = "by"
+    ... url = "url"
+    ... year = "year"
+    ... confidence = {value = "med"}
+    ... [embedded]
+    ... tables = ["tariffs", "cargo_types"]
+    ... ''')
+    >>> result = import_gpkg(folder / "net.gpkg", folder / "map.toml")
+    >>> [(r["from_node"], r["to_node"], r["length_km"]) for r in result.tables["links"]]
+    [('kars', 'ani', 41.472)]
+    >>> import shutil; shutil.rmtree(folder)
     """
     mapping = read_mapping(mapping_file)
     file = Path(file)

@@ -33,6 +33,25 @@ def write_atlas_folder(tables: AtlasTables, out: Path, *, command: str, force: b
     Every required table is written, header only where ``tables`` has no rows for it;
     optional tables only when they have rows. Raises :class:`~tripp.errors.InputError` when a
     table or column is unknown, or when the folder fails validation (nothing is written).
+
+    >>> import tempfile
+    >>> tables = embedded_rows(["tariffs", "cargo_types"], modes=["road"])
+    >>> tables["sources"].append({"source_id": "survey", "title": "Our survey",
+    ...     "publisher": "Us", "url": "https://example.org/survey", "year": 2026,
+    ...     "confidence": "med"})
+    >>> tables["nodes"] = [
+    ...     {"node_id": "kars", "name": "Kars", "kind": "city", "country": "TR",
+    ...      "lon": 43.10, "lat": 40.60, "source_ids": ("survey",)},
+    ...     {"node_id": "ani", "name": "Ani", "kind": "city", "country": "TR",
+    ...      "lon": 43.57, "lat": 40.51, "source_ids": ("survey",)}]
+    >>> tables["links"] = [{"link_id": "kars-ani", "from_node": "kars", "to_node": "ani",
+    ...     "mode": "road", "length_km": 45.0, "speed_kmh": 60.0, "status": "operating",
+    ...     "source_ids": ("survey",)}]
+    >>> out = Path(tempfile.mkdtemp()) / "atlas"
+    >>> atlas = write_atlas_folder(tables, out, command="python", force=False)
+    >>> [link.link_id for link in atlas.links], (out / "links.csv").exists()
+    (['kars-ani'], True)
+    >>> import shutil; shutil.rmtree(out.parent)
     """
     unknown = sorted(set(tables) - set(TABLES))
     if unknown:
