@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tripp.cli.common import TableFormat, emit_json, handle_errors
+from tripp.cli.common import TableFormat, emit_json, handle_errors, load_atlas_stack
 from tripp.errors import InputError, Problem
 
 if TYPE_CHECKING:
@@ -22,6 +22,9 @@ __all__ = ["register"]
 
 #: Modes ``tripp import osm`` can read.
 OSM_MODES = ("rail", "road", "ferry")
+#: Default and largest ``--join-km``: joins farther than a city's own extent are not one place.
+SAME_PLACE_KM = 5.0
+MAX_JOIN_KM = 50.0
 
 import_app = typer.Typer(
     help="Import a network into an atlas folder: osm (OpenStreetMap PBF), gpkg (GeoPackage).",
@@ -54,16 +57,41 @@ def import_osm_command(
         str | None,
         typer.Option("--bbox", help="Only what lies in W,S,E,N (degrees, WGS 84)."),
     ] = None,
+    join: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--join",
+            help="Atlas the folder will be stacked on ('embedded', or folders as --atlas): "
+            "its places take over the nearest imported node their modes reach within "
+            "--join-km, so that the stacked networks connect.",
+        ),
+    ] = None,
+    join_km: Annotated[
+        float, typer.Option("--join-km", help="Farthest join, straight km (with --join).")
+    ] = SAME_PLACE_KM,
     force: ForceOption = False,
     format: FormatOption = TableFormat.TABLE,
 ) -> None:
     """Read rail, roads (motorway to secondary), ferries, stations, ports and borders from an
     OpenStreetMap extract into an atlas folder that passes `tripp validate`."""
     chosen, box = parse_modes(modes), parse_bbox(bbox)
+    if not 0 < join_km <= MAX_JOIN_KM:
+        raise InputError(
+            Problem(
+                "--join-km",
+                f"{join_km:g} km is out of range (0, {MAX_JOIN_KM:g}]",
+                f"give a distance above 0 and at most {MAX_JOIN_KM:g} km",
+            )
+        )
+    base = load_atlas_stack(join) if join else None
     from tripp.importers.osm import import_osm
     from tripp.importers.tables import write_atlas_folder
 
     result = import_osm(file, modes=chosen, bbox=box)
+    if base is not None:
+        from tripp.importers.join import join_to_atlas
+
+        result = join_to_atlas(result, base, within_km=join_km)
     atlas = write_atlas_folder(result.tables, out, command="tripp import osm", force=force)
     _report(atlas, result, format)
 

@@ -81,6 +81,7 @@ def import_osm(
         row["from_node"], row["to_node"] = node_ids[row["from_node"]], node_ids[row["to_node"]]
     crossing_rows = _crossing_rows(network, node_ids, defaults, sources)
     transfer_rows = _transfer_rows(network, node_ids, defaults, sources)
+    service_rows = _service_rows(link_rows, defaults, sources)
     published = embedded_rows(["tariffs", "cargo_types"], modes=sorted(set(link_modes)) or modes)
     sources.update(row["source_id"] for row in published.pop("sources"))
     tables: dict[str, list[dict[str, Any]]] = {
@@ -89,6 +90,7 @@ def import_osm(
         "links": link_rows,
         "crossings": crossing_rows,
         "transfers": transfer_rows,
+        "services": service_rows,
         **published,
     }
     summary = _summary(extract, ways, network, Counter(link_modes), node_rows)
@@ -209,6 +211,40 @@ def _class_cells(way_class: WayClass) -> dict[str, Any]:
             else f"default freight speed: {default.basis}"
         ) + "; length geodesic along the OSM way"
     return cells
+
+
+def _service_rows(
+    link_rows: list[dict[str, Any]], defaults: Defaults, sources: set[str]
+) -> list[dict[str, Any]]:
+    """A sailing each way on every ferry link, at the default frequency and dwell (OSM
+    gives no timetable): an atlas that lists services sails only listed ones, so a folder
+    stacked on the embedded atlas needs them (the sources they cite go into ``sources``)."""
+    service = defaults.ferry_service
+    rows = []
+    for link in link_rows:
+        if link["mode"] != "ferry":
+            continue
+        for node, other in (
+            (link["from_node"], link["to_node"]),
+            (link["to_node"], link["from_node"]),
+        ):
+            rows.append(
+                {
+                    "service_id": f"{link['link_id']}-from-{node}",
+                    "node_id": node,
+                    "mode": "ferry",
+                    "to_node": other,
+                    "departures_per_week": service.departures_per_week,
+                    "dwell_h": service.dwell_h,
+                    "cargo_types": service.cargo_types,
+                    "source_ids": (OSM_SOURCE_ID, *service.source_ids),
+                    "estimated": True,
+                    "method": service.method,
+                }
+            )
+    if rows:
+        sources.update(service.source_ids)
+    return rows
 
 
 def _ferry_cells(row: dict[str, Any], speed_kmh: float, defaults: Defaults) -> None:

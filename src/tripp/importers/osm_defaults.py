@@ -9,6 +9,7 @@ rows; rows it produces are ``estimated`` and say so in their ``method``.
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -28,6 +29,18 @@ class Figure:
     cargo_types: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class FerryService:
+    """The default sailing of a ferry OpenStreetMap gives no timetable for: the medians of
+    the embedded atlas's ferry services, the cargo types most of them carry, and sources."""
+
+    departures_per_week: float
+    dwell_h: float
+    cargo_types: tuple[str, ...]
+    source_ids: tuple[str, ...]
+    method: str
+
+
 @dataclass(frozen=True)
 class Defaults:
     """The defaults of one import (see the module docstring)."""
@@ -37,6 +50,7 @@ class Defaults:
     ferry_speed_kmh: float
     ferry_sources: tuple[str, ...]
     ferry_method: str
+    ferry_service: FerryService
 
     def crossing(self, left: str, entered: str, mode: str) -> Figure:
         """Dwell and cost of crossing from ``left`` into ``entered`` by ``mode``: for a land
@@ -96,7 +110,7 @@ def _sources(rows: Iterable[Mapping[str, str]]) -> tuple[str, ...]:
 @cache
 def embedded_defaults() -> Defaults:
     """The defaults, computed once from the embedded atlas."""
-    rows = embedded_rows(["crossings", "transfers", "links"])
+    rows = embedded_rows(["crossings", "transfers", "links", "services"])
     ferries = [r for r in rows["links"] if r["mode"] == "ferry"]
     speeds = [
         float(r["speed_kmh"]) if "speed_kmh" in r else float(r["length_km"]) / float(r["time_h"])
@@ -112,4 +126,22 @@ def embedded_defaults() -> Defaults:
             f"median speed of the {len(ferries)} ferry links of the tripp embedded atlas "
             f"({speed} km/h)"
         ),
+        ferry_service=_ferry_service([r for r in rows["services"] if r["mode"] == "ferry"]),
+    )
+
+
+def _ferry_service(rows: list[Mapping[str, str]]) -> FerryService:
+    """The :class:`FerryService` of the embedded ferry services ``rows``."""
+    per_week = round(statistics.median(float(r["departures_per_week"]) for r in rows), 1)
+    dwell_h = round(statistics.median(float(r["dwell_h"]) for r in rows), 1)
+    kinds = Counter(tuple(r.get("cargo_types", "container").split(";")) for r in rows)
+    cargo = kinds.most_common(1)[0][0]
+    return FerryService(
+        per_week,
+        dwell_h,
+        cargo,
+        _sources(rows),
+        f"OpenStreetMap gives no timetable: median departures a week ({per_week:g}) and dwell "
+        f"({dwell_h:g} h) of the {len(rows)} ferry services of the tripp embedded atlas, "
+        f"carrying the cargo types most of them carry ({', '.join(cargo)})",
     )
