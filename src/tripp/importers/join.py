@@ -21,6 +21,7 @@ from typing import Any, Final
 import numpy as np
 from scipy.spatial import cKDTree
 
+from tripp.atlas.io import default_atlas_folder
 from tripp.atlas.model import Atlas, Node
 from tripp.atlas.schema import TABLES
 from tripp.importers.tables import ImportResult
@@ -51,15 +52,16 @@ def join_to_atlas(result: ImportResult, base: Atlas, *, within_km: float) -> Imp
     have = {row["source_id"] for row in tables["sources"]}
     base_sources = _rows_by_key(base, "sources")
     tables["sources"] += [base_sources[(s,)] for s in sorted(cited - have)]
+    label = "the embedded atlas" if base.folders == (default_atlas_folder(),) else base.name
     summary = dict(result.summary)
     for mode in JOIN_MODES:
-        summary[f"join links to {base.name} ({mode})"] = sum(j["mode"] == mode for j in joins)
+        summary[f"join links to {label} ({mode})"] = sum(j["mode"] == mode for j in joins)
     shown = ", ".join(_described(join) for join in joins[:10])
     more = f" and {len(joins) - 10} more" if len(joins) > 10 else ""
     note = (
-        f"joined to {base.name} within {within_km:g} km: {shown}{more}"
+        f"joined to {label} within {within_km:g} km: {shown}{more}"
         if joins
-        else f"no place of {base.name} lies within {within_km:g} km of an imported rail or "
+        else f"no place of {label} lies within {within_km:g} km of an imported rail or "
         "road node in its country: stacked, the two networks do not connect"
     )
     return ImportResult(tables=tables, summary=summary, notes=(*result.notes, note))
