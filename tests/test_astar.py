@@ -60,14 +60,7 @@ def test_astar_cost_equals_dijkstra_on_random_geometric_graphs(seed: int) -> Non
     km = np.linalg.norm(position[head] - position[tail], axis=1)
     moving = km > 0
     rate = float(np.min(weight[moving] / km[moving])) * (1 - 1e-9)
-    work = (
-        np.full(n, np.inf),
-        np.full(n, -1, dtype=np.int64),
-        np.full(n, -1.0),
-        np.empty(m + 1),
-        np.empty(m + 1, dtype=np.int64),
-        np.empty(n, dtype=np.int64),
-    )
+    work = astar.work_arrays(n, m)
     rng = np.random.default_rng(seed + 100)
     for _ in range(60):
         source, target = (int(x) for x in rng.integers(0, n, 2))
@@ -86,14 +79,7 @@ def test_astar_cost_equals_dijkstra_on_random_geometric_graphs(seed: int) -> Non
 def test_a_zero_rate_is_plain_dijkstra() -> None:
     indptr, head, weight, position = _geometric_graph(7, n_places=80)
     n, m = len(indptr) - 1, len(head)
-    work = (
-        np.full(n, np.inf),
-        np.full(n, -1, dtype=np.int64),
-        np.full(n, -1.0),
-        np.empty(m + 1),
-        np.empty(m + 1, dtype=np.int64),
-        np.empty(n, dtype=np.int64),
-    )
+    work = astar.work_arrays(n, m)
     expected, path = single_pair_path(0, n - 1, indptr, head, weight)
     cost, arcs = astar_path(0, n - 1, indptr, head, weight, position, 0.0, *work)
     assert cost == pytest.approx(expected, rel=1e-12)

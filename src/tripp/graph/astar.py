@@ -105,24 +105,30 @@ def astar_search(
     from tripp.graph.kernels import astar_path
 
     n, m = len(indptr) - 1, len(head)
-    work = getattr(_WORK, "arrays", None)
-    if work is None or work[0] != (n, m):
-        work = (
-            (n, m),
-            np.full(n, np.inf),
-            np.full(n, -1, dtype=np.int64),
-            np.full(n, -1.0),
-            np.empty(m + 1),
-            np.empty(m + 1, dtype=np.int64),
-            np.empty(n, dtype=np.int64),
-        )
-        _WORK.arrays = work
+    size, work = getattr(_WORK, "arrays", (None, ()))
+    if size != (n, m):
+        size, work = (n, m), work_arrays(n, m)
+        _WORK.arrays = size, work
     cost, arcs = astar_path(
-        source, target, indptr, head, weight, bound.position_km, bound.rate_per_km, *work[1:]
+        source, target, indptr, head, weight, bound.position_km, bound.rate_per_km, *work
     )
     if not np.isfinite(cost):
         return None
     return float(cost), arcs.tolist()
+
+
+def work_arrays(n_states: int, n_arcs: int) -> tuple[np.ndarray, ...]:
+    """Fresh work arrays of :func:`tripp.graph.kernels.astar_path` for a graph of
+    ``n_states`` states and ``n_arcs`` arcs: distances (inf), arcs in (-1), bounds (-1), the
+    heap's keys and states, and the states reached."""
+    return (
+        np.full(n_states, np.inf),
+        np.full(n_states, -1, dtype=np.int64),
+        np.full(n_states, -1.0),
+        np.empty(n_arcs + 1),
+        np.empty(n_arcs + 1, dtype=np.int64),
+        np.empty(n_states, dtype=np.int64),
+    )
 
 
 def _midpoint_states(graph: Graph) -> np.ndarray:

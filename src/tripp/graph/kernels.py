@@ -24,6 +24,49 @@ def _before(key_a: float, node_a: int, key_b: float, node_b: int) -> bool:
     return key_a < key_b or (key_a == key_b and node_a < node_b)
 
 
+@njit(cache=True, inline="always")
+def _pop(heap_key: np.ndarray, heap_node: np.ndarray, size: int) -> int:
+    """Drop the root of the binary heap of ``size`` entries (the caller has read it): the
+    last entry sifts down from the root. Returns the new size."""
+    size -= 1
+    last_key = heap_key[size]
+    last_node = heap_node[size]
+    i = 0
+    while True:
+        child = 2 * i + 1
+        if child >= size:
+            break
+        if child + 1 < size and _before(
+            heap_key[child + 1], heap_node[child + 1], heap_key[child], heap_node[child]
+        ):
+            child += 1
+        if not _before(heap_key[child], heap_node[child], last_key, last_node):
+            break
+        heap_key[i] = heap_key[child]
+        heap_node[i] = heap_node[child]
+        i = child
+    heap_key[i] = last_key
+    heap_node[i] = last_node
+    return size
+
+
+@njit(cache=True, inline="always")
+def _push(heap_key: np.ndarray, heap_node: np.ndarray, size: int, key: float, node: int) -> int:
+    """Add (``key``, ``node``) to the binary heap of ``size`` entries, sifting it up.
+    Returns the new size."""
+    j = size
+    while j > 0:
+        parent = (j - 1) // 2
+        if not _before(key, node, heap_key[parent], heap_node[parent]):
+            break
+        heap_key[j] = heap_key[parent]
+        heap_node[j] = heap_node[parent]
+        j = parent
+    heap_key[j] = key
+    heap_node[j] = node
+    return size + 1
+
+
 @njit(cache=True)
 def dijkstra(
     origin: int,
@@ -63,26 +106,7 @@ def dijkstra(
     while size > 0:
         key = heap_key[0]
         u = heap_node[0]
-        size -= 1
-        # sift the last element down from the root
-        last_key = heap_key[size]
-        last_node = heap_node[size]
-        i = 0
-        while True:
-            child = 2 * i + 1
-            if child >= size:
-                break
-            if child + 1 < size and _before(
-                heap_key[child + 1], heap_node[child + 1], heap_key[child], heap_node[child]
-            ):
-                child += 1
-            if not _before(heap_key[child], heap_node[child], last_key, last_node):
-                break
-            heap_key[i] = heap_key[child]
-            heap_node[i] = heap_node[child]
-            i = child
-        heap_key[i] = last_key
-        heap_node[i] = last_node
+        size = _pop(heap_key, heap_node, size)
         if done[u] or key > dist[u]:
             continue
         done[u] = True
@@ -98,18 +122,7 @@ def dijkstra(
             if candidate < dist[v]:
                 dist[v] = candidate
                 pred[v] = k
-                # sift up a new entry
-                j = size
-                size += 1
-                while j > 0:
-                    parent = (j - 1) // 2
-                    if not _before(candidate, v, heap_key[parent], heap_node[parent]):
-                        break
-                    heap_key[j] = heap_key[parent]
-                    heap_node[j] = heap_node[parent]
-                    j = parent
-                heap_key[j] = candidate
-                heap_node[j] = v
+                size = _push(heap_key, heap_node, size, candidate, v)
     return settled
 
 
@@ -233,25 +246,7 @@ def astar_path(
     while size > 0:
         key = heap_key[0]
         u = heap_node[0]
-        size -= 1
-        last_key = heap_key[size]
-        last_node = heap_node[size]
-        i = 0
-        while True:
-            child = 2 * i + 1
-            if child >= size:
-                break
-            if child + 1 < size and _before(
-                heap_key[child + 1], heap_node[child + 1], heap_key[child], heap_node[child]
-            ):
-                child += 1
-            if not _before(heap_key[child], heap_node[child], last_key, last_node):
-                break
-            heap_key[i] = heap_key[child]
-            heap_node[i] = heap_node[child]
-            i = child
-        heap_key[i] = last_key
-        heap_node[i] = last_node
+        size = _pop(heap_key, heap_node, size)
         if key > dist[u] + bound[u]:  # a stale entry: u was reached more cheaply since
             continue
         if u == target:
@@ -271,18 +266,7 @@ def astar_path(
                     n_touched += 1
                 dist[v] = candidate
                 pred[v] = k
-                priority = candidate + bound[v]
-                j = size
-                size += 1
-                while j > 0:
-                    parent = (j - 1) // 2
-                    if not _before(priority, v, heap_key[parent], heap_node[parent]):
-                        break
-                    heap_key[j] = heap_key[parent]
-                    heap_node[j] = heap_node[parent]
-                    j = parent
-                heap_key[j] = priority
-                heap_node[j] = v
+                size = _push(heap_key, heap_node, size, candidate + bound[v], v)
     total = dist[target] if found else np.inf
     count = 0
     if found:
