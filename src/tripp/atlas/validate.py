@@ -136,9 +136,11 @@ def _check_demand(
 def _check_keys(
     name: str, key: tuple[str, ...], rows: list[ParsedRow], problems: list[Problem]
 ) -> None:
+    keys = [tuple(row.values.get(k) for k in key) for row in rows]
+    if len(set(keys)) == len(keys):
+        return
     seen: dict[tuple[Any, ...], int] = {}
-    for row in rows:
-        value = tuple(row.values.get(k) for k in key)
+    for row, value in zip(rows, keys, strict=True):
         if value in seen:
             shown = ", ".join(str(v) for v in value if v is not None)
             problems.append(
@@ -169,7 +171,7 @@ def _check_references(name: str, parsed: Parsed, problems: list[Problem]) -> Non
             continue
         target_table, target_column = column.references.split(".")
         valid = parsed.known(target_table, target_column)
-        if valid is None:
+        if valid is None or _all_known(parsed.rows[name], column.name, valid):
             continue
         for row in parsed.rows[name]:
             value = row.values.get(column.name)
@@ -186,6 +188,18 @@ def _check_references(name: str, parsed: Parsed, problems: list[Problem]) -> Non
                             column.name,
                         )
                     )
+
+
+def _all_known(rows: list[ParsedRow], column: str, valid: set[Any]) -> bool:
+    """Whether every id that ``column`` of ``rows`` refers to is in ``valid`` (the common
+    case, checked without a loop per row)."""
+    values = [row.values.get(column) for row in rows]
+    if any(isinstance(value, tuple) for value in values):
+        items = {item for value in values if isinstance(value, tuple) for item in value}
+        values = [value for value in values if not isinstance(value, tuple)]
+        if not items <= valid:
+            return False
+    return {value for value in values if value} <= valid
 
 
 def _ref_fix(item: str, valid: set[Any], table: str) -> str:
@@ -300,6 +314,8 @@ def _check_crossings(
 ) -> None:
     """``links`` is None when links.csv could not be read: which links meet a crossing is
     then unknown and not checked."""
+    if not rows:
+        return
     link_countries: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for link in links or ():
         if "country" in link.values:
@@ -386,6 +402,8 @@ def _check_transfers(
 ) -> None:
     """``links`` is None when links.csv could not be read: the layers a transfer joins are
     then unknown and not checked."""
+    if not rows:
+        return
     layers: dict[str, set[tuple[str, int | None]]] = defaultdict(set)
     for link in links or ():
         for end in ("from_node", "to_node"):
@@ -503,6 +521,8 @@ def _check_services(
     rows: list[ParsedRow], links: list[ParsedRow] | None, problems: list[Problem]
 ) -> None:
     """A service departs by a link of its mode (toward ``to_node`` when given)."""
+    if not rows:
+        return
     leaving: set[tuple[str, str, str]] = set()
     for link in links or ():
         v = link.values
@@ -624,10 +644,14 @@ def _check_tariffs(
     }
     missing: Counter[tuple[str, str, str]] = Counter()
     first_line: dict[tuple[str, str, str], int] = {}
+    links_of: Counter[tuple[str, str]] = Counter()
+    first_link_line: dict[tuple[str, str], int] = {}
     for link in links:
         mode, country = link.values["mode"], link.values.get("country")
-        if mode not in FREIGHT_MODES or not country:
-            continue
+        if mode in FREIGHT_MODES and country:
+            links_of[(mode, country)] += 1
+            first_link_line.setdefault((mode, country), link.line)
+    for (mode, country), n_links in links_of.items():
         for kind, (_unit, modes) in cargo.items():
             # the graph's base cost is the container's: it needs a tariff on every mode
             modes = FREIGHT_MODES if kind == DEFAULT_CARGO_TYPE else modes
@@ -636,8 +660,8 @@ def _check_tariffs(
                 and (mode, country, kind) not in have
                 and (mode, "*", kind) not in have
             ):
-                missing[(mode, country, kind)] += 1
-                first_line.setdefault((mode, country, kind), link.line)
+                missing[(mode, country, kind)] += n_links
+                first_line.setdefault((mode, country, kind), first_link_line[(mode, country)])
     for (mode, country, kind), count in sorted(missing.items()):
         problems.append(
             Problem(

@@ -150,33 +150,88 @@ def _available_from(status: str, open_year: int | None) -> int:
     return NEVER
 
 
+#: The per-arc columns of the graph besides tail and head, with the value of a free hub arc.
+ARC_DEFAULTS: dict[str, float] = {
+    "kind": ARC_HUB,
+    "link": -1,
+    "forward": 1,
+    "transfer": -1,
+    "crossing": -1,
+    "mode": -1,
+    "service": -1,
+    "cargo_bits": 0,  # every cargo type: set per graph by _ArcBuilder
+    "time_h": 0.0,
+    "cost_usd_per_teu": 0.0,
+    "distance_km": 0.0,
+    "available_from_year": 0,
+}
+
+
 class _ArcBuilder:
-    """Collects arcs as parallel lists before they are sorted into CSR order."""
+    """Collects arcs in the order they are made before they are sorted into CSR order.
+
+    Each arc keeps its tail, head and a *row*: ``2 * position + (0 forward | 1 backward)``
+    of a link arc, whose values come from the per-link arrays of :meth:`set_links`, or
+    ``-1 - p`` for the ``p``-th distinct set of values of any other arc (few of them: most
+    are free hub arcs), so that a million-link graph needs no dict per arc.
+    """
 
     def __init__(self, all_cargo: int) -> None:
-        self.columns: dict[str, list[float]] = defaultdict(list)
         self.all_cargo = all_cargo
+        self.tail: list[int] = []
+        self.head: list[int] = []
+        self.row: list[int] = []
+        self._prototypes: dict[tuple[float, ...], int] = {}
+        self._links: dict[str, npt.NDArray[Any]] = {}
+        self._free = self._prototype({})
+
+    def _prototype(self, values: dict[str, float]) -> int:
+        merged = {**ARC_DEFAULTS, "cargo_bits": self.all_cargo, **values}
+        key = tuple(merged[name] for name in ARC_DEFAULTS)
+        return -1 - self._prototypes.setdefault(key, len(self._prototypes))
 
     def add(self, tail: int, head: int, **values: float) -> None:
-        defaults = {
-            "kind": ARC_HUB,
-            "link": -1,
-            "forward": 1,
-            "transfer": -1,
-            "crossing": -1,
-            "mode": -1,
-            "service": -1,
-            "cargo_bits": self.all_cargo,
-            "time_h": 0.0,
-            "cost_usd_per_teu": 0.0,
-            "distance_km": 0.0,
-            "available_from_year": 0,
-        }
-        defaults.update(values)
-        self.columns["tail"].append(tail)
-        self.columns["head"].append(head)
-        for name, value in defaults.items():
-            self.columns[name].append(value)
+        """An arc with ``values`` for some columns and defaults (a free hub arc) for the rest."""
+        self.tail.append(tail)
+        self.head.append(head)
+        self.row.append(self._prototype(values))
+
+    def add_free(self, tail: int, head: int) -> None:
+        """A free hub arc."""
+        self.tail.append(tail)
+        self.head.append(head)
+        self.row.append(self._free)
+
+    def add_link(self, tail: int, head: int, row: int) -> None:
+        """The arc of link arc ``row`` (see the class docstring)."""
+        self.tail.append(tail)
+        self.head.append(head)
+        self.row.append(row)
+
+    def link_year(self, row: int) -> int:
+        """The year from which link arc ``row`` exists."""
+        return int(self._links["available_from_year"][row])
+
+    def set_links(self, links: dict[str, npt.NDArray[Any]]) -> None:
+        """The values of the link arcs: per column, ``2 * n_links`` entries (forward and
+        backward arc of each link position)."""
+        self._links = links
+
+    def columns(self) -> dict[str, npt.NDArray[Any]]:
+        """Every column in the order the arcs were made (not yet in CSR order)."""
+        row = np.asarray(self.row, dtype=np.int64)
+        of_link = row >= 0
+        prototype = -1 - row[~of_link]
+        table = list(zip(*self._prototypes, strict=True))  # never empty: the free arc
+        out: dict[str, npt.NDArray[Any]] = {}
+        for name, values in zip(ARC_DEFAULTS, table, strict=True):
+            dtype = np.float64 if isinstance(ARC_DEFAULTS[name], float) else np.int64
+            column = np.empty(row.shape[0], dtype=dtype)
+            column[~of_link] = np.asarray(values, dtype=dtype)[prototype]
+            if of_link.any():
+                column[of_link] = self._links[name][row[of_link]]
+            out[name] = column
+        return out
 
 
 def compile_graph(atlas: Atlas) -> Graph:
@@ -195,29 +250,43 @@ def compile_graph(atlas: Atlas) -> Graph:
     states = _States()
     arcs = _ArcBuilder(all_cargo)
     departures = _add_services(atlas, node_index, freight, cargo_ids, states, arcs)
-    seen_pairs: set[tuple[int, int]] = set()
-    for index, link in freight:
-        layer = (link.mode, link.gauge_mm or 0, link.country)
-        ends = (node_index[link.from_node], node_index[link.to_node])
-        directions = [(ends, True)] + ([(ends[::-1], False)] if link.direction == "both" else [])
-        for (a, b), forward in directions:
-            head = states.layer_state(b, layer)
-            values = _link_values(atlas, link, index, forward)
-            for tail in departures.get((index, forward), [states.layer_state(a, layer)]):
-                if (tail, head) in seen_pairs:  # parallel link: route it through a midpoint
-                    mid = states.new(a, None)
-                    arcs.add(tail, mid, **values)
-                    arcs.add(
-                        mid, head, kind=ARC_HUB, available_from_year=values["available_from_year"]
-                    )
-                else:
-                    seen_pairs.add((tail, head))
-                    arcs.add(tail, head, **values)
+    arcs.set_links(_link_columns(atlas, freight, all_cargo))
+    _add_link_arcs(freight, node_index, departures, states, arcs)
     _add_transitions(atlas, node_index, states, cargo_ids, arcs)
     start = np.array([states.new(i, None) for i in range(len(node_ids))], dtype=np.int64)
     end = np.array([states.new(i, None) for i in range(len(node_ids))], dtype=np.int64)
     _add_hubs(atlas, node_ids, states.layers_at, start, end, arcs)
     return _to_csr(atlas, node_ids, cargo_ids, states, start, end, arcs)
+
+
+def _add_link_arcs(
+    freight: list[tuple[int, Link]],
+    node_index: dict[str, int],
+    departures: dict[tuple[int, bool], list[int]],
+    states: _States,
+    arcs: _ArcBuilder,
+) -> None:
+    """One arc per link and direction from the layer's state (or each departure state of a
+    service, see :func:`_add_services`) at its tail to the layer's state at its head; a
+    link parallel to one already added runs through a midpoint state."""
+    seen_pairs: set[tuple[int, int]] = set()
+    layer_state, add_link = states.layer_state, arcs.add_link
+    for position, (index, link) in enumerate(freight):
+        layer = (link.mode, link.gauge_mm or 0, link.country)
+        ends = (node_index[link.from_node], node_index[link.to_node])
+        directions = [(ends, True)] + ([(ends[::-1], False)] if link.direction == "both" else [])
+        for (a, b), forward in directions:
+            head = layer_state(b, layer)
+            row = 2 * position + (0 if forward else 1)
+            own = layer_state(a, layer)
+            for tail in departures.get((index, forward), [own]) if departures else (own,):
+                if (tail, head) in seen_pairs:  # parallel link: route it through a midpoint
+                    mid = states.new(a, None)
+                    add_link(tail, mid, row)
+                    arcs.add(mid, head, kind=ARC_HUB, available_from_year=arcs.link_year(row))
+                else:
+                    seen_pairs.add((tail, head))
+                    add_link(tail, head, row)
 
 
 class _States:
@@ -240,18 +309,48 @@ class _States:
         return self.layers_at[node][layer]
 
 
-def _link_values(atlas: Atlas, link: Link, index: int, forward: bool) -> dict[str, float]:
-    tariff = atlas.tariff(link.mode, link.country)  # the container's: see tripp.graph.cargo
-    assert tariff is not None, "validated atlas has a tariff for every freight link"
+def _link_columns(
+    atlas: Atlas, freight: list[tuple[int, Link]], all_cargo: int
+) -> dict[str, npt.NDArray[Any]]:
+    """The values of the arcs of each freight link (position ``p`` of ``freight``): rows
+    ``2p`` (from_node→to_node) and ``2p + 1`` (back), in the columns of ``ARC_DEFAULTS``.
+    The cost is the container's (see :mod:`tripp.graph.cargo`)."""
+    teu_cost_per_km: dict[tuple[str, str], float] = {}
+    available: dict[tuple[str, int | None], int] = {}
+    link, mode, time_h, cost, distance, year = [], [], [], [], [], []
+    for index, row in freight:
+        key = (row.mode, row.country)
+        if key not in teu_cost_per_km:
+            tariff = atlas.tariff(row.mode, row.country)
+            assert tariff is not None, "validated atlas has a tariff for every freight link"
+            teu_cost_per_km[key] = tariff.cost_usd_per_unit_km("TEU")
+        when = (row.status, row.open_year)
+        if when not in available:
+            available[when] = _available_from(row.status, row.open_year)
+        link.append(index)
+        mode.append(FREIGHT_MODES.index(row.mode))
+        time_h.append(row.running_time_h)
+        cost.append(row.length_km * teu_cost_per_km[key])
+        distance.append(row.length_km)
+        year.append(available[when])
+    n = len(freight)
+
+    def twice(values: list[Any] | list[float], dtype: type) -> npt.NDArray[Any]:
+        return np.repeat(np.asarray(values, dtype=dtype), 2)
+
     return {
-        "kind": ARC_LINK,
-        "link": index,
-        "forward": int(forward),
-        "mode": FREIGHT_MODES.index(link.mode),
-        "time_h": link.running_time_h,
-        "cost_usd_per_teu": link.length_km * tariff.cost_usd_per_unit_km("TEU"),
-        "distance_km": link.length_km,
-        "available_from_year": _available_from(link.status, link.open_year),
+        "kind": np.full(2 * n, ARC_LINK, dtype=np.int64),
+        "link": twice(link, np.int64),
+        "forward": np.tile(np.array([1, 0], dtype=np.int64), n),
+        "transfer": np.full(2 * n, -1, dtype=np.int64),
+        "crossing": np.full(2 * n, -1, dtype=np.int64),
+        "mode": twice(mode, np.int64),
+        "service": np.full(2 * n, -1, dtype=np.int64),
+        "cargo_bits": np.full(2 * n, all_cargo, dtype=np.int64),
+        "time_h": twice(time_h, np.float64),
+        "cost_usd_per_teu": twice(cost, np.float64),
+        "distance_km": twice(distance, np.float64),
+        "available_from_year": twice(year, np.int64),
     }
 
 
@@ -385,8 +484,8 @@ def _add_hubs(
         for layer, state in layers.items():
             mode, _gauge, country = layer
             if country == home:
-                arcs.add(int(start[node]), state)
-                arcs.add(state, int(end[node]))
+                arcs.add_free(int(start[node]), state)
+                arcs.add_free(state, int(end[node]))
                 continue
             leaving = crossing(node_id, home, country, mode)
             if leaving is not None:
@@ -489,9 +588,9 @@ def _to_csr(
     end: IntArray,
     arcs: _ArcBuilder,
 ) -> Graph:
-    columns = arcs.columns
+    columns = arcs.columns()
     state_node, state_layer = states.node, states.layer
-    csr = build_csr(columns["tail"], columns["head"], n_vertices=len(state_node))
+    csr = build_csr(arcs.tail, arcs.head, n_vertices=len(state_node))
 
     def col(name: str, dtype: type) -> npt.NDArray[Any]:
         return np.asarray(columns[name], dtype=dtype)[csr.order]
