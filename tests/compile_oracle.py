@@ -70,9 +70,8 @@ def compile_row_by_row(atlas: Atlas) -> dict[str, Any]:
                 if (tail, head) in seen_pairs:
                     mid = states.new(a, None)
                     arcs.add(tail, mid, **values)
-                    arcs.add(
-                        mid, head, kind=gc.ARC_HUB, available_from_year=values["available_from_year"]
-                    )
+                    year = values["available_from_year"]
+                    arcs.add(mid, head, kind=gc.ARC_HUB, available_from_year=year)
                 else:
                     seen_pairs.add((tail, head))
                     arcs.add(tail, head, **values)

@@ -18,6 +18,7 @@ import csv
 import math
 import re
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -69,23 +70,27 @@ def _parse_body(
     parse_cell: CellParser,
 ) -> list[ParsedRow]:
     rows, lines = _rows_and_lines(body, header_lines, len(header))
-    del body
     present = [c for c in table.columns if c.name in header]
-    texts = {c.name: [s.strip() for s in _cells(rows, header.index(c.name))] for c in present}
-    del rows
+    cells = list(zip(*rows, strict=True)) if rows else [() for _ in header]
+    body.clear()  # the caller's list too: free the rows before the values are made
+    rows.clear()
+    texts = {c.name: list(map(str.strip, cells[header.index(c.name)])) for c in present}
+    del cells
     keep = _not_blank(texts, len(lines))
     if keep is not None:
         lines = [lines[i] for i in keep]
         texts = {name: [cells[i] for i in keep] for name, cells in texts.items()}
-    columns = [(c.name, _parse_column(c, texts.pop(c.name), parse_cell)) for c in present]
-    names = [name for name, _ in columns]
-    records = [dict(zip(names, values, strict=True)) for values in zip(*(v for _, v in columns))]
-    for name, values in columns:
-        if None in values:
+    columns = [(c.name, *_parse_column(c, texts.pop(c.name), parse_cell)) for c in present]
+    names = [name for name, _, _ in columns]
+    records = list(
+        map(dict, map(partial(zip, names), zip(*(v for _, v, _ in columns), strict=True)))
+    )
+    for name, values, has_empty in columns:
+        if has_empty:  # None where empty: not a value of the row
             for record, value in zip(records, values, strict=True):
                 if value is None:
                     del record[name]
-    return [ParsedRow(line, record) for line, record in zip(lines, records, strict=True)]
+    return list(map(ParsedRow, lines, records))
 
 
 def _rows_and_lines(
@@ -110,15 +115,13 @@ def _rows_and_lines(
     return rows, lines
 
 
-def _cells(rows: list[list[str]], index: int) -> list[str]:
-    return [row[index] for row in rows]
-
-
 def _not_blank(texts: dict[str, list[str]], n_rows: int) -> list[int] | None:
     """Indices of the rows with a non-empty cell, or None when every row has one."""
     if not texts:
         return []
     first = next(iter(texts.values()))
+    if "" not in first:
+        return None
     empty = [i for i, text in enumerate(first) if not text]
     blank = {i for i in empty if not any(cells[i] for cells in texts.values())}
     if not blank:
@@ -126,18 +129,21 @@ def _not_blank(texts: dict[str, list[str]], n_rows: int) -> list[int] | None:
     return [i for i in range(n_rows) if i not in blank]
 
 
-def _parse_column(column: Column, texts: list[str], parse_cell: CellParser) -> list[Any]:
-    """Every cell of ``column`` parsed (None where empty); :class:`_Invalid` on any problem."""
+def _parse_column(
+    column: Column, texts: list[str], parse_cell: CellParser
+) -> tuple[list[Any], bool]:
+    """Every cell of ``column`` parsed (None where empty) and whether any is empty;
+    :class:`_Invalid` on any problem."""
     has_empty = "" in texts
     if has_empty and column.required:
         raise _Invalid
     if column.type == "str" and not column.choices:
-        return _strings(column, texts, has_empty)
+        return _strings(column, texts, has_empty), has_empty
     if column.type in ("int", "float") and not column.choices:
         numbers = _numbers(column, texts, has_empty)
         if numbers is not None:
-            return numbers
-    return _by_distinct_text(column, texts, parse_cell)
+            return numbers, has_empty
+    return _by_distinct_text(column, texts, parse_cell), has_empty
 
 
 def _strings(column: Column, texts: list[str], has_empty: bool) -> list[Any]:
@@ -152,7 +158,7 @@ def _numbers(column: Column, texts: list[str], has_empty: bool) -> list[Any] | N
     """The numbers of a column without choices; None when a cell holds '_' (a digit
     separator, left to the cell parser)."""
     given: Sequence[str] = [t for t in texts if t] if has_empty else texts
-    if any("_" in t for t in given):
+    if "_" in "".join(given):
         return None
     convert: Callable[[str], float] = int if column.type == "int" else float
     try:
@@ -180,4 +186,4 @@ def _by_distinct_text(column: Column, texts: list[str], parse_cell: CellParser) 
         if not ok:
             raise _Invalid
         values[text] = value
-    return [values[t] for t in texts]
+    return list(map(values.__getitem__, texts))

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from tripp.atlas import model
+from tripp.atlas.bulk import paused_gc
 from tripp.atlas.countries import country_hint, is_country
 from tripp.atlas.fastparse import read_valid_table
 from tripp.atlas.names import did_you_mean
@@ -52,6 +53,7 @@ def default_atlas_folder() -> Path:
     return Path(str(resources.files("tripp") / "data" / "atlas"))
 
 
+@paused_gc
 def load_atlas(folder: str | Path | None = None) -> model.Atlas:
     """Read and validate the atlas in ``folder`` (default: the embedded atlas).
 

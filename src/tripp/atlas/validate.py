@@ -19,7 +19,7 @@ from typing import Any
 from tripp.atlas.countries import country_hint, is_country
 from tripp.atlas.model import ATLAS_AS_OF_YEAR, DEFAULT_CARGO_TYPE, FORECAST_YEARS
 from tripp.atlas.names import hint
-from tripp.atlas.schema import TABLES, TARIFF_COLUMN_OF_UNIT, ParsedRow
+from tripp.atlas.schema import TABLES, TARIFF_COLUMN_OF_UNIT, Column, ParsedRow
 from tripp.atlas.validate_energy import check_energy_tables
 from tripp.atlas.validate_projects import check_projects
 from tripp.errors import Problem
@@ -59,9 +59,10 @@ def check_tables(folder: Path, parsed: Parsed, problems: list[Problem]) -> None:
     ):  # the documented meaning of an empty cell, made explicit before the key checks
         for row in (*rows[name], *parsed.failed[name]):
             row.values.setdefault(column, default)
+    known: dict[str, set[Any] | None] = {}  # per "table.column" referred to
     for table in TABLES.values():
         _check_keys(table.name, table.key, rows[table.name], problems)
-        _check_references(table.name, parsed, problems)
+        _check_references(table.name, parsed, known, problems)
         _check_provenance(table.name, rows[table.name], problems)
     nodes = {r.values["node_id"]: r.values for r in rows["nodes"]}
     _check_links(rows["links"], nodes, problems)
@@ -136,6 +137,8 @@ def _check_demand(
 def _check_keys(
     name: str, key: tuple[str, ...], rows: list[ParsedRow], problems: list[Problem]
 ) -> None:
+    if len(key) == 1 and len({row.values.get(key[0]) for row in rows}) == len(rows):
+        return  # the common case, checked without a tuple per row
     keys = [tuple(row.values.get(k) for k in key) for row in rows]
     if len(set(keys)) == len(keys):
         return
@@ -165,13 +168,21 @@ def _targets(parsed: Parsed, table: str, needed: tuple[str, ...]) -> list[Parsed
     return [*parsed.rows[table], *failed]
 
 
-def _check_references(name: str, parsed: Parsed, problems: list[Problem]) -> None:
+def _check_references(
+    name: str, parsed: Parsed, known: dict[str, set[Any] | None], problems: list[Problem]
+) -> None:
+    """Every id a column of table ``name`` refers to exists (``known``: the ids of each
+    target column met so far)."""
     for column in TABLES[name].columns:
         if not column.references:
             continue
+        if not parsed.rows[name]:
+            continue
         target_table, target_column = column.references.split(".")
-        valid = parsed.known(target_table, target_column)
-        if valid is None or _all_known(parsed.rows[name], column.name, valid):
+        if column.references not in known:
+            known[column.references] = parsed.known(target_table, target_column)
+        valid = known[column.references]
+        if valid is None or _all_known(parsed.rows[name], column, valid):
             continue
         for row in parsed.rows[name]:
             value = row.values.get(column.name)
@@ -190,16 +201,14 @@ def _check_references(name: str, parsed: Parsed, problems: list[Problem]) -> Non
                     )
 
 
-def _all_known(rows: list[ParsedRow], column: str, valid: set[Any]) -> bool:
+def _all_known(rows: list[ParsedRow], column: Column, valid: set[Any]) -> bool:
     """Whether every id that ``column`` of ``rows`` refers to is in ``valid`` (the common
     case, checked without a loop per row)."""
-    values = [row.values.get(column) for row in rows]
-    if any(isinstance(value, tuple) for value in values):
-        items = {item for value in values if isinstance(value, tuple) for item in value}
-        values = [value for value in values if not isinstance(value, tuple)]
-        if not items <= valid:
-            return False
-    return {value for value in values if value} <= valid
+    distinct = {row.values.get(column.name) for row in rows}
+    if column.type == "list":  # a tuple of ids per row
+        distinct.discard(None)
+        return set().union(*distinct) <= valid
+    return {value for value in distinct if value} <= valid
 
 
 def _ref_fix(item: str, valid: set[Any], table: str) -> str:
@@ -278,10 +287,12 @@ def _check_links(
                 "capacity and capacity_unit must be given together",
                 "give both or neither",
             )
-        _check_year("links.csv", row, problems)
-        ends = [nodes[v[k]]["country"] for k in ("from_node", "to_node") if v[k] in nodes]
-        if len(ends) < 2:
+        if "open_year" in v:
+            _check_year("links.csv", row, problems)
+        start, stop = nodes.get(v["from_node"]), nodes.get(v["to_node"])
+        if start is None or stop is None:
             continue  # the unknown node is already reported
+        ends = [start["country"], stop["country"]]
         country = v.get("country")
         if country is None:
             if ends[0] != ends[1]:

@@ -29,8 +29,10 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import numpy as np
 import numpy.typing as npt
 
+from tripp.atlas.bulk import paused_gc
 from tripp.atlas.model import Atlas, Transfer, is_available
 from tripp.graph.csr import Csr, build_csr
+from tripp.graph.link_arcs import add_link_arcs, link_columns
 from tripp.units import FREIGHT_MODES
 
 if TYPE_CHECKING:
@@ -183,9 +185,10 @@ class _ArcBuilder:
         self.row: list[int] = []
         self._prototypes: dict[tuple[float, ...], int] = {}
         self._links: dict[str, npt.NDArray[Any]] = {}
-        self._free = self._prototype({})
+        self._free = self.prototype()
 
-    def _prototype(self, values: dict[str, float]) -> int:
+    def prototype(self, **values: float) -> int:
+        """The row of arcs with ``values`` for some columns and defaults for the rest."""
         merged = {**ARC_DEFAULTS, "cargo_bits": self.all_cargo, **values}
         key = tuple(merged[name] for name in ARC_DEFAULTS)
         return -1 - self._prototypes.setdefault(key, len(self._prototypes))
@@ -194,7 +197,7 @@ class _ArcBuilder:
         """An arc with ``values`` for some columns and defaults (a free hub arc) for the rest."""
         self.tail.append(tail)
         self.head.append(head)
-        self.row.append(self._prototype(values))
+        self.row.append(self.prototype(**values))
 
     def add_free(self, tail: int, head: int) -> None:
         """A free hub arc."""
@@ -202,15 +205,9 @@ class _ArcBuilder:
         self.head.append(head)
         self.row.append(self._free)
 
-    def add_link(self, tail: int, head: int, row: int) -> None:
-        """The arc of link arc ``row`` (see the class docstring)."""
-        self.tail.append(tail)
-        self.head.append(head)
-        self.row.append(row)
-
-    def link_year(self, row: int) -> int:
-        """The year from which link arc ``row`` exists."""
-        return int(self._links["available_from_year"][row])
+    def link_years(self, rows: IntArray) -> list[int]:
+        """The year from which each link arc of ``rows`` exists."""
+        return [int(year) for year in self._links["available_from_year"][rows]]
 
     def set_links(self, links: dict[str, npt.NDArray[Any]]) -> None:
         """The values of the link arcs: per column, ``2 * n_links`` entries (forward and
@@ -234,6 +231,7 @@ class _ArcBuilder:
         return out
 
 
+@paused_gc
 def compile_graph(atlas: Atlas) -> Graph:
     """Compile ``atlas`` into a :class:`Graph` (freight modes only, all years).
 
@@ -250,43 +248,13 @@ def compile_graph(atlas: Atlas) -> Graph:
     states = _States()
     arcs = _ArcBuilder(all_cargo)
     departures = _add_services(atlas, node_index, freight, cargo_ids, states, arcs)
-    arcs.set_links(_link_columns(atlas, freight, all_cargo))
-    _add_link_arcs(freight, node_index, departures, states, arcs)
+    arcs.set_links(link_columns(atlas, freight, all_cargo, _available_from, arc_link=ARC_LINK))
+    add_link_arcs(freight, node_index, departures, states, arcs, arc_hub=ARC_HUB)
     _add_transitions(atlas, node_index, states, cargo_ids, arcs)
     start = np.array([states.new(i, None) for i in range(len(node_ids))], dtype=np.int64)
     end = np.array([states.new(i, None) for i in range(len(node_ids))], dtype=np.int64)
     _add_hubs(atlas, node_ids, states.layers_at, start, end, arcs)
     return _to_csr(atlas, node_ids, cargo_ids, states, start, end, arcs)
-
-
-def _add_link_arcs(
-    freight: list[tuple[int, Link]],
-    node_index: dict[str, int],
-    departures: dict[tuple[int, bool], list[int]],
-    states: _States,
-    arcs: _ArcBuilder,
-) -> None:
-    """One arc per link and direction from the layer's state (or each departure state of a
-    service, see :func:`_add_services`) at its tail to the layer's state at its head; a
-    link parallel to one already added runs through a midpoint state."""
-    seen_pairs: set[tuple[int, int]] = set()
-    layer_state, add_link = states.layer_state, arcs.add_link
-    for position, (index, link) in enumerate(freight):
-        layer = (link.mode, link.gauge_mm or 0, link.country)
-        ends = (node_index[link.from_node], node_index[link.to_node])
-        directions = [(ends, True)] + ([(ends[::-1], False)] if link.direction == "both" else [])
-        for (a, b), forward in directions:
-            head = layer_state(b, layer)
-            row = 2 * position + (0 if forward else 1)
-            own = layer_state(a, layer)
-            for tail in departures.get((index, forward), [own]) if departures else (own,):
-                if (tail, head) in seen_pairs:  # parallel link: route it through a midpoint
-                    mid = states.new(a, None)
-                    add_link(tail, mid, row)
-                    arcs.add(mid, head, kind=ARC_HUB, available_from_year=arcs.link_year(row))
-                else:
-                    seen_pairs.add((tail, head))
-                    add_link(tail, head, row)
 
 
 class _States:
@@ -307,51 +275,6 @@ class _States:
         if layer not in self.layers_at[node]:
             self.layers_at[node][layer] = self.new(node, layer)
         return self.layers_at[node][layer]
-
-
-def _link_columns(
-    atlas: Atlas, freight: list[tuple[int, Link]], all_cargo: int
-) -> dict[str, npt.NDArray[Any]]:
-    """The values of the arcs of each freight link (position ``p`` of ``freight``): rows
-    ``2p`` (from_node→to_node) and ``2p + 1`` (back), in the columns of ``ARC_DEFAULTS``.
-    The cost is the container's (see :mod:`tripp.graph.cargo`)."""
-    teu_cost_per_km: dict[tuple[str, str], float] = {}
-    available: dict[tuple[str, int | None], int] = {}
-    link, mode, time_h, cost, distance, year = [], [], [], [], [], []
-    for index, row in freight:
-        key = (row.mode, row.country)
-        if key not in teu_cost_per_km:
-            tariff = atlas.tariff(row.mode, row.country)
-            assert tariff is not None, "validated atlas has a tariff for every freight link"
-            teu_cost_per_km[key] = tariff.cost_usd_per_unit_km("TEU")
-        when = (row.status, row.open_year)
-        if when not in available:
-            available[when] = _available_from(row.status, row.open_year)
-        link.append(index)
-        mode.append(FREIGHT_MODES.index(row.mode))
-        time_h.append(row.running_time_h)
-        cost.append(row.length_km * teu_cost_per_km[key])
-        distance.append(row.length_km)
-        year.append(available[when])
-    n = len(freight)
-
-    def twice(values: list[Any] | list[float], dtype: type) -> npt.NDArray[Any]:
-        return np.repeat(np.asarray(values, dtype=dtype), 2)
-
-    return {
-        "kind": np.full(2 * n, ARC_LINK, dtype=np.int64),
-        "link": twice(link, np.int64),
-        "forward": np.tile(np.array([1, 0], dtype=np.int64), n),
-        "transfer": np.full(2 * n, -1, dtype=np.int64),
-        "crossing": np.full(2 * n, -1, dtype=np.int64),
-        "mode": twice(mode, np.int64),
-        "service": np.full(2 * n, -1, dtype=np.int64),
-        "cargo_bits": np.full(2 * n, all_cargo, dtype=np.int64),
-        "time_h": twice(time_h, np.float64),
-        "cost_usd_per_teu": twice(cost, np.float64),
-        "distance_km": twice(distance, np.float64),
-        "available_from_year": twice(year, np.int64),
-    }
 
 
 def _matching_transfers(
