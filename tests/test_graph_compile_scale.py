@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from tests.compile_oracle import compile_row_by_row
+from tests.scale_atlas import write_big_atlas
 from tripp.atlas.io import load_atlas
 from tripp.atlas.model import Atlas
 from tripp.graph.compile import ARC_DEFAULTS, compile_graph
@@ -46,3 +47,11 @@ def test_every_bundled_scenario_compiles_as_arc_by_arc() -> None:
     assert len(names) >= 10
     for name in names:
         _assert_same_graph(scenario_network(base, name).atlas)
+
+
+def test_thousands_of_parallel_links_compile_as_arc_by_arc(tmp_path: Path) -> None:
+    atlas = load_atlas(write_big_atlas(tmp_path / "atlas", copies=4))
+    graph = compile_graph(atlas)
+    midpoints = sum(layer is None for layer in graph.state_layer) - 2 * len(graph.node_ids)
+    assert midpoints > 1000  # every copy of a link runs through a midpoint
+    _assert_same_graph(atlas)

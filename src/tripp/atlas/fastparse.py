@@ -96,22 +96,20 @@ def _parse_body(
 def _rows_and_lines(
     body: list[list[str]], header_lines: int, width: int
 ) -> tuple[list[list[str]], list[int]]:
-    """The non-empty rows, padded to ``width`` cells, with their line numbers as
-    :class:`csv.DictReader` gives them (a row after empty lines has the first one's)."""
+    """The non-empty rows, padded to ``width`` cells, with their line numbers (an empty
+    line gives no row, as in :class:`csv.DictReader`)."""
+    first_line = header_lines + 1
     if all(len(row) == width for row in body):
-        return body, list(range(header_lines + 1, header_lines + 1 + len(body)))
+        return body, list(range(first_line, first_line + len(body)))
     rows: list[list[str]] = []
     lines: list[int] = []
-    pending: int | None = None
-    for i, row in enumerate(body, start=header_lines + 1):
+    for line, row in enumerate(body, start=first_line):
         if not row:
-            pending = i if pending is None else pending
             continue
         if len(row) > width:
             raise _Invalid
         rows.append(row + [""] * (width - len(row)))
-        lines.append(i if pending is None else pending)
-        pending = None
+        lines.append(line)
     return rows, lines
 
 
