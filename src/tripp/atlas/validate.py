@@ -206,8 +206,10 @@ def _all_known(rows: list[ParsedRow], column: Column, valid: set[Any]) -> bool:
     case, checked without a loop per row)."""
     distinct = {row.values.get(column.name) for row in rows}
     if column.type == "list":  # a tuple of ids per row
-        distinct.discard(None)
-        return set().union(*distinct) <= valid
+        items: set[Any] = set()
+        for value in distinct:
+            items.update(value or ())
+        return items <= valid
     return {value for value in distinct if value} <= valid
 
 

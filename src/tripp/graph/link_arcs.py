@@ -11,7 +11,7 @@ through a new midpoint state instead, with a free hub arc on to the head.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -20,9 +20,29 @@ from tripp.units import FREIGHT_MODES
 
 if TYPE_CHECKING:
     from tripp.atlas.model import Atlas, Link
-    from tripp.graph.compile import Layer, _ArcBuilder, _States
 
 IntArray = npt.NDArray[np.int64]
+Layer = tuple[str, int, str]  # (mode, gauge_mm or 0, country), as in tripp.graph.compile
+
+
+class _States(Protocol):
+    """The compiler's states as they are made (:class:`tripp.graph.compile._States`)."""
+
+    node: list[int]
+    layer: list[Layer | None]
+    layers_at: dict[int, dict[Layer, int]]
+
+
+class _ArcBuilder(Protocol):
+    """The compiler's arcs as they are made (:class:`tripp.graph.compile._ArcBuilder`)."""
+
+    tail: list[int]
+    head: list[int]
+    row: list[int]
+
+    def prototype(self, **values: float) -> int: ...
+
+    def link_years(self, rows: IntArray) -> list[int]: ...
 
 
 def link_columns(
