@@ -233,7 +233,7 @@ def table(extract: dict[str, Any], runs: dict[str, Any], probe: dict[str, Any] |
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ways", type=int, default=2_000_000)
-    parser.add_argument("--nodes-per-way", type=int, default=6)
+    parser.add_argument("--nodes-per-way", type=int, default=7)
     parser.add_argument("--out-dir", type=Path, default=CACHE / "imported")
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--pairs", type=int, default=50)
