@@ -180,9 +180,10 @@ class _ArcBuilder:
 
     def __init__(self, all_cargo: int) -> None:
         self.all_cargo = all_cargo
-        self.tail: list[int] = []
+        self.tail: list[int] = []  # arcs added one by one since the last block
         self.head: list[int] = []
         self.row: list[int] = []
+        self._blocks: list[tuple[IntArray, IntArray, IntArray]] = []  # tail, head, row
         self._prototypes: dict[tuple[float, ...], int] = {}
         self._links: dict[str, npt.NDArray[Any]] = {}
         self._free = self.prototype()
@@ -205,6 +206,31 @@ class _ArcBuilder:
         self.head.append(head)
         self.row.append(self._free)
 
+    def add_block(self, tail: IntArray, head: IntArray, row: IntArray) -> None:
+        """Many arcs at once, after those added so far."""
+        self._flush()
+        self._blocks.append((tail, head, row))
+
+    def _flush(self) -> None:
+        if self.tail:
+            self._blocks.append(
+                (
+                    np.asarray(self.tail, dtype=np.int64),
+                    np.asarray(self.head, dtype=np.int64),
+                    np.asarray(self.row, dtype=np.int64),
+                )
+            )
+            self.tail, self.head, self.row = [], [], []
+
+    def arcs(self) -> tuple[IntArray, IntArray, IntArray]:
+        """Tail, head and row of every arc, in the order they were added."""
+        self._flush()
+        if not self._blocks:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        tail, head, row = (np.concatenate(parts) for parts in zip(*self._blocks, strict=True))
+        return tail, head, row
+
     def link_years(self, rows: IntArray) -> list[int]:
         """The year from which each link arc of ``rows`` exists."""
         return [int(year) for year in self._links["available_from_year"][rows]]
@@ -214,9 +240,8 @@ class _ArcBuilder:
         backward arc of each link position)."""
         self._links = links
 
-    def columns(self) -> dict[str, npt.NDArray[Any]]:
-        """Every column in the order the arcs were made (not yet in CSR order)."""
-        row = np.asarray(self.row, dtype=np.int64)
+    def columns(self, row: IntArray) -> dict[str, npt.NDArray[Any]]:
+        """Every column of the arcs with ``row`` (see :meth:`arcs`), in the same order."""
         of_link = row >= 0
         prototype = -1 - row[~of_link]
         table = list(zip(*self._prototypes, strict=True))  # never empty: the free arc
@@ -511,9 +536,10 @@ def _to_csr(
     end: IntArray,
     arcs: _ArcBuilder,
 ) -> Graph:
-    columns = arcs.columns()
+    tail, head, row = arcs.arcs()
+    columns = arcs.columns(row)
     state_node, state_layer = states.node, states.layer
-    csr = build_csr(arcs.tail, arcs.head, n_vertices=len(state_node))
+    csr = build_csr(tail, head, n_vertices=len(state_node))
 
     def col(name: str, dtype: type) -> npt.NDArray[Any]:
         return np.asarray(columns[name], dtype=dtype)[csr.order]

@@ -36,9 +36,7 @@ class _States(Protocol):
 class _ArcBuilder(Protocol):
     """The compiler's arcs as they are made (:class:`tripp.graph.compile._ArcBuilder`)."""
 
-    tail: list[int]
-    head: list[int]
-    row: list[int]
+    def add_block(self, tail: IntArray, head: IntArray, row: IntArray) -> None: ...
 
     def prototype(self, **values: float) -> int: ...
 
@@ -239,6 +237,4 @@ def _record_arcs(
     years = arcs.link_years(row[repeated])
     hub_row = {y: arcs.prototype(kind=arc_hub, available_from_year=y) for y in set(years)}
     out_row[second] = [hub_row[y] for y in years]
-    arcs.tail.extend(out_tail.tolist())
-    arcs.head.extend(out_head.tolist())
-    arcs.row.extend(out_row.tolist())
+    arcs.add_block(out_tail, out_head, out_row)
