@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from operator import attrgetter, methodcaller
 from pathlib import Path
 from typing import Any
 
@@ -134,10 +135,15 @@ def _check_demand(
             )
 
 
+def _distinct(rows: list[ParsedRow], column: str) -> set[Any]:
+    """The distinct values of ``column`` in ``rows`` (None where a row has none)."""
+    return set(map(methodcaller("get", column), map(attrgetter("values"), rows)))
+
+
 def _check_keys(
     name: str, key: tuple[str, ...], rows: list[ParsedRow], problems: list[Problem]
 ) -> None:
-    if len(key) == 1 and len({row.values.get(key[0]) for row in rows}) == len(rows):
+    if len(key) == 1 and len(_distinct(rows, key[0])) == len(rows):
         return  # the common case, checked without a tuple per row
     keys = [tuple(row.values.get(k) for k in key) for row in rows]
     if len(set(keys)) == len(keys):
@@ -204,7 +210,7 @@ def _check_references(
 def _all_known(rows: list[ParsedRow], column: Column, valid: set[Any]) -> bool:
     """Whether every id that ``column`` of ``rows`` refers to is in ``valid`` (the common
     case, checked without a loop per row)."""
-    distinct = {row.values.get(column.name) for row in rows}
+    distinct = _distinct(rows, column.name)
     if column.type == "list":  # a tuple of ids per row
         items: set[Any] = set()
         for value in distinct:
@@ -329,11 +335,14 @@ def _check_crossings(
     then unknown and not checked."""
     if not rows:
         return
+    at_crossings = {row.values["node_id"] for row in rows}
     link_countries: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for link in links or ():
-        if "country" in link.values:
-            for end in ("from_node", "to_node"):
-                link_countries[link.values[end]].add((link.values["mode"], link.values["country"]))
+        v = link.values
+        if "country" in v:
+            for end in (v["from_node"], v["to_node"]):
+                if end in at_crossings:
+                    link_countries[end].add((v["mode"], v["country"]))
     for row in rows:
         v, line = row.values, row.line
         if ("capacity" in v) != ("capacity_unit" in v):
@@ -418,9 +427,12 @@ def _check_transfers(
     if not rows:
         return
     layers: dict[str, set[tuple[str, int | None]]] = defaultdict(set)
+    at_transfers = {row.values["node_id"] for row in rows}
     for link in links or ():
-        for end in ("from_node", "to_node"):
-            layers[link.values[end]].add((link.values["mode"], link.values.get("gauge_mm")))
+        v = link.values
+        for end in (v["from_node"], v["to_node"]):
+            if end in at_transfers:
+                layers[end].add((v["mode"], v.get("gauge_mm")))
     for row in rows:
         v, line = row.values, row.line
         for side in ("from", "to"):
