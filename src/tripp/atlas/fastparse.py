@@ -145,10 +145,15 @@ def _parse_column(
 
 
 def _strings(column: Column, texts: list[str], has_empty: bool) -> list[Any]:
+    """Texts as they are (a pattern checked); one string object per distinct text of free
+    text and references (a method repeated on a million rows is held once)."""
     if column.pattern:
         match = re.compile(column.pattern).match
         if not all(map(match, (t for t in texts if t) if has_empty else texts)):
             raise _Invalid
+    if not column.pattern or column.references:
+        shared: dict[str, str] = {}
+        texts = list(map(shared.setdefault, texts, texts))
     return [t or None for t in texts] if has_empty else texts
 
 
