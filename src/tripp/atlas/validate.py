@@ -210,13 +210,13 @@ def _check_references(
 def _all_known(rows: list[ParsedRow], column: Column, valid: set[Any]) -> bool:
     """Whether every id that ``column`` of ``rows`` refers to is in ``valid`` (the common
     case, checked without a loop per row)."""
-    distinct = _distinct(rows, column.name)
-    if column.type == "list":  # a tuple of ids per row
+    if column.type == "list":  # a tuple of ids per row, the same tuple for the same text
         items: set[Any] = set()
-        for value in distinct:
+        for value in _distinct(rows, column.name):
             items.update(value or ())
         return items <= valid
-    return {value for value in distinct if value} <= valid
+    values = map(methodcaller("get", column.name), map(attrgetter("values"), rows))
+    return valid.issuperset(filter(None, values))
 
 
 def _ref_fix(item: str, valid: set[Any], table: str) -> str:
