@@ -433,6 +433,12 @@ class Atlas:
         """Links keyed by id."""
         return {link.link_id: link for link in self.links}
 
+    @cached_property
+    def latest_link_open_year(self) -> int | None:
+        """The latest ``open_year`` of its links (None when no link gives one)."""
+        years = [link.open_year for link in self.links if link.open_year is not None]
+        return max(years, default=None)
+
     def tariff(
         self, mode: str, country: str, cargo_type: str = DEFAULT_CARGO_TYPE
     ) -> Tariff | None:
