@@ -239,7 +239,8 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=50)
     parser.add_argument("--seed", type=int, default=22)
     parser.add_argument("--peers", default="pyrosm,osmnx", help="comma-separated; '' for none")
-    parser.add_argument("--timeout", type=float, default=900.0, help="seconds per import run")
+    parser.add_argument("--timeout", type=float, default=900.0, help="seconds for tripp import")
+    parser.add_argument("--peer-timeout", type=float, default=900.0, help="seconds per peer")
     parser.add_argument("--peer-memory-gb", type=float, default=12.0)
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
@@ -253,7 +254,7 @@ def main() -> None:
     }
     names = [n for n in args.peers.split(",") if n]
     runs.update(
-        peers(pbf, names, cores=args.cores, timeout_s=args.timeout, memory_gb=args.peer_memory_gb)
+        peers(pbf, names, cores=args.cores, timeout_s=args.peer_timeout, memory_gb=args.peer_memory_gb)
     )
     probe = None
     if runs["tripp import osm"]["ok"]:
