@@ -253,9 +253,8 @@ def main() -> None:
         )
     }
     names = [n for n in args.peers.split(",") if n]
-    runs.update(
-        peers(pbf, names, cores=args.cores, timeout_s=args.peer_timeout, memory_gb=args.peer_memory_gb)
-    )
+    limits = {"timeout_s": args.peer_timeout, "memory_gb": args.peer_memory_gb}
+    runs.update(peers(pbf, names, cores=args.cores, **limits))
     probe = None
     if runs["tripp import osm"]["ok"]:
         done = subprocess.run(
