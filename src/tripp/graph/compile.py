@@ -276,8 +276,8 @@ def compile_graph(atlas: Atlas) -> Graph:
     arcs.set_links(link_columns(atlas, freight, all_cargo, _available_from, arc_link=ARC_LINK))
     add_link_arcs(freight, node_index, departures, states, arcs, arc_hub=ARC_HUB)
     _add_transitions(atlas, node_index, states, cargo_ids, arcs)
-    start = np.array([states.new(i, None) for i in range(len(node_ids))], dtype=np.int64)
-    end = np.array([states.new(i, None) for i in range(len(node_ids))], dtype=np.int64)
+    start = states.hubs(len(node_ids))
+    end = states.hubs(len(node_ids))
     _add_hubs(atlas, node_ids, states.layers_at, start, end, arcs)
     return _to_csr(atlas, node_ids, cargo_ids, states, start, end, arcs)
 
@@ -294,6 +294,13 @@ class _States:
         self.node.append(node)
         self.layer.append(layer)
         return len(self.node) - 1
+
+    def hubs(self, n_nodes: int) -> IntArray:
+        """A new hub state (no layer) for each of nodes ``0 .. n_nodes - 1``, in order."""
+        first = len(self.node)
+        self.node.extend(range(n_nodes))
+        self.layer.extend([None] * n_nodes)
+        return np.arange(first, first + n_nodes, dtype=np.int64)
 
     def layer_state(self, node: int, layer: Layer) -> int:
         """The layer's arrival state at ``node`` (made on first use)."""
@@ -426,21 +433,22 @@ def _add_hubs(
         pool = same or rows
         return min(pool, key=lambda i: (atlas.crossings[i].dwell_h, i))
 
+    starts, ends = start.tolist(), end.tolist()
     for node, layers in layers_at.items():
         node_id = node_ids[node]
         home = atlas.node_by_id[node_id].country
         for layer, state in layers.items():
             mode, _gauge, country = layer
             if country == home:
-                arcs.add_free(int(start[node]), state)
-                arcs.add_free(state, int(end[node]))
+                arcs.add_free(starts[node], state)
+                arcs.add_free(state, ends[node])
                 continue
             leaving = crossing(node_id, home, country, mode)
             if leaving is not None:
-                arcs.add(int(start[node]), state, **_crossing_values(atlas, leaving))
+                arcs.add(starts[node], state, **_crossing_values(atlas, leaving))
             arriving = crossing(node_id, country, home, mode)
             if arriving is not None:
-                arcs.add(state, int(end[node]), **_crossing_values(atlas, arriving))
+                arcs.add(state, ends[node], **_crossing_values(atlas, arriving))
 
 
 def _add_services(
