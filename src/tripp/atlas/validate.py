@@ -135,6 +135,11 @@ def _check_demand(
             )
 
 
+def _column(rows: list[ParsedRow], column: str) -> list[Any]:
+    """The values of ``column`` in ``rows`` (None where a row has none)."""
+    return list(map(methodcaller("get", column), map(attrgetter("values"), rows)))
+
+
 def _distinct(rows: list[ParsedRow], column: str) -> set[Any]:
     """The distinct values of ``column`` in ``rows`` (None where a row has none)."""
     return set(map(methodcaller("get", column), map(attrgetter("values"), rows)))
@@ -226,6 +231,9 @@ def _ref_fix(item: str, valid: set[Any], table: str) -> str:
 def _check_provenance(name: str, rows: list[ParsedRow], problems: list[Problem]) -> None:
     if "estimated" not in {c.name for c in TABLES[name].columns}:
         return
+    estimated, method = _column(rows, "estimated"), _column(rows, "method")
+    if not any(e and not m for e, m in zip(estimated, method, strict=True)):
+        return  # the common case, checked without a lookup per row
     for row in rows:
         if row.values.get("estimated") and not row.values.get("method"):
             problems.append(
@@ -669,14 +677,13 @@ def _check_tariffs(
     }
     missing: Counter[tuple[str, str, str]] = Counter()
     first_line: dict[tuple[str, str, str], int] = {}
-    links_of: Counter[tuple[str, str]] = Counter()
-    first_link_line: dict[tuple[str, str], int] = {}
-    for link in links:
-        mode, country = link.values["mode"], link.values.get("country")
-        if mode in FREIGHT_MODES and country:
-            links_of[(mode, country)] += 1
-            first_link_line.setdefault((mode, country), link.line)
+    pairs = list(zip(_column(links, "mode"), _column(links, "country"), strict=True))
+    links_of = Counter(pairs)  # per (mode, country): how many links, and the first one's line
+    lines = [link.line for link in links]
+    first_link_line = dict(zip(reversed(pairs), reversed(lines), strict=True))
     for (mode, country), n_links in links_of.items():
+        if mode not in FREIGHT_MODES or not country:
+            continue
         for kind, (_unit, modes) in cargo.items():
             # the graph's base cost is the container's: it needs a tariff on every mode
             modes = FREIGHT_MODES if kind == DEFAULT_CARGO_TYPE else modes
