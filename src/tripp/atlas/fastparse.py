@@ -69,13 +69,14 @@ def _parse_body(
     table: Table,
     parse_cell: CellParser,
 ) -> list[ParsedRow]:
+    """The rows of ``body`` (the CSV rows under the header), parsed column by column."""
     rows, lines = _rows_and_lines(body, header_lines, len(header))
     present = [c for c in table.columns if c.name in header]
-    cells = list(zip(*rows, strict=True)) if rows else [() for _ in header]
+    by_column = list(zip(*rows, strict=True)) if rows else [() for _ in header]
     body.clear()  # the caller's list too: free the rows before the values are made
     rows.clear()
-    texts = {c.name: list(map(str.strip, cells[header.index(c.name)])) for c in present}
-    del cells
+    texts = {c.name: list(map(str.strip, by_column[header.index(c.name)])) for c in present}
+    del by_column
     keep = _not_blank(texts, len(lines))
     if keep is not None:
         lines = [lines[i] for i in keep]
