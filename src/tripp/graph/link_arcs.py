@@ -11,6 +11,7 @@ through a new midpoint state instead, with a free hub arc on to the head.
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
@@ -101,18 +102,17 @@ def add_link_arcs(
     """Add the states and arcs of every freight link and direction (module docstring)."""
     if not freight:
         return
+    links = [link for _, link in freight]
+    # the layer (mode, gauge_mm or 0, country) of each link, numbered by its distinct fields
+    given = list(map(attrgetter("mode", "gauge_mm", "country"), links))
     layer_ids: dict[Layer, int] = {}
-    layer = np.array(
-        [
-            layer_ids.setdefault((link.mode, link.gauge_mm or 0, link.country), len(layer_ids))
-            for _, link in freight
-        ],
-        dtype=np.int64,
-    )
+    id_of = {g: layer_ids.setdefault((g[0], g[1] or 0, g[2]), len(layer_ids)) for g in set(given)}
+    layer = np.array(list(map(id_of.__getitem__, given)), dtype=np.int64)
     layers = list(layer_ids)
-    from_node = np.array([node_index[link.from_node] for _, link in freight], dtype=np.int64)
-    to_node = np.array([node_index[link.to_node] for _, link in freight], dtype=np.int64)
-    both = np.array([link.direction == "both" for _, link in freight], dtype=np.bool_)
+    index_of = node_index.__getitem__
+    from_node = np.array(list(map(index_of, map(attrgetter("from_node"), links))), dtype=np.int64)
+    to_node = np.array(list(map(index_of, map(attrgetter("to_node"), links))), dtype=np.int64)
+    both = np.array([link.direction == "both" for link in links], dtype=np.bool_)
     # one event per link and direction, in the order the compiler visits them
     position = np.repeat(np.arange(len(freight), dtype=np.int64), 1 + both)
     forward = np.ones(position.shape[0], dtype=np.bool_)
