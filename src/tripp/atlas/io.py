@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from tripp.atlas import model
+from tripp.atlas.bulk import paused_gc
 from tripp.atlas.countries import country_hint, is_country
+from tripp.atlas.fastparse import read_valid_table
 from tripp.atlas.names import did_you_mean
 from tripp.atlas.overrides import NO_MERGE
 from tripp.atlas.schema import TABLES, Column, ParsedRow, Table
@@ -56,6 +58,7 @@ def default_atlas_folder() -> Path:
     return Path(str(resources.files("tripp") / "data" / "atlas"))
 
 
+@paused_gc
 def load_atlas(folders: AtlasFolders = None) -> model.Atlas:
     """Read and validate the atlas in ``folders``: one folder, None (the embedded atlas), or
     a stack of folders, first to last, where the word ``embedded`` stands for the embedded
@@ -203,7 +206,14 @@ def _canonical_capacity(values: dict[str, Any]) -> None:
 
 def _read_table(file: Path, table: Table, problems: list[Problem], parsed: Parsed) -> None:
     """Sort the rows of ``file`` into ``parsed`` (rows that parsed, rows that failed, or the
-    table marked unreadable); append a problem for anything that does not parse."""
+    table marked unreadable); append a problem for anything that does not parse.
+
+    A table without any problem is parsed column by column (:mod:`tripp.atlas.fastparse`);
+    any other is read row by row, so that each problem names its row and column."""
+    valid_rows = read_valid_table(file, table, _valid_cell)
+    if valid_rows is not None:
+        parsed.rows[table.name].extend(valid_rows)
+        return
     where = file.name
     try:
         handle = file.open(newline="", encoding="utf-8-sig")
@@ -298,6 +308,13 @@ def parse_cell(
     problems: list[Problem] = []
     value = _parse_cell(where, line or 0, column, text.strip(), problems)
     return value, problems
+
+
+def _valid_cell(column: Column, text: str) -> tuple[Any, bool]:
+    """The value of one stripped cell and whether it parsed without a problem."""
+    problems: list[Problem] = []
+    value = _parse_cell("", 0, column, text, problems)
+    return value, not problems
 
 
 def _parse_cell(where: str, line: int, column: Column, text: str, problems: list[Problem]) -> Any:

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from operator import attrgetter, methodcaller
 from pathlib import Path
 from typing import Any
 
 from tripp.atlas.countries import country_hint, is_country
 from tripp.atlas.model import ATLAS_AS_OF_YEAR, DEFAULT_CARGO_TYPE, FORECAST_YEARS
 from tripp.atlas.names import hint
-from tripp.atlas.schema import TABLES, TARIFF_COLUMN_OF_UNIT, ParsedRow
+from tripp.atlas.schema import TABLES, TARIFF_COLUMN_OF_UNIT, Column, ParsedRow
 from tripp.atlas.validate_energy import check_energy_tables
 from tripp.atlas.validate_projects import check_projects
 from tripp.errors import Problem
@@ -54,9 +55,10 @@ def check_tables(folder: Path, parsed: Parsed, problems: list[Problem]) -> None:
     del folder  # problems name files relative to the folder the user gave
     rows = parsed.rows
     fill_empty_defaults(parsed)
+    known: dict[str, set[Any] | None] = {}  # per "table.column" referred to
     for table in TABLES.values():
         check_keys(table.name, table.key, rows[table.name], problems)
-        _check_references(table.name, parsed, problems)
+        _check_references(table.name, parsed, known, problems)
         _check_provenance(table.name, rows[table.name], problems)
     nodes = {r.values["node_id"]: r.values for r in rows["nodes"]}
     _check_links(rows["links"], nodes, problems)
@@ -139,13 +141,27 @@ def _check_demand(
             )
 
 
+def _column(rows: list[ParsedRow], column: str) -> list[Any]:
+    """The values of ``column`` in ``rows`` (None where a row has none)."""
+    return list(map(methodcaller("get", column), map(attrgetter("values"), rows)))
+
+
+def _distinct(rows: list[ParsedRow], column: str) -> set[Any]:
+    """The distinct values of ``column`` in ``rows`` (None where a row has none)."""
+    return set(map(methodcaller("get", column), map(attrgetter("values"), rows)))
+
+
 def check_keys(
     name: str, key: tuple[str, ...], rows: list[ParsedRow], problems: list[Problem]
 ) -> None:
     """Append a problem for each row of table ``name`` whose ``key`` an earlier row gave."""
+    if len(key) == 1 and len(_distinct(rows, key[0])) == len(rows):
+        return  # the common case, checked without a tuple per row
+    keys = [tuple(row.values.get(k) for k in key) for row in rows]
+    if len(set(keys)) == len(keys):
+        return
     seen: dict[tuple[Any, ...], int] = {}
-    for row in rows:
-        value = tuple(row.values.get(k) for k in key)
+    for row, value in zip(rows, keys, strict=True):
         if value in seen:
             shown = ", ".join(str(v) for v in value if v is not None)
             problems.append(
@@ -170,13 +186,21 @@ def _targets(parsed: Parsed, table: str, needed: tuple[str, ...]) -> list[Parsed
     return [*parsed.rows[table], *failed]
 
 
-def _check_references(name: str, parsed: Parsed, problems: list[Problem]) -> None:
+def _check_references(
+    name: str, parsed: Parsed, known: dict[str, set[Any] | None], problems: list[Problem]
+) -> None:
+    """Every id a column of table ``name`` refers to exists (``known``: the ids of each
+    target column met so far)."""
     for column in TABLES[name].columns:
         if not column.references:
             continue
+        if not parsed.rows[name]:
+            continue
         target_table, target_column = column.references.split(".")
-        valid = parsed.known(target_table, target_column)
-        if valid is None:
+        if column.references not in known:
+            known[column.references] = parsed.known(target_table, target_column)
+        valid = known[column.references]
+        if valid is None or _all_known(parsed.rows[name], column, valid):
             continue
         for row in parsed.rows[name]:
             value = row.values.get(column.name)
@@ -195,6 +219,18 @@ def _check_references(name: str, parsed: Parsed, problems: list[Problem]) -> Non
                     )
 
 
+def _all_known(rows: list[ParsedRow], column: Column, valid: set[Any]) -> bool:
+    """Whether every id that ``column`` of ``rows`` refers to is in ``valid`` (the common
+    case, checked without a loop per row)."""
+    if column.type == "list":  # a tuple of ids per row, the same tuple for the same text
+        items: set[Any] = set()
+        for value in _distinct(rows, column.name):
+            items.update(value or ())
+        return items <= valid
+    values = map(methodcaller("get", column.name), map(attrgetter("values"), rows))
+    return valid.issuperset(filter(None, values))
+
+
 def _ref_fix(item: str, valid: set[Any], table: str) -> str:
     return hint(item, [str(v) for v in valid if v], f"add it to {table}.csv or use an existing id")
 
@@ -202,6 +238,9 @@ def _ref_fix(item: str, valid: set[Any], table: str) -> str:
 def _check_provenance(name: str, rows: list[ParsedRow], problems: list[Problem]) -> None:
     if "estimated" not in {c.name for c in TABLES[name].columns}:
         return
+    estimated, method = _column(rows, "estimated"), _column(rows, "method")
+    if not any(e and not m for e, m in zip(estimated, method, strict=True)):
+        return  # the common case, checked without a lookup per row
     for row in rows:
         if row.values.get("estimated") and not row.values.get("method"):
             problems.append(
@@ -271,10 +310,12 @@ def _check_links(
                 "capacity and capacity_unit must be given together",
                 "give both or neither",
             )
-        _check_year("links.csv", row, problems)
-        ends = [nodes[v[k]]["country"] for k in ("from_node", "to_node") if v[k] in nodes]
-        if len(ends) < 2:
+        if "open_year" in v:
+            _check_year("links.csv", row, problems)
+        start, stop = nodes.get(v["from_node"]), nodes.get(v["to_node"])
+        if start is None or stop is None:
             continue  # the unknown node is already reported
+        ends = [start["country"], stop["country"]]
         country = v.get("country")
         if country is None:
             if ends[0] != ends[1]:
@@ -307,11 +348,16 @@ def _check_crossings(
 ) -> None:
     """``links`` is None when links.csv could not be read: which links meet a crossing is
     then unknown and not checked."""
+    if not rows:
+        return
+    at_crossings = {row.values["node_id"] for row in rows}
     link_countries: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for link in links or ():
-        if "country" in link.values:
-            for end in ("from_node", "to_node"):
-                link_countries[link.values[end]].add((link.values["mode"], link.values["country"]))
+        v = link.values
+        if "country" in v:
+            for end in (v["from_node"], v["to_node"]):
+                if end in at_crossings:
+                    link_countries[end].add((v["mode"], v["country"]))
     for row in rows:
         v, line = row.values, row.line
         if ("capacity" in v) != ("capacity_unit" in v):
@@ -393,10 +439,15 @@ def _check_transfers(
 ) -> None:
     """``links`` is None when links.csv could not be read: the layers a transfer joins are
     then unknown and not checked."""
+    if not rows:
+        return
     layers: dict[str, set[tuple[str, int | None]]] = defaultdict(set)
+    at_transfers = {row.values["node_id"] for row in rows}
     for link in links or ():
-        for end in ("from_node", "to_node"):
-            layers[link.values[end]].add((link.values["mode"], link.values.get("gauge_mm")))
+        v = link.values
+        for end in (v["from_node"], v["to_node"]):
+            if end in at_transfers:
+                layers[end].add((v["mode"], v.get("gauge_mm")))
     for row in rows:
         v, line = row.values, row.line
         for side in ("from", "to"):
@@ -510,6 +561,8 @@ def _check_services(
     rows: list[ParsedRow], links: list[ParsedRow] | None, problems: list[Problem]
 ) -> None:
     """A service departs by a link of its mode (toward ``to_node`` when given)."""
+    if not rows:
+        return
     leaving: set[tuple[str, str, str]] = set()
     for link in links or ():
         v = link.values
@@ -631,8 +684,11 @@ def _check_tariffs(
     }
     missing: Counter[tuple[str, str, str]] = Counter()
     first_line: dict[tuple[str, str, str], int] = {}
-    for link in links:
-        mode, country = link.values["mode"], link.values.get("country")
+    pairs = list(zip(_column(links, "mode"), _column(links, "country"), strict=True))
+    links_of = Counter(pairs)  # per (mode, country): how many links, and the first one's line
+    lines = [link.line for link in links]
+    first_link_line = dict(zip(reversed(pairs), reversed(lines), strict=True))
+    for (mode, country), n_links in links_of.items():
         if mode not in FREIGHT_MODES or not country:
             continue
         for kind, (_unit, modes) in cargo.items():
@@ -643,8 +699,8 @@ def _check_tariffs(
                 and (mode, country, kind) not in have
                 and (mode, "*", kind) not in have
             ):
-                missing[(mode, country, kind)] += 1
-                first_line.setdefault((mode, country, kind), link.line)
+                missing[(mode, country, kind)] += n_links
+                first_line.setdefault((mode, country, kind), first_link_line[(mode, country)])
     for (mode, country, kind), count in sorted(missing.items()):
         problems.append(
             Problem(

@@ -36,6 +36,8 @@ def element_ids(rows: Rows) -> set[str]:
 def check_projects(rows: Rows, problems: list[Problem]) -> None:
     """A project's elements exist; its capex profile has one share per construction year,
     each a number, summing to 100."""
+    if not rows["projects"]:
+        return
     known = element_ids(rows)
     for row in rows["projects"]:
         values = row.values

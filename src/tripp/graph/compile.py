@@ -29,8 +29,10 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import numpy as np
 import numpy.typing as npt
 
+from tripp.atlas.bulk import paused_gc
 from tripp.atlas.model import Atlas, Transfer, is_available
 from tripp.graph.csr import Csr, build_csr
+from tripp.graph.link_arcs import add_link_arcs, link_columns
 from tripp.units import FREIGHT_MODES
 
 if TYPE_CHECKING:
@@ -150,35 +152,111 @@ def _available_from(status: str, open_year: int | None) -> int:
     return NEVER
 
 
+#: The per-arc columns of the graph besides tail and head, with the value of a free hub arc.
+ARC_DEFAULTS: dict[str, float] = {
+    "kind": ARC_HUB,
+    "link": -1,
+    "forward": 1,
+    "transfer": -1,
+    "crossing": -1,
+    "mode": -1,
+    "service": -1,
+    "cargo_bits": 0,  # every cargo type: set per graph by _ArcBuilder
+    "time_h": 0.0,
+    "cost_usd_per_teu": 0.0,
+    "distance_km": 0.0,
+    "available_from_year": 0,
+}
+
+
 class _ArcBuilder:
-    """Collects arcs as parallel lists before they are sorted into CSR order."""
+    """Collects arcs in the order they are made before they are sorted into CSR order.
+
+    Each arc keeps its tail, head and a *row*: ``2 * position + (0 forward | 1 backward)``
+    of a link arc, whose values come from the per-link arrays of :meth:`set_links`, or
+    ``-1 - p`` for the ``p``-th distinct set of values of any other arc (few of them: most
+    are free hub arcs), so that a million-link graph needs no dict per arc.
+    """
 
     def __init__(self, all_cargo: int) -> None:
-        self.columns: dict[str, list[float]] = defaultdict(list)
         self.all_cargo = all_cargo
+        self.tail: list[int] = []  # arcs added one by one since the last block
+        self.head: list[int] = []
+        self.row: list[int] = []
+        self._blocks: list[tuple[IntArray, IntArray, IntArray]] = []  # tail, head, row
+        self._prototypes: dict[tuple[float, ...], int] = {}
+        self._links: dict[str, npt.NDArray[Any]] = {}
+        self._free = self.prototype()
+
+    def prototype(self, **values: float) -> int:
+        """The row of arcs with ``values`` for some columns and defaults for the rest."""
+        merged = {**ARC_DEFAULTS, "cargo_bits": self.all_cargo, **values}
+        key = tuple(merged[name] for name in ARC_DEFAULTS)
+        return -1 - self._prototypes.setdefault(key, len(self._prototypes))
 
     def add(self, tail: int, head: int, **values: float) -> None:
-        defaults = {
-            "kind": ARC_HUB,
-            "link": -1,
-            "forward": 1,
-            "transfer": -1,
-            "crossing": -1,
-            "mode": -1,
-            "service": -1,
-            "cargo_bits": self.all_cargo,
-            "time_h": 0.0,
-            "cost_usd_per_teu": 0.0,
-            "distance_km": 0.0,
-            "available_from_year": 0,
-        }
-        defaults.update(values)
-        self.columns["tail"].append(tail)
-        self.columns["head"].append(head)
-        for name, value in defaults.items():
-            self.columns[name].append(value)
+        """An arc with ``values`` for some columns and defaults (a free hub arc) for the rest."""
+        self.tail.append(tail)
+        self.head.append(head)
+        self.row.append(self.prototype(**values))
+
+    def add_free(self, tail: int, head: int) -> None:
+        """A free hub arc."""
+        self.tail.append(tail)
+        self.head.append(head)
+        self.row.append(self._free)
+
+    def add_block(self, tail: IntArray, head: IntArray, row: IntArray) -> None:
+        """Many arcs at once, after those added so far."""
+        self._flush()
+        self._blocks.append((tail, head, row))
+
+    def _flush(self) -> None:
+        if self.tail:
+            self._blocks.append(
+                (
+                    np.asarray(self.tail, dtype=np.int64),
+                    np.asarray(self.head, dtype=np.int64),
+                    np.asarray(self.row, dtype=np.int64),
+                )
+            )
+            self.tail, self.head, self.row = [], [], []
+
+    def arcs(self) -> tuple[IntArray, IntArray, IntArray]:
+        """Tail, head and row of every arc, in the order they were added."""
+        self._flush()
+        if not self._blocks:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        tail, head, row = (np.concatenate(parts) for parts in zip(*self._blocks, strict=True))
+        return tail, head, row
+
+    def link_years(self, rows: IntArray) -> list[int]:
+        """The year from which each link arc of ``rows`` exists."""
+        return [int(year) for year in self._links["available_from_year"][rows]]
+
+    def set_links(self, links: dict[str, npt.NDArray[Any]]) -> None:
+        """The values of the link arcs: per column, ``2 * n_links`` entries (forward and
+        backward arc of each link position)."""
+        self._links = links
+
+    def columns(self, row: IntArray) -> dict[str, npt.NDArray[Any]]:
+        """Every column of the arcs with ``row`` (see :meth:`arcs`), in the same order."""
+        of_link = row >= 0
+        prototype = -1 - row[~of_link]
+        table = list(zip(*self._prototypes, strict=True))  # never empty: the free arc
+        out: dict[str, npt.NDArray[Any]] = {}
+        for name, values in zip(ARC_DEFAULTS, table, strict=True):
+            dtype = np.float64 if isinstance(ARC_DEFAULTS[name], float) else np.int64
+            column = np.empty(row.shape[0], dtype=dtype)
+            column[~of_link] = np.asarray(values, dtype=dtype)[prototype]
+            if of_link.any():
+                column[of_link] = self._links[name][row[of_link]]
+            out[name] = column
+        return out
 
 
+@paused_gc
 def compile_graph(atlas: Atlas) -> Graph:
     """Compile ``atlas`` into a :class:`Graph` (freight modes only, all years).
 
@@ -195,27 +273,11 @@ def compile_graph(atlas: Atlas) -> Graph:
     states = _States()
     arcs = _ArcBuilder(all_cargo)
     departures = _add_services(atlas, node_index, freight, cargo_ids, states, arcs)
-    seen_pairs: set[tuple[int, int]] = set()
-    for index, link in freight:
-        layer = (link.mode, link.gauge_mm or 0, link.country)
-        ends = (node_index[link.from_node], node_index[link.to_node])
-        directions = [(ends, True)] + ([(ends[::-1], False)] if link.direction == "both" else [])
-        for (a, b), forward in directions:
-            head = states.layer_state(b, layer)
-            values = _link_values(atlas, link, index, forward)
-            for tail in departures.get((index, forward), [states.layer_state(a, layer)]):
-                if (tail, head) in seen_pairs:  # parallel link: route it through a midpoint
-                    mid = states.new(a, None)
-                    arcs.add(tail, mid, **values)
-                    arcs.add(
-                        mid, head, kind=ARC_HUB, available_from_year=values["available_from_year"]
-                    )
-                else:
-                    seen_pairs.add((tail, head))
-                    arcs.add(tail, head, **values)
+    arcs.set_links(link_columns(atlas, freight, all_cargo, _available_from, arc_link=ARC_LINK))
+    add_link_arcs(freight, node_index, departures, states, arcs, arc_hub=ARC_HUB)
     _add_transitions(atlas, node_index, states, cargo_ids, arcs)
-    start = np.array([states.new(i, None) for i in range(len(node_ids))], dtype=np.int64)
-    end = np.array([states.new(i, None) for i in range(len(node_ids))], dtype=np.int64)
+    start = states.hubs(len(node_ids))
+    end = states.hubs(len(node_ids))
     _add_hubs(atlas, node_ids, states.layers_at, start, end, arcs)
     return _to_csr(atlas, node_ids, cargo_ids, states, start, end, arcs)
 
@@ -233,26 +295,18 @@ class _States:
         self.layer.append(layer)
         return len(self.node) - 1
 
+    def hubs(self, n_nodes: int) -> IntArray:
+        """A new hub state (no layer) for each of nodes ``0 .. n_nodes - 1``, in order."""
+        first = len(self.node)
+        self.node.extend(range(n_nodes))
+        self.layer.extend([None] * n_nodes)
+        return np.arange(first, first + n_nodes, dtype=np.int64)
+
     def layer_state(self, node: int, layer: Layer) -> int:
         """The layer's arrival state at ``node`` (made on first use)."""
         if layer not in self.layers_at[node]:
             self.layers_at[node][layer] = self.new(node, layer)
         return self.layers_at[node][layer]
-
-
-def _link_values(atlas: Atlas, link: Link, index: int, forward: bool) -> dict[str, float]:
-    tariff = atlas.tariff(link.mode, link.country)  # the container's: see tripp.graph.cargo
-    assert tariff is not None, "validated atlas has a tariff for every freight link"
-    return {
-        "kind": ARC_LINK,
-        "link": index,
-        "forward": int(forward),
-        "mode": FREIGHT_MODES.index(link.mode),
-        "time_h": link.running_time_h,
-        "cost_usd_per_teu": link.length_km * tariff.cost_usd_per_unit_km("TEU"),
-        "distance_km": link.length_km,
-        "available_from_year": _available_from(link.status, link.open_year),
-    }
 
 
 def _matching_transfers(
@@ -379,21 +433,22 @@ def _add_hubs(
         pool = same or rows
         return min(pool, key=lambda i: (atlas.crossings[i].dwell_h, i))
 
+    starts, ends = start.tolist(), end.tolist()
     for node, layers in layers_at.items():
         node_id = node_ids[node]
         home = atlas.node_by_id[node_id].country
         for layer, state in layers.items():
             mode, _gauge, country = layer
             if country == home:
-                arcs.add(int(start[node]), state)
-                arcs.add(state, int(end[node]))
+                arcs.add_free(starts[node], state)
+                arcs.add_free(state, ends[node])
                 continue
             leaving = crossing(node_id, home, country, mode)
             if leaving is not None:
-                arcs.add(int(start[node]), state, **_crossing_values(atlas, leaving))
+                arcs.add(starts[node], state, **_crossing_values(atlas, leaving))
             arriving = crossing(node_id, country, home, mode)
             if arriving is not None:
-                arcs.add(state, int(end[node]), **_crossing_values(atlas, arriving))
+                arcs.add(state, ends[node], **_crossing_values(atlas, arriving))
 
 
 def _add_services(
@@ -489,9 +544,10 @@ def _to_csr(
     end: IntArray,
     arcs: _ArcBuilder,
 ) -> Graph:
-    columns = arcs.columns
+    tail, head, row = arcs.arcs()
+    columns = arcs.columns(row)
     state_node, state_layer = states.node, states.layer
-    csr = build_csr(columns["tail"], columns["head"], n_vertices=len(state_node))
+    csr = build_csr(tail, head, n_vertices=len(state_node))
 
     def col(name: str, dtype: type) -> npt.NDArray[Any]:
         return np.asarray(columns[name], dtype=dtype)[csr.order]
