@@ -48,6 +48,7 @@ COMMAND_VERBS: dict[str, tuple[str, ...]] = {
     "criticality": ("criticality", "energy_criticality"),
     "reliability": ("reliability",),
     "appraise": ("appraise",),
+    "import osm": ("import_osm",),
 }
 #: Commands that are not computations: they start a program rather than return a result.
 NOT_VERBS = {"serve": "runs the REST API and web page until stopped"}

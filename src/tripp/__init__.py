@@ -100,6 +100,7 @@ _EXPORTS = {
     "AppraisalResult": "tripp.appraisal.result",
     "AppraisalSettings": "tripp.appraisal.settings",
     # interfaces
+    "import_osm": "tripp.importers.osm",
     "report": "tripp.reporting.write:write_report",
     "draw_atlas_map": "tripp.reporting.atlas_map",
     # errors
@@ -158,6 +159,7 @@ __all__ = [
     "fit_flows",
     "flow_shift",
     "flows",
+    "import_osm",
     "links",
     "list_scenarios",
     "load_atlas",
@@ -195,6 +197,7 @@ if TYPE_CHECKING:
     from tripp.graph.compile import Graph
     from tripp.graph.compile import compile_graph as compile
     from tripp.graph.paths import Kernel
+    from tripp.importers.osm import import_osm
     from tripp.reporting.atlas_map import draw_atlas_map
     from tripp.reporting.write import write_report as report
     from tripp.resilience.criticality import CriticalityResult, criticality

@@ -29,8 +29,22 @@ FREIGHT_MODES: Final[tuple[str, ...]] = ("rail", "road", "ferry", "sea")
 ENERGY_MODES: Final[tuple[str, ...]] = ("gas_pipeline", "oil_pipeline", "power_line", "fibre")
 ALL_MODES: Final[tuple[str, ...]] = FREIGHT_MODES + ENERGY_MODES
 
-#: Track gauges known to the model, in mm.
-GAUGES_MM: Final[tuple[int, ...]] = (1435, 1520, 1668, 1067, 1000)
+#: Track gauges known to the model, in mm: standard, Russian, Iberian, Cape, metre, then
+#: Finnish (1524), Irish (1600), Indian (1676) and the common narrow gauges.
+GAUGES_MM: Final[tuple[int, ...]] = (
+    1435,
+    1520,
+    1668,
+    1067,
+    1000,
+    1524,
+    1600,
+    1676,
+    762,
+    760,
+    750,
+    600,
+)
 
 #: UN/LOCODE's code for international waters; used as the country of sea and ferry legs.
 INTERNATIONAL_WATERS: Final[str] = "XZ"

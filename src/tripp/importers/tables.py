@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from tripp.atlas.io import load_atlas
+from tripp.atlas.io import default_atlas_folder, load_atlas
 from tripp.atlas.model import Atlas
 from tripp.atlas.schema import TABLES, Table
 from tripp.errors import InputError, Problem
@@ -51,6 +51,34 @@ def write_atlas_folder(tables: AtlasTables, out: Path, *, command: str, force: b
                 [_in_output(problem, staging, Path(out)) for problem in error.problems]
             ) from None
     return replace(atlas, folder=Path(out))
+
+
+def embedded_rows(
+    names: Sequence[str], *, modes: Sequence[str] | None = None
+) -> dict[str, list[dict[str, str]]]:
+    """Rows of the embedded atlas's tables ``names`` as written there (text cells), keeping
+    only rows of ``modes`` where a table has a ``mode`` column, plus under ``sources`` every
+    source those rows cite: published figures (tariffs, cargo types) an imported folder needs
+    to stand alone, each keeping its own source.
+
+    >>> rows = embedded_rows(["tariffs"], modes=["rail"])
+    >>> {row["mode"] for row in rows["tariffs"]}, len(rows["sources"]) > 0
+    ({'rail'}, True)
+    """
+    folder = default_atlas_folder()
+    picked: dict[str, list[dict[str, str]]] = {}
+    cited: set[str] = set()
+    for name in names:
+        with (folder / TABLES[name].filename).open(newline="", encoding="utf-8-sig") as handle:
+            rows = [{k: v for k, v in row.items() if v} for row in csv.DictReader(handle)]
+        if modes is not None:
+            rows = [row for row in rows if row.get("mode", modes[0]) in modes]
+        picked[name] = rows
+        cited.update(s for row in rows for s in row.get("source_ids", "").split(";") if s)
+    with (folder / "sources.csv").open(newline="", encoding="utf-8-sig") as handle:
+        sources = [{k: v for k, v in row.items() if v} for row in csv.DictReader(handle)]
+    picked["sources"] = [row for row in sources if row["source_id"] in cited]
+    return picked
 
 
 def _write_table(file: Path, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -108,3 +136,15 @@ class ImportResult:
     tables: AtlasTables
     summary: Mapping[str, int | float | str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+
+
+def embedded_sources(source_ids: Sequence[str]) -> list[dict[str, str]]:
+    """The embedded atlas's sources.csv rows of ``source_ids`` (text cells), in file order.
+
+    >>> [row["publisher"] for row in embedded_sources(["carec_2022_all"])]
+    ['ADB / CAREC']
+    """
+    wanted = set(source_ids)
+    with (default_atlas_folder() / "sources.csv").open(newline="", encoding="utf-8-sig") as handle:
+        rows = [{k: v for k, v in row.items() if v} for row in csv.DictReader(handle)]
+    return [row for row in rows if row["source_id"] in wanted]
