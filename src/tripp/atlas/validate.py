@@ -563,22 +563,21 @@ def _check_services(
     """A service departs by a link of its mode (toward ``to_node`` when given)."""
     if not rows:
         return
-    leaving: set[tuple[str, str, str]] = set()
+    leaving: set[tuple[str, str, str | None]] = set()  # (node, mode, toward); None: any
     for link in links or ():
         v = link.values
-        leaving.add((v["from_node"], v["mode"], v["to_node"]))
+        ends = [(v["from_node"], v["to_node"])]
         if v.get("direction", "both") == "both":
-            leaving.add((v["to_node"], v["mode"], v["from_node"]))
+            ends.append((v["to_node"], v["from_node"]))
+        for node, other in ends:
+            leaving.update(((node, v["mode"], other), (node, v["mode"], None)))
     for row in rows:
         v = row.values
         _check_year("services.csv", row, problems)
         if links is None:
             continue
         to_node = v.get("to_node")
-        if not any(
-            (a, m) == (v["node_id"], v["mode"]) and (to_node is None or b == to_node)
-            for a, m, b in leaving
-        ):
+        if (v["node_id"], v["mode"], to_node) not in leaving:
             toward = f" toward {to_node}" if to_node else ""
             problems.append(
                 Problem(
