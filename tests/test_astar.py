@@ -15,7 +15,7 @@ import pytest
 
 import tripp
 from tripp.graph import astar
-from tripp.graph.kernels import astar_path, single_pair_path
+from tripp.graph.kernels import astar_path, shortest_path_trees, single_pair_path
 from tripp.routing import alternatives
 from tripp.routing import route as route_module
 from tripp.routing.route import route
@@ -52,20 +52,53 @@ def _position_km(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(6371.0088 * xyz)
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_astar_cost_equals_dijkstra_on_random_geometric_graphs(seed: int) -> None:
+def _landmark_costs(
+    indptr: np.ndarray, head: np.ndarray, weight: np.ndarray, landmarks: list[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Costs from and to each of ``landmarks`` by full Dijkstra trees (the oracle's)."""
+    n = len(indptr) - 1
+    tail = np.repeat(np.arange(n), np.diff(indptr))
+    order = np.argsort(head, kind="stable")
+    back = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(head, minlength=n), out=back[1:])
+    start = np.array(landmarks)
+    from_cost, _ = shortest_path_trees(start, indptr, head, weight)
+    to_cost, _ = shortest_path_trees(start, back, tail[order], weight[order])
+    return from_cost, to_cost
+
+
+@pytest.mark.parametrize(("seed", "landmarks"), [(1, []), (2, []), (3, [0, 17, 301, 599])])
+def test_astar_cost_equals_dijkstra_on_random_geometric_graphs(
+    seed: int, landmarks: list[int]
+) -> None:
     indptr, head, weight, position = _geometric_graph(seed)
     n, m = len(indptr) - 1, len(head)
     tail = np.repeat(np.arange(n), np.diff(indptr))
     km = np.linalg.norm(position[head] - position[tail], axis=1)
     moving = km > 0
     rate = float(np.min(weight[moving] / km[moving])) * (1 - 1e-9)
+    if landmarks:
+        from_cost, to_cost = _landmark_costs(indptr, head, weight, landmarks)
+    else:
+        from_cost = to_cost = np.empty((0, n))
     work = astar.work_arrays(n, m)
     rng = np.random.default_rng(seed + 100)
     for _ in range(60):
         source, target = (int(x) for x in rng.integers(0, n, 2))
         expected, _ = single_pair_path(source, target, indptr, head, weight)
-        cost, arcs = astar_path(source, target, indptr, head, weight, position, rate, *work)
+        cost, arcs, _ = astar_path(
+            source,
+            target,
+            indptr,
+            head,
+            weight,
+            position,
+            rate,
+            from_cost,
+            to_cost,
+            to_cost[:, target],
+            *work,
+        )
         if not np.isfinite(expected):
             assert not np.isfinite(cost) and len(arcs) == 0
             continue
@@ -76,12 +109,48 @@ def test_astar_cost_equals_dijkstra_on_random_geometric_graphs(seed: int) -> Non
         assert np.isinf(work[0]).all() and (work[1] == -1).all() and (work[2] == -1).all()
 
 
+def test_landmarks_reach_fewer_states_than_the_straight_line_alone() -> None:
+    indptr, head, weight, position = _geometric_graph(5, n_places=600)
+    n, m = len(indptr) - 1, len(head)
+    tail = np.repeat(np.arange(n), np.diff(indptr))
+    km = np.linalg.norm(position[head] - position[tail], axis=1)
+    rate = float(np.min(weight[km > 0] / km[km > 0])) * (1 - 1e-9)
+    from_cost, to_cost = _landmark_costs(indptr, head, weight, [0, 400, 800, 1199])
+    none = np.empty((0, n))
+    pairs = [(3, 1100), (250, 900), (1000, 40), (600, 10)]
+    reached = {}
+    for name, (lf, lt) in {"line": (none, none), "landmarks": (from_cost, to_cost)}.items():
+        work = astar.work_arrays(n, m)
+        reached[name] = 0
+        for source, target in pairs:
+            cost, _, count = astar_path(
+                source,
+                target,
+                indptr,
+                head,
+                weight,
+                position,
+                rate,
+                lf,
+                lt,
+                lt[:, target],
+                *work,
+            )
+            expected = single_pair_path(source, target, indptr, head, weight)[0]
+            assert cost == pytest.approx(expected, rel=1e-12)
+            reached[name] += count
+    assert reached["landmarks"] < reached["line"]
+
+
 def test_a_zero_rate_is_plain_dijkstra() -> None:
     indptr, head, weight, position = _geometric_graph(7, n_places=80)
     n, m = len(indptr) - 1, len(head)
     work = astar.work_arrays(n, m)
+    none = np.empty((0, n))
     expected, path = single_pair_path(0, n - 1, indptr, head, weight)
-    cost, arcs = astar_path(0, n - 1, indptr, head, weight, position, 0.0, *work)
+    cost, arcs, _ = astar_path(
+        0, n - 1, indptr, head, weight, position, 0.0, none, none, none[:, 0], *work
+    )
     assert cost == pytest.approx(expected, rel=1e-12)
     assert np.array_equal(arcs, path)  # the same ties: both pop the lower state first
 

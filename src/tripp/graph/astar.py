@@ -6,7 +6,10 @@ great circle) between the states' positions and the rate (weight per km) is the 
 ``weight / d`` over the arcs that move (:func:`lower_bound_rate`, shaded by one part in 10⁹
 against rounding). The chord is a distance in space, so the triangle inequality makes the
 bound consistent, and A* (:func:`tripp.graph.kernels.astar_path`) returns the cost Dijkstra
-returns while settling fewer states. Among paths of exactly equal cost it may pick another
+returns while settling fewer states. Landmarks sharpen the bound where the straight line is
+weak (slow links, detours, borders; Goldberg and Harrelson's ALT): the costs from and to a few
+far-apart places, computed once per objective (:func:`landmark_costs`), bound what is left
+by the triangle inequality. Among paths of exactly equal cost it may pick another
 one than Dijkstra, which is why searches use it only on graphs above
 :data:`ASTAR_ABOVE_STATES` states.
 
@@ -36,13 +39,31 @@ _SHADE: Final = 1e-9
 FloatArray = np.ndarray
 
 
+#: Landmarks per objective (ALT): each costs two shortest-path trees, once per objective.
+LANDMARKS: Final = 8
+
+
 @dataclass(frozen=True)
 class LowerBound:
     """What A* needs besides the graph: each state's position (x, y, z in km, one row per
-    state) and the weight per straight km that no moving arc undercuts."""
+    state), the weight per straight km that no moving arc undercuts, and the costs from and
+    to each landmark (landmarks × states; inf where there is no path)."""
 
     position_km: FloatArray
     rate_per_km: float
+    from_landmark: FloatArray
+    to_landmark: FloatArray
+    entries: tuple[np.ndarray, np.ndarray]  # states that enter each state (CSR by head)
+
+    def to_target(self, target: int) -> FloatArray:
+        """Per landmark, the most that any state entering ``target`` costs to reach it (inf
+        where one cannot): what the bound ``to[k, v] − to_target[k]`` subtracts."""
+        offsets, tails = self.entries
+        before = tails[offsets[target] : offsets[target + 1]]
+        if len(before) == 0 or self.to_landmark.shape[0] == 0:
+            return np.full(self.to_landmark.shape[0], np.inf)
+        costs: FloatArray = self.to_landmark[:, before].max(axis=1)
+        return costs
 
 
 def state_positions_km(graph: Graph) -> FloatArray:
@@ -84,9 +105,59 @@ def lower_bound_rate(graph: Graph, weight: FloatArray) -> float:
     return float(np.min(weight[moving] / km[moving])) * (1.0 - _SHADE)
 
 
-def lower_bound(graph: Graph, weight: FloatArray) -> LowerBound:
-    """The :class:`LowerBound` of searches on ``graph`` under ``weight``."""
-    return LowerBound(state_positions_km(graph), lower_bound_rate(graph, weight))
+def lower_bound(
+    graph: Graph, weight: FloatArray, landmarks: tuple[FloatArray, FloatArray]
+) -> LowerBound:
+    """The :class:`LowerBound` of searches on ``graph`` under ``weight``, with ``landmarks``
+    (:func:`landmark_costs`) computed under weights no heavier than ``weight`` on any arc: a
+    request's constraints only close arcs, so the landmarks of its objective serve it."""
+    return LowerBound(
+        state_positions_km(graph), lower_bound_rate(graph, weight), *landmarks, _entries(graph)
+    )
+
+
+def _entries(graph: Graph) -> tuple[np.ndarray, np.ndarray]:
+    """The arcs' tails grouped by head (offsets per state, tails), kept on the graph."""
+
+    def compute() -> tuple[np.ndarray, np.ndarray]:
+        order = np.argsort(graph.head, kind="stable")
+        offsets = np.zeros(graph.n_states + 1, dtype=np.int64)
+        np.cumsum(np.bincount(graph.head, minlength=graph.n_states), out=offsets[1:])
+        return offsets, graph.tail[order]
+
+    return graph.memo("arc tails by head", None, compute)
+
+
+def landmark_costs(
+    graph: Graph, weight: FloatArray, count: int = LANDMARKS
+) -> tuple[FloatArray, FloatArray]:
+    """Costs under ``weight`` from and to ``count`` landmark places (rows), chosen farthest
+    first: the first is the first place, each next one the place farthest (in cost) from the
+    nearest landmark so far among those reached. Costs from a landmark start at its start
+    state, costs to it end at its end state; inf where there is no path."""
+    from tripp.graph.kernels import shortest_path_trees
+
+    reverse_indptr, reverse_head = _entries(graph)
+    reverse_weight = weight[np.argsort(graph.head, kind="stable")]
+    starts, ends = graph.start_state, graph.end_state
+    from_rows, to_rows = [], []
+    nearest = np.full(len(starts), np.inf)
+    place = 0
+    for _ in range(min(count, len(starts))):
+        from_cost, _pred = shortest_path_trees(
+            np.array([starts[place]]), graph.indptr, graph.head, weight
+        )
+        to_cost, _pred = shortest_path_trees(
+            np.array([ends[place]]), reverse_indptr, reverse_head, reverse_weight
+        )
+        from_rows.append(from_cost[0])
+        to_rows.append(to_cost[0])
+        nearest = np.minimum(nearest, from_cost[0][ends])
+        reached = np.isfinite(nearest)
+        if not reached.any() or nearest[reached].max() <= 0:
+            break
+        place = int(np.argmax(np.where(reached, nearest, -1.0)))
+    return np.array(from_rows), np.array(to_rows)
 
 
 _WORK = threading.local()
@@ -109,8 +180,18 @@ def astar_search(
     if size != (n, m):
         size, work = (n, m), work_arrays(n, m)
         _WORK.arrays = size, work
-    cost, arcs = astar_path(
-        source, target, indptr, head, weight, bound.position_km, bound.rate_per_km, *work
+    cost, arcs, _reached = astar_path(
+        source,
+        target,
+        indptr,
+        head,
+        weight,
+        bound.position_km,
+        bound.rate_per_km,
+        bound.from_landmark,
+        bound.to_landmark,
+        bound.to_target(target),
+        *work,
     )
     if not np.isfinite(cost):
         return None

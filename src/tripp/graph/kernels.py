@@ -199,6 +199,35 @@ def shortest_path_trees(
     return dist, pred
 
 
+@njit(cache=True, inline="always")
+def _bound(
+    v: int,
+    target: int,
+    position_km: np.ndarray,
+    target_x: float,
+    target_y: float,
+    target_z: float,
+    rate_per_km: float,
+    from_landmark: np.ndarray,
+    to_landmark: np.ndarray,
+    to_target: np.ndarray,
+) -> float:
+    """The A* lower bound of the cost from ``v`` to ``target`` (see :func:`astar_path`)."""
+    best = rate_per_km * np.sqrt(
+        (position_km[v, 0] - target_x) ** 2
+        + (position_km[v, 1] - target_y) ** 2
+        + (position_km[v, 2] - target_z) ** 2
+    )
+    for k in range(from_landmark.shape[0]):
+        here, there = from_landmark[k, v], from_landmark[k, target]
+        if here < np.inf and there < np.inf:
+            best = max(best, there - here - 1e-9 * there)
+        here, there = to_landmark[k, v], to_target[k]
+        if here < np.inf and there < np.inf:
+            best = max(best, here - there - 1e-9 * here)
+    return best
+
+
 @njit(cache=True)
 def astar_path(
     origin: int,
@@ -208,21 +237,30 @@ def astar_path(
     cost: np.ndarray,
     position_km: np.ndarray,
     rate_per_km: float,
+    from_landmark: np.ndarray,
+    to_landmark: np.ndarray,
+    to_target: np.ndarray,
     dist: np.ndarray,
     pred: np.ndarray,
     bound: np.ndarray,
     heap_key: np.ndarray,
     heap_node: np.ndarray,
     touched: np.ndarray,
-) -> tuple[float, np.ndarray]:
-    """Cheapest path from ``origin`` to ``target`` by A*: its cost (inf when there is none)
-    and its arcs in order.
+) -> tuple[float, np.ndarray, int]:
+    """Cheapest path from ``origin`` to ``target`` by A*: its cost (inf when there is none),
+    its arcs in order and how many states the search reached.
 
     The lower bound on the rest of a path from node v is ``rate_per_km`` times the straight
     distance (km, through the Earth) from v's position (row of ``position_km``: x, y, z) to
     the target's; it is consistent when no arc weighs less than the rate times the straight
     distance between its ends (the caller's duty, :func:`tripp.graph.astar.lower_bound_rate`),
-    so the cost is the one Dijkstra finds. Ties pop by lower node index. The work arrays are
+    so the cost is the one Dijkstra finds. Landmarks sharpen it (ALT): with ``from_landmark[k,
+    v]`` the cost from landmark k to v and ``to_landmark[k, v]`` from v to it (inf where there
+    is no path), the rest weighs at least ``from[k, target] − from[k, v]`` and ``to[k, v] −
+    to_target[k]`` by the triangle inequality (``to_target[k]``: the most any state the
+    target is entered from costs to landmark k, inf when unknown); the bound is the largest
+    of them all, less one part in 10⁹ of the landmark costs against rounding (no rows: the
+    straight line only). Ties pop by lower node index. The work arrays are
     preallocated by the caller and left as they came: ``dist`` inf, ``pred`` -1, ``bound``
     -1 (not yet computed) on every node (``touched`` holds the nodes reached, for the reset).
     """
@@ -234,10 +272,17 @@ def astar_path(
     n_touched = 1
     touched[0] = origin
     dist[origin] = 0.0
-    bound[origin] = rate_per_km * np.sqrt(
-        (position_km[origin, 0] - target_x) ** 2
-        + (position_km[origin, 1] - target_y) ** 2
-        + (position_km[origin, 2] - target_z) ** 2
+    bound[origin] = _bound(
+        origin,
+        target,
+        position_km,
+        target_x,
+        target_y,
+        target_z,
+        rate_per_km,
+        from_landmark,
+        to_landmark,
+        to_target,
     )
     heap_key[0] = bound[origin]
     heap_node[0] = origin
@@ -257,10 +302,17 @@ def astar_path(
             candidate = dist[u] + cost[k]
             if candidate < dist[v]:
                 if bound[v] < 0.0:
-                    bound[v] = rate_per_km * np.sqrt(
-                        (position_km[v, 0] - target_x) ** 2
-                        + (position_km[v, 1] - target_y) ** 2
-                        + (position_km[v, 2] - target_z) ** 2
+                    bound[v] = _bound(
+                        v,
+                        target,
+                        position_km,
+                        target_x,
+                        target_y,
+                        target_z,
+                        rate_per_km,
+                        from_landmark,
+                        to_landmark,
+                        to_target,
                     )
                     touched[n_touched] = v
                     n_touched += 1
@@ -285,4 +337,4 @@ def astar_path(
         dist[node] = np.inf
         pred[node] = -1
         bound[node] = -1.0
-    return total, arcs
+    return total, arcs, n_touched

@@ -20,7 +20,7 @@ import numpy as np
 
 from tripp.atlas.model import DEFAULT_CARGO_TYPE
 from tripp.errors import InputError, NoRouteError
-from tripp.graph.astar import ASTAR_ABOVE_STATES, LowerBound, lower_bound
+from tripp.graph.astar import ASTAR_ABOVE_STATES, LowerBound, landmark_costs, lower_bound
 from tripp.graph.cargo import cargo_cost_usd, cargo_mask
 from tripp.graph.clusters import cluster
 from tripp.graph.compile import ARC_LINK, NEVER, Graph
@@ -292,7 +292,16 @@ def _lower_bound(graph: Graph, request: RouteRequest, weight: np.ndarray) -> Low
     if graph.n_states <= ASTAR_ABOVE_STATES:
         return None
     vot = _vot(graph, request) if request.objective is Objective.GENERALIZED else None
-    return graph.memo("lower bound", _weight_key(request, vot), lambda: lower_bound(graph, weight))
+    landmarks = graph.memo(
+        "landmarks",
+        (request.objective, vot, request.cargo_type),
+        lambda: landmark_costs(
+            graph, _objective_weight(graph, request.objective, vot, request.cargo_type)
+        ),
+    )
+    return graph.memo(
+        "lower bound", _weight_key(request, vot), lambda: lower_bound(graph, weight, landmarks)
+    )
 
 
 def _objective_weight(
