@@ -115,11 +115,24 @@ def _write_table(file: Path, table: Table, rows: Sequence[Mapping[str, Any]]) ->
             )
         )
     header = [c.name for c in table.columns if c.required or c.name in used]
+    columns = [_column_texts([row.get(name) for row in rows]) for name in header]
     with file.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
-        for row in rows:
-            writer.writerow([cell_text(row.get(name)) for name in header])
+        writer.writerows(zip(*columns, strict=True))
+
+
+def _column_texts(values: list[Any]) -> list[str]:
+    """:func:`cell_text` of every value of one column, a whole column of one type at a time
+    (a country's network writes millions of cells)."""
+    kinds = set(map(type, values)) - {type(None)}
+    if kinds <= {str}:
+        return ["" if v is None else v for v in values]
+    if kinds <= {float}:
+        return ["" if v is None else repr(v) for v in values]
+    if kinds <= {int}:
+        return ["" if v is None else str(v) for v in values]
+    return list(map(cell_text, values))
 
 
 def cell_text(value: Any) -> str:
@@ -132,7 +145,7 @@ def cell_text(value: Any) -> str:
     if isinstance(value, (tuple, list)):
         return ";".join(str(item) for item in value)
     if isinstance(value, float):
-        return repr(value)
+        return repr(float(value))  # numpy floats too, written as plain numbers
     return str(value)
 
 
