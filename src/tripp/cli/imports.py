@@ -22,7 +22,8 @@ __all__ = ["register"]
 
 #: Modes ``tripp import osm`` can read.
 OSM_MODES = ("rail", "road", "ferry")
-#: Default and largest ``--join-km``: joins farther than a city's own extent are not one place.
+#: Default and largest ``--join-km`` (straight km): the default is the distance within which
+#: tripp treats two points as one place; beyond the largest a join would invent a line.
 SAME_PLACE_KM = 5.0
 MAX_JOIN_KM = 50.0
 
@@ -62,8 +63,9 @@ def import_osm_command(
         typer.Option(
             "--join",
             help="Atlas the folder will be stacked on ('embedded', or folders as --atlas): "
-            "its places take over the nearest imported node their modes reach within "
-            "--join-km, so that the stacked networks connect.",
+            "each of its places reached by rail or road gets a join link to the nearest "
+            "imported node of that mode (and gauge) in its country within --join-km, so "
+            "that the stacked networks connect.",
         ),
     ] = None,
     join_km: Annotated[
