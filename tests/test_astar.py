@@ -38,18 +38,13 @@ def _geometric_graph(seed: int, n_places: int = 300) -> tuple[np.ndarray, ...]:
             heads.append(2 * int(other) + int(rng.integers(2)))
     tail, head = np.array(tails), np.array(heads)
     state_lat, state_lon = np.repeat(lat, 2), np.repeat(lon, 2)
-    position = _position_km(state_lat, state_lon)
+    position = astar.sphere_positions_km(np.degrees(state_lon), np.degrees(state_lat))
     km = np.linalg.norm(position[head] - position[tail], axis=1)
     weight = km * rng.uniform(1.0, 3.0, len(km))
     order = np.argsort(tail, kind="stable")
     indptr = np.zeros(2 * n_places + 1, dtype=np.int64)
     np.cumsum(np.bincount(tail, minlength=2 * n_places), out=indptr[1:])
     return indptr, head[order], weight[order], position
-
-
-def _position_km(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    xyz = np.column_stack((np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)))
-    return np.ascontiguousarray(6371.0088 * xyz)
 
 
 def _landmark_costs(

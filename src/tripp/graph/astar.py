@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from tripp.graph.compile import Graph
 from tripp.units import EARTH_RADIUS_KM
@@ -66,19 +67,29 @@ class LowerBound:
         return costs
 
 
+def sphere_positions_km(lon_deg: ArrayLike, lat_deg: ArrayLike) -> FloatArray:
+    """Points given in degrees (WGS 84 lon/lat) as positions in space on the sphere of
+    :data:`~tripp.units.EARTH_RADIUS_KM` (km; rows x, y, z): the straight distance between
+    two rows is the chord, never longer than the great circle."""
+    lat, lon = (
+        np.radians(np.asarray(lat_deg, dtype=float)),
+        np.radians(np.asarray(lon_deg, dtype=float)),
+    )
+    xyz = np.column_stack((np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)))
+    return np.ascontiguousarray(EARTH_RADIUS_KM * xyz)
+
+
 def state_positions_km(graph: Graph) -> FloatArray:
     """Each state's position in space (km; rows x, y, z), kept on the graph."""
 
     def compute() -> FloatArray:
         nodes = graph.atlas.node_by_id
-        lat = np.radians([nodes[n].lat for n in graph.node_ids])
-        lon = np.radians([nodes[n].lon for n in graph.node_ids])
         place = graph.state_node.copy()
         midpoint = _midpoint_states(graph)
         place[midpoint] = graph.state_node[graph.head[graph.indptr[midpoint]]]
-        lat, lon = lat[place], lon[place]
-        xyz = np.column_stack((np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)))
-        return np.ascontiguousarray(EARTH_RADIUS_KM * xyz)
+        lon = np.array([nodes[n].lon for n in graph.node_ids])
+        lat = np.array([nodes[n].lat for n in graph.node_ids])
+        return sphere_positions_km(lon[place], lat[place])
 
     return graph.memo("state positions", None, compute)
 
@@ -111,19 +122,21 @@ def lower_bound(
     """The :class:`LowerBound` of searches on ``graph`` under ``weight``, with ``landmarks``
     (:func:`landmark_costs`) computed under weights no heavier than ``weight`` on any arc: a
     request's constraints only close arcs, so the landmarks of its objective serve it."""
+    offsets, tails, _order = _entries(graph)
     return LowerBound(
-        state_positions_km(graph), lower_bound_rate(graph, weight), *landmarks, _entries(graph)
+        state_positions_km(graph), lower_bound_rate(graph, weight), *landmarks, (offsets, tails)
     )
 
 
-def _entries(graph: Graph) -> tuple[np.ndarray, np.ndarray]:
-    """The arcs' tails grouped by head (offsets per state, tails), kept on the graph."""
+def _entries(graph: Graph) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The arcs grouped by head, kept on the graph: offsets per state, the arcs' tails, and
+    the arcs in that order (to take any per-arc value along)."""
 
-    def compute() -> tuple[np.ndarray, np.ndarray]:
+    def compute() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         order = np.argsort(graph.head, kind="stable")
         offsets = np.zeros(graph.n_states + 1, dtype=np.int64)
         np.cumsum(np.bincount(graph.head, minlength=graph.n_states), out=offsets[1:])
-        return offsets, graph.tail[order]
+        return offsets, graph.tail[order], order
 
     return graph.memo("arc tails by head", None, compute)
 
@@ -137,8 +150,8 @@ def landmark_costs(
     state, costs to it end at its end state; inf where there is no path."""
     from tripp.graph.kernels import shortest_path_trees
 
-    reverse_indptr, reverse_head = _entries(graph)
-    reverse_weight = weight[np.argsort(graph.head, kind="stable")]
+    reverse_indptr, reverse_head, order = _entries(graph)
+    reverse_weight = weight[order]
     starts, ends = graph.start_state, graph.end_state
     from_rows, to_rows = [], []
     nearest = np.full(len(starts), np.inf)

@@ -204,9 +204,6 @@ def _bound(
     v: int,
     target: int,
     position_km: np.ndarray,
-    target_x: float,
-    target_y: float,
-    target_z: float,
     rate_per_km: float,
     from_landmark: np.ndarray,
     to_landmark: np.ndarray,
@@ -214,9 +211,9 @@ def _bound(
 ) -> float:
     """The A* lower bound of the cost from ``v`` to ``target`` (see :func:`astar_path`)."""
     best = rate_per_km * np.sqrt(
-        (position_km[v, 0] - target_x) ** 2
-        + (position_km[v, 1] - target_y) ** 2
-        + (position_km[v, 2] - target_z) ** 2
+        (position_km[v, 0] - position_km[target, 0]) ** 2
+        + (position_km[v, 1] - position_km[target, 1]) ** 2
+        + (position_km[v, 2] - position_km[target, 2]) ** 2
     )
     for k in range(from_landmark.shape[0]):
         here, there = from_landmark[k, v], from_landmark[k, target]
@@ -264,11 +261,6 @@ def astar_path(
     preallocated by the caller and left as they came: ``dist`` inf, ``pred`` -1, ``bound``
     -1 (not yet computed) on every node (``touched`` holds the nodes reached, for the reset).
     """
-    target_x, target_y, target_z = (
-        position_km[target, 0],
-        position_km[target, 1],
-        position_km[target, 2],
-    )
     n_touched = 1
     touched[0] = origin
     dist[origin] = 0.0
@@ -276,9 +268,6 @@ def astar_path(
         origin,
         target,
         position_km,
-        target_x,
-        target_y,
-        target_z,
         rate_per_km,
         from_landmark,
         to_landmark,
@@ -306,9 +295,6 @@ def astar_path(
                         v,
                         target,
                         position_km,
-                        target_x,
-                        target_y,
-                        target_z,
                         rate_per_km,
                         from_landmark,
                         to_landmark,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -24,8 +24,8 @@ from scipy.spatial import cKDTree
 from tripp.atlas.io import default_atlas_folder
 from tripp.atlas.model import Atlas, Node
 from tripp.atlas.schema import TABLES
+from tripp.graph.astar import sphere_positions_km
 from tripp.importers.tables import ImportResult
-from tripp.units import EARTH_RADIUS_KM
 
 #: The modes a place is joined by.
 JOIN_MODES: Final = ("rail", "road")
@@ -107,9 +107,9 @@ def _nearest(
     if not offered or not reached:
         return []
     rows = [nodes[node_id] for node_id, _ in offered]
-    tree = cKDTree(_xyz_km([r["lon"] for r in rows], [r["lat"] for r in rows]))
+    tree = cKDTree(sphere_positions_km([r["lon"] for r in rows], [r["lat"] for r in rows]))
     places = [base.node_by_id[p] for p in sorted(reached)]
-    centres = _xyz_km([p.lon for p in places], [p.lat for p in places])
+    centres = sphere_positions_km([p.lon for p in places], [p.lat for p in places])
     joins = []
     found = tree.query_ball_point(centres, within_km)
     for place, centre, near in zip(places, centres, found, strict=True):
@@ -155,14 +155,6 @@ def _join_link(
         f"imported {mode} node{f' of {gauge} mm' if gauge else ''} ({length_km:g} km), at "
         "the speed of the imported line there",
     }
-
-
-def _xyz_km(lon: Sequence[float], lat: Sequence[float]) -> np.ndarray:
-    """Points on the sphere of :data:`~tripp.units.EARTH_RADIUS_KM` (km; x, y, z rows)."""
-    phi, lam = np.radians(np.asarray(lat, dtype=float)), np.radians(np.asarray(lon, dtype=float))
-    return EARTH_RADIUS_KM * np.column_stack(
-        (np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi))
-    )
 
 
 def _rows_by_key(base: Atlas, name: str) -> dict[tuple[str, ...], dict[str, Any]]:
