@@ -12,7 +12,6 @@ sources it cites, so that the folder still validates alone and stacking reports 
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -25,7 +24,7 @@ from tripp.atlas.io import default_atlas_folder
 from tripp.atlas.model import Atlas, Node
 from tripp.atlas.schema import TABLES
 from tripp.graph.astar import sphere_positions_km
-from tripp.importers.tables import ImportResult
+from tripp.importers.tables import ImportResult, written_rows
 
 #: The modes a place is joined by.
 JOIN_MODES: Final = ("rail", "road")
@@ -166,10 +165,9 @@ def _rows_by_key(base: Atlas, name: str) -> dict[tuple[str, ...], dict[str, Any]
         file = Path(folder) / TABLES[name].filename
         if not file.is_file():
             continue
-        with file.open(newline="", encoding="utf-8-sig") as handle:
-            for raw in csv.DictReader(handle):
-                row: dict[str, Any] = {k: v for k, v in raw.items() if k and v}
-                for column in lists & set(row):
-                    row[column] = tuple(p.strip() for p in row[column].split(";") if p.strip())
-                rows[tuple(str(row.get(c) or "") for c in TABLES[name].key)] = row
+        for text in written_rows(file):
+            row: dict[str, Any] = dict(text)
+            for column in lists & set(row):
+                row[column] = tuple(p.strip() for p in row[column].split(";") if p.strip())
+            rows[tuple(str(row.get(c) or "") for c in TABLES[name].key)] = row
     return rows

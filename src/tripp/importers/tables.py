@@ -88,15 +88,12 @@ def embedded_rows(
     picked: dict[str, list[dict[str, str]]] = {}
     cited: set[str] = set()
     for name in names:
-        with (folder / TABLES[name].filename).open(newline="", encoding="utf-8-sig") as handle:
-            rows = [{k: v for k, v in row.items() if v} for row in csv.DictReader(handle)]
+        rows = written_rows(folder / TABLES[name].filename)
         if modes is not None:
             rows = [row for row in rows if row.get("mode", modes[0]) in modes]
         picked[name] = rows
         cited.update(s for row in rows for s in row.get("source_ids", "").split(";") if s)
-    with (folder / "sources.csv").open(newline="", encoding="utf-8-sig") as handle:
-        sources = [{k: v for k, v in row.items() if v} for row in csv.DictReader(handle)]
-    picked["sources"] = [row for row in sources if row["source_id"] in cited]
+    picked["sources"] = embedded_sources(sorted(cited))
     return picked
 
 
@@ -177,6 +174,11 @@ def embedded_sources(source_ids: Sequence[str]) -> list[dict[str, str]]:
     ['ADB / CAREC']
     """
     wanted = set(source_ids)
-    with (default_atlas_folder() / "sources.csv").open(newline="", encoding="utf-8-sig") as handle:
-        rows = [{k: v for k, v in row.items() if v} for row in csv.DictReader(handle)]
+    rows = written_rows(default_atlas_folder() / "sources.csv")
     return [row for row in rows if row["source_id"] in wanted]
+
+
+def written_rows(file: Path) -> list[dict[str, str]]:
+    """The rows of an atlas CSV ``file`` as written there: text cells, empty ones left out."""
+    with file.open(newline="", encoding="utf-8-sig") as handle:
+        return [{k: v for k, v in row.items() if k and v} for row in csv.DictReader(handle)]
