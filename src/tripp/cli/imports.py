@@ -13,6 +13,7 @@ import typer
 
 from tripp.cli.common import TableFormat, emit_json, handle_errors, load_atlas_stack
 from tripp.errors import InputError, Problem
+from tripp.graph.clusters import SAME_PLACE_KM
 
 if TYPE_CHECKING:
     from tripp.atlas.model import Atlas
@@ -22,9 +23,9 @@ __all__ = ["register"]
 
 #: Modes ``tripp import osm`` can read.
 OSM_MODES = ("rail", "road", "ferry")
-#: Default and largest ``--join-km`` (straight km): the default is the distance within which
-#: tripp treats two points as one place; beyond the largest a join would invent a line.
-SAME_PLACE_KM = 5.0
+#: Largest ``--join-km`` (straight km): beyond it a join would invent a line. The default is
+#: :data:`~tripp.graph.clusters.SAME_PLACE_KM`, the distance within which tripp treats two
+#: points as one place.
 MAX_JOIN_KM = 50.0
 
 import_app = typer.Typer(
