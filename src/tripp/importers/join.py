@@ -24,12 +24,10 @@ from tripp.atlas.io import default_atlas_folder
 from tripp.atlas.model import Atlas, Node
 from tripp.atlas.schema import TABLES
 from tripp.graph.astar import sphere_positions_km
-from tripp.importers.tables import ImportResult, written_rows
+from tripp.importers.tables import MIN_LENGTH_KM, ImportResult, written_rows
 
 #: The modes a place is joined by.
 JOIN_MODES: Final = ("rail", "road")
-#: The atlas's shortest link (km): a join to a node at the place itself is this long.
-MIN_LENGTH_KM: Final = 0.01
 
 
 def join_to_atlas(result: ImportResult, base: Atlas, *, within_km: float) -> ImportResult:

@@ -23,12 +23,10 @@ from tripp.importers.osm_network import Network, build_network
 from tripp.importers.osm_read import OsmExtract, OsmWays, clip_to_bbox, read_osm
 from tripp.importers.osm_tags import WayClass
 from tripp.importers.osm_topology import PLACE_SNAP_KM, attach_places, build_segments
-from tripp.importers.tables import ImportResult, embedded_rows, embedded_sources
+from tripp.importers.tables import MIN_LENGTH_KM, ImportResult, embedded_rows, embedded_sources
 
 #: The id of the extract's row in sources.csv.
 OSM_SOURCE_ID: Final = "osm_extract"
-#: The atlas's shortest link (km); a shorter OSM link is set to it (counted, stated).
-MIN_LENGTH_KM: Final = 0.01
 
 
 def import_osm(

@@ -14,13 +14,17 @@ import csv
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, Final, TypeAlias
 
 from tripp.atlas.io import default_atlas_folder, load_atlas
 from tripp.atlas.model import Atlas
 from tripp.atlas.schema import TABLES, Table
 from tripp.errors import InputError, Problem
 from tripp.reporting.atomic import output_folder
+
+#: The atlas's shortest link (km, the registry's minimum of ``links.length_km``): a shorter
+#: imported link is set to it.
+MIN_LENGTH_KM: Final = float(TABLES["links"].column("length_km").minimum or 0.0)
 
 #: Imported rows per atlas table name: each row maps column names to values (str, int,
 #: float, bool, a tuple for list columns; None or absent for an empty cell).
